@@ -1,0 +1,91 @@
+package ai.mlpzoo.blocks.mixer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.DropPath;
+
+/**
+ * The MLP-Mixer layer (Tolstikhin et al. 2021, "MLP-Mixer: An all-MLP Architecture for Vision"):
+ * a token-mixing MLP across patches, then a channel-mixing MLP across features, each pre-normed and
+ * residual. Children {@code norm1, mlp_tokens, norm2, mlp_channels} as in timm's {@code
+ * MixerBlock}.
+ *
+ * <p>The channel mixer is injectable: any block mapping (batch, tokens, dim) to the same shape,
+ * such as a KAT group-rational MLP, may replace the default {@link Mlp}.
+ *
+ * <p>Shapes: (batch, tokens, dim) to the same.
+ */
+public class MixerBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Block norm1;
+    private final Block mlpTokens;
+    private final Block norm2;
+    private final Block mlpChannels;
+    private final float dropPath;
+
+    /**
+     * Creates the layer.
+     *
+     * @param dim the channel width
+     * @param seqLen the number of tokens
+     * @param tokenRatio token MLP hidden width as a fraction of dim (timm: 0.5)
+     * @param channelRatio channel MLP hidden width as a multiple of dim (timm: 4)
+     * @param eps LayerNorm epsilon (timm: 1e-6)
+     * @param drop dropout inside the MLPs while training
+     * @param dropPath stochastic-depth rate of both residual branches
+     * @param channelMlp the channel mixer, or null for the default {@link Mlp}
+     */
+    public MixerBlock(
+            int dim,
+            int seqLen,
+            double tokenRatio,
+            double channelRatio,
+            double eps,
+            float drop,
+            float dropPath,
+            Block channelMlp) {
+        super(VERSION);
+        this.dropPath = dropPath;
+        norm1 = addChildBlock("norm1", Norms.layerNorm(eps));
+        mlpTokens = addChildBlock("mlp_tokens", new Mlp((int) (tokenRatio * dim), seqLen, drop));
+        norm2 = addChildBlock("norm2", Norms.layerNorm(eps));
+        Block channels = channelMlp != null ? channelMlp : new Mlp((int) (channelRatio * dim), dim, drop);
+        mlpChannels = addChildBlock("mlp_channels", channels);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        NDArray t = norm1.forward(ps, inputs, training).head().transpose(0, 2, 1);
+        t = mlpTokens.forward(ps, new NDList(t), training).head().transpose(0, 2, 1);
+        x = x.add(DropPath.apply(t, dropPath, training));
+        NDArray c = norm2.forward(ps, new NDList(x), training).head();
+        c = mlpChannels.forward(ps, new NDList(c), training).head();
+        return new NDList(x.add(DropPath.apply(c, dropPath, training)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        Shape x = inputs[0];
+        Shape transposed = new Shape(x.get(0), x.get(2), x.get(1));
+        norm1.initialize(manager, dataType, x);
+        mlpTokens.initialize(manager, dataType, transposed);
+        norm2.initialize(manager, dataType, x);
+        mlpChannels.initialize(manager, dataType, x);
+    }
+}

@@ -1,0 +1,81 @@
+package ai.mlpzoo.blocks.mixer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.Initializers;
+
+/**
+ * The two-layer MLP of the Transformer and of MLP-Mixer: {@code fc2(drop(gelu(fc1(x))))} on the
+ * last axis, GELU in its exact (erf) form. Children {@code fc1}, {@code fc2} as in timm's {@code
+ * Mlp}; weights Xavier-uniform and biases N(0, 1e-6), timm's initialisation for MLPs.
+ *
+ * <p>Shapes: (..., in) to (..., out).
+ */
+public class Mlp extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Linear fc1;
+    private final Linear fc2;
+    private final int hidden;
+    private final int out;
+    private final float dropRate;
+
+    /**
+     * Creates the MLP.
+     *
+     * @param hidden the hidden width
+     * @param out the output width
+     * @param dropRate dropout after each layer while training
+     */
+    public Mlp(int hidden, int out, float dropRate) {
+        super(VERSION);
+        this.hidden = hidden;
+        this.out = out;
+        this.dropRate = dropRate;
+        fc1 = addChildBlock("fc1", mlpLinear(hidden));
+        fc2 = addChildBlock("fc2", mlpLinear(out));
+    }
+
+    static Linear mlpLinear(int units) {
+        Linear linear = Linear.builder().setUnits(units).build();
+        linear.setInitializer(Initializers.xavierUniform(), Parameter.Type.WEIGHT);
+        linear.setInitializer(Initializers.normal(1e-6), Parameter.Type.BIAS);
+        return linear;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray h = fc1.forward(ps, inputs, training).head();
+        h = Activation.gelu(h);
+        h = Dropout.dropout(h, dropRate, training).head();
+        NDArray y = fc2.forward(ps, new NDList(h), training).head();
+        return Dropout.dropout(y, dropRate, training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {lastAxis(inputShapes[0], out)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        fc1.initialize(manager, dataType, inputs[0]);
+        fc2.initialize(manager, dataType, lastAxis(inputs[0], hidden));
+    }
+
+    static Shape lastAxis(Shape shape, long size) {
+        return shape.slice(0, shape.dimension() - 1).add(size);
+    }
+}

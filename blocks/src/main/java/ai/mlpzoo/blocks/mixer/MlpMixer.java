@@ -1,0 +1,313 @@
+package ai.mlpzoo.blocks.mixer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.Checks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * The generic all-MLP vision model of timm's {@code mlp_mixer.py}: a patch-embedding stem, N
+ * token-mixing layers, a final norm, the mean over tokens and a linear head. The layer decides the
+ * family: {@link LayerFactory#mixer MLP-Mixer} (Tolstikhin et al. 2021), {@link
+ * LayerFactory#resmlp ResMLP} (Touvron et al. 2021) or {@link LayerFactory#gmlp gMLP} (Liu et al.
+ * 2021). Children {@code stem, blocks.0 .. blocks.N-1, norm, head}, so that the parameter names
+ * are timm's state-dict keys.
+ *
+ * <p>Forward: (batch, in_chans, img, img) to {@code output} logits (batch, classes) and {@code
+ * pre_logits} pooled features (batch, dim). At inference the input is checked for shape and for
+ * NaN; dropout and stochastic depth act only while training.
+ */
+public class MlpMixer extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int imgSize;
+    private final int inChans;
+    private final int patchSize;
+    private final int embedDim;
+    private final int numTokens;
+    private final float dropRate;
+    private final PatchEmbed stem;
+    private final List<Block> layers = new ArrayList<>();
+    private final Block norm;
+    private Linear head;
+    private int numClasses;
+
+    MlpMixer(Builder b) {
+        super(VERSION);
+        imgSize = b.imgSize;
+        inChans = b.inChans;
+        patchSize = b.patchSize;
+        embedDim = b.embedDim;
+        numClasses = b.numClasses;
+        dropRate = b.dropRate;
+        numTokens = (imgSize / patchSize) * (imgSize / patchSize);
+        stem = addChildBlock("stem", new PatchEmbed(patchSize, embedDim));
+        for (int i = 0; i < b.numBlocks; i++) {
+            layers.add(addChildBlock("blocks." + i, b.layer.create(i, embedDim, numTokens)));
+        }
+        norm = addChildBlock("norm", b.norm.apply(embedDim));
+        head = addChildBlock("head", newHead(numClasses));
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static Linear newHead(int numClasses) {
+        Linear linear = Linear.builder().setUnits(numClasses).build();
+        linear.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+        linear.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
+        return linear;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        checkInput(x, training);
+        NDArray tokens = forwardTokens(ps, x, training, null);
+        NDArray pooled = tokens.mean(new int[] {1});
+        NDArray logits = forwardHead(ps, pooled, training);
+        logits.setName("output");
+        pooled.setName("pre_logits");
+        return new NDList(logits, pooled);
+    }
+
+    /**
+     * Runs the stem, the layers and the final norm.
+     *
+     * @param ps the parameter store
+     * @param images (batch, in_chans, img, img)
+     * @param training whether training
+     * @return the normalised tokens, (batch, tokens, dim)
+     */
+    public NDArray forwardFeatures(ParameterStore ps, NDArray images, boolean training) {
+        checkInput(images, training);
+        return forwardTokens(ps, images, training, null);
+    }
+
+    /**
+     * Pooled features (pre-logits) to logits: dropout while training, then the head.
+     *
+     * @param ps the parameter store
+     * @param pooled (batch, dim)
+     * @param training whether training
+     * @return logits (batch, classes)
+     */
+    public NDArray forwardHead(ParameterStore ps, NDArray pooled, boolean training) {
+        NDArray x = Dropout.dropout(pooled, dropRate, training).head();
+        return head.forward(ps, new NDList(x), training).head();
+    }
+
+    /**
+     * Every layer's output, as timm's {@code forward_intermediates}.
+     *
+     * @param ps the parameter store
+     * @param images (batch, in_chans, img, img)
+     * @param training whether training
+     * @return one (batch, tokens, dim) array per layer, named {@code blocks.i}, then the
+     *     normalised tokens named {@code norm}
+     */
+    public NDList forwardIntermediates(ParameterStore ps, NDArray images, boolean training) {
+        checkInput(images, training);
+        NDList out = new NDList();
+        NDArray normed = forwardTokens(ps, images, training, out);
+        normed.setName("norm");
+        out.add(normed);
+        return out;
+    }
+
+    private NDArray forwardTokens(
+            ParameterStore ps, NDArray images, boolean training, NDList intermediates) {
+        NDArray x = stem.forward(ps, new NDList(images), training).head();
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forward(ps, new NDList(x), training).head();
+            if (intermediates != null) {
+                x.setName("blocks." + i);
+                intermediates.add(x);
+            }
+        }
+        return norm.forward(ps, new NDList(x), training).head();
+    }
+
+    private void checkInput(NDArray x, boolean training) {
+        Checks.requireShape(x, "MlpMixer input", -1, inChans, imgSize, imgSize);
+        if (!training) {
+            Checks.requireFinite(x, "MlpMixer input");
+        }
+    }
+
+    /**
+     * Replaces the head by a zero-initialised one for {@code classes} classes (fine-tuning on a new
+     * label set). The new head is initialised at once when the model already is.
+     *
+     * @param classes the new class count
+     * @param manager the manager that owns the new head's parameters, or null to initialise later
+     */
+    public void resetClassifier(int classes, NDManager manager) {
+        Checks.positive(classes, "num_classes");
+        String key = children.keyAt(children.size() - 1);
+        children.remove(key);
+        head.getParameters().values().forEach(ai.djl.nn.Parameter::close);
+        numClasses = classes;
+        head = addChildBlock("head", newHead(classes));
+        if (manager != null) {
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, embedDim));
+        }
+    }
+
+    /** @return the class count of the head */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /** @return the token width */
+    public int getEmbedDim() {
+        return embedDim;
+    }
+
+    /** @return the number of tokens (patches) */
+    public int getNumTokens() {
+        return numTokens;
+    }
+
+    /** @return the expected input shape for a batch of one: (1, in_chans, img, img) */
+    public Shape getInputShape() {
+        return new Shape(1, inChans, imgSize, imgSize);
+    }
+
+    /** @return the token-mixing layers, in order */
+    public List<Block> getLayers() {
+        return List.copyOf(layers);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long batch = inputShapes[0].get(0);
+        return new Shape[] {new Shape(batch, numClasses), new Shape(batch, embedDim)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        long batch = inputs[0].get(0);
+        Shape tokens = new Shape(batch, numTokens, embedDim);
+        stem.initialize(manager, dataType, inputs[0]);
+        for (Block layer : layers) {
+            layer.initialize(manager, dataType, tokens);
+        }
+        norm.initialize(manager, dataType, tokens);
+        head.initialize(manager, dataType, new Shape(batch, embedDim));
+    }
+
+    /** Builds an {@link MlpMixer}; {@code set*} values are required, {@code opt*} optional. */
+    public static final class Builder {
+        private int imgSize = -1;
+        private int inChans = 3;
+        private int patchSize = -1;
+        private int embedDim = -1;
+        private int numBlocks = -1;
+        private int numClasses = 1000;
+        private float dropRate;
+        private LayerFactory layer;
+        private IntFunction<Block> norm = Norms.layerNormFactory(1e-6);
+
+        Builder() {}
+
+        /** @param v the square input edge in pixels @return this */
+        public Builder setImageSize(int v) {
+            imgSize = v;
+            return this;
+        }
+
+        /** @param v the patch edge in pixels @return this */
+        public Builder setPatchSize(int v) {
+            patchSize = v;
+            return this;
+        }
+
+        /** @param v the token width @return this */
+        public Builder setEmbedDim(int v) {
+            embedDim = v;
+            return this;
+        }
+
+        /** @param v the number of layers @return this */
+        public Builder setNumBlocks(int v) {
+            numBlocks = v;
+            return this;
+        }
+
+        /** @param v the layer factory, which picks the family @return this */
+        public Builder setLayer(LayerFactory v) {
+            layer = v;
+            return this;
+        }
+
+        /** @param v input channels (default 3) @return this */
+        public Builder optInChannels(int v) {
+            inChans = v;
+            return this;
+        }
+
+        /** @param v class count (default 1000) @return this */
+        public Builder optNumClasses(int v) {
+            numClasses = v;
+            return this;
+        }
+
+        /** @param v dropout before the head while training (default 0) @return this */
+        public Builder optDropRate(float v) {
+            dropRate = v;
+            return this;
+        }
+
+        /** @param v the final norm (default LayerNorm eps 1e-6) @return this */
+        public Builder optNorm(IntFunction<Block> v) {
+            norm = v;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the model
+         */
+        public MlpMixer build() {
+            Checks.positive(imgSize, "img_size");
+            Checks.positive(patchSize, "patch_size");
+            Checks.positive(embedDim, "embed_dim");
+            Checks.positive(numBlocks, "num_blocks");
+            Checks.positive(inChans, "in_chans");
+            Checks.positive(numClasses, "num_classes");
+            Checks.probability(dropRate, "drop_rate");
+            if (imgSize % patchSize != 0) {
+                throw new IllegalArgumentException(
+                        "img_size " + imgSize + " is not divisible by patch_size " + patchSize);
+            }
+            if (layer == null) {
+                throw new IllegalArgumentException("layer (the block type) is required");
+            }
+            return new MlpMixer(this);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package ai.mlpzoo.blocks.mixer;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.norm.LayerNorm;
+
+import java.util.function.IntFunction;
+
+/** Normalisation layers over the channel axis of (batch, tokens, channels) activations. */
+public final class Norms {
+
+    private Norms() {}
+
+    /**
+     * LayerNorm over the last axis of a (batch, tokens, channels) tensor. DJL's LayerNorm would
+     * otherwise normalise over every non-batch axis.
+     *
+     * @param eps the variance epsilon (timm's Mixer uses 1e-6, PyTorch's default is 1e-5)
+     * @return the norm
+     */
+    public static LayerNorm layerNorm(double eps) {
+        return LayerNorm.builder().axis(2).optEpsilon((float) eps).build();
+    }
+
+    /**
+     * A factory of channel LayerNorms.
+     *
+     * @param eps the variance epsilon
+     * @return dim to a LayerNorm (the width is inferred at initialisation)
+     */
+    public static IntFunction<Block> layerNormFactory(double eps) {
+        return dim -> layerNorm(eps);
+    }
+
+    /**
+     * A factory of ResMLP's {@link Affine} norms.
+     *
+     * @return dim to an Affine of that width
+     */
+    public static IntFunction<Block> affineFactory() {
+        return Affine::new;
+    }
+}

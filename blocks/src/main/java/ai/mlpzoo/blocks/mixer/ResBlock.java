@@ -1,0 +1,99 @@
+package ai.mlpzoo.blocks.mixer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.DropPath;
+import ai.mlpzoo.blocks.common.Initializers;
+
+/**
+ * The ResMLP layer (Touvron et al. 2021, "ResMLP: Feedforward networks for image classification
+ * with data-efficient training"): Affine norms, a single linear layer across tokens, a channel MLP,
+ * and a per-channel layer-scale on each residual branch. Children {@code norm1, linear_tokens,
+ * norm2, mlp_channels}, parameters {@code ls1, ls2}, as in timm's {@code ResBlock}.
+ *
+ * <p>Shapes: (batch, tokens, dim) to the same.
+ */
+public class ResBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Affine norm1;
+    private final Linear linearTokens;
+    private final Affine norm2;
+    private final Mlp mlpChannels;
+    private final Parameter ls1;
+    private final Parameter ls2;
+    private final float dropPath;
+
+    /**
+     * Creates the layer.
+     *
+     * @param dim the channel width
+     * @param seqLen the number of tokens
+     * @param mlpRatio channel MLP hidden width as a multiple of dim (timm: 4)
+     * @param initValues the layer-scale initial value (timm: 0.1 for 12 layers, 1e-5 for 24, 1e-6
+     *     deeper)
+     * @param drop dropout inside the MLP while training
+     * @param dropPath stochastic-depth rate of both residual branches
+     */
+    public ResBlock(
+            int dim, int seqLen, double mlpRatio, double initValues, float drop, float dropPath) {
+        super(VERSION);
+        this.dropPath = dropPath;
+        ls1 = addParameter(layerScale("ls1", dim, initValues));
+        ls2 = addParameter(layerScale("ls2", dim, initValues));
+        norm1 = addChildBlock("norm1", new Affine(dim));
+        linearTokens = Linear.builder().setUnits(seqLen).build();
+        linearTokens.setInitializer(Initializers.xavierUniform(), Parameter.Type.WEIGHT);
+        linearTokens.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
+        addChildBlock("linear_tokens", linearTokens);
+        norm2 = addChildBlock("norm2", new Affine(dim));
+        mlpChannels = addChildBlock("mlp_channels", new Mlp((int) (mlpRatio * dim), dim, drop));
+    }
+
+    private static Parameter layerScale(String name, int dim, double initValues) {
+        return Parameter.builder()
+                .setName(name)
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(dim))
+                .optInitializer(Initializers.constant(initValues))
+                .build();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        NDArray scale1 = ps.getValue(ls1, x.getDevice(), training);
+        NDArray scale2 = ps.getValue(ls2, x.getDevice(), training);
+        NDArray t = norm1.forward(ps, inputs, training).head().transpose(0, 2, 1);
+        t = linearTokens.forward(ps, new NDList(t), training).head().transpose(0, 2, 1);
+        x = x.add(DropPath.apply(t.mul(scale1), dropPath, training));
+        NDArray c = norm2.forward(ps, new NDList(x), training).head();
+        c = mlpChannels.forward(ps, new NDList(c), training).head();
+        return new NDList(x.add(DropPath.apply(c.mul(scale2), dropPath, training)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        Shape x = inputs[0];
+        norm1.initialize(manager, dataType, x);
+        linearTokens.initialize(manager, dataType, new Shape(x.get(0), x.get(2), x.get(1)));
+        norm2.initialize(manager, dataType, x);
+        mlpChannels.initialize(manager, dataType, x);
+    }
+}

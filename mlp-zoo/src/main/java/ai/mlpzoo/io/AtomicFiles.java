@@ -1,0 +1,62 @@
+package ai.mlpzoo.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that readers see either the old content or the complete new one: the bytes go
+ * to a temporary file in the same folder, are forced to disk, and the file is renamed into place.
+ * A process killed mid-write leaves at most a stray temporary file.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {}
+
+    /**
+     * Writes {@code file} atomically.
+     *
+     * @param file the target
+     * @param writer what to write
+     * @throws IOException when writing fails (the target is then untouched)
+     */
+    public static void write(Path file, SafeTensors.Writer writer) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (OutputStream os =
+                    new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE))) {
+                writer.write(os);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes a text file atomically.
+     *
+     * @param file the target
+     * @param text the content (UTF-8)
+     * @throws IOException when writing fails
+     */
+    public static void writeString(Path file, String text) throws IOException {
+        write(file, os -> os.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}

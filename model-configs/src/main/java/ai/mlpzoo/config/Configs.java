@@ -1,0 +1,169 @@
+package ai.mlpzoo.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reads, writes and looks up model configurations. Named variants are JSON resources under {@code
+ * ai/mlpzoo/config/variants/}, listed in its {@code index.txt}.
+ */
+public final class Configs {
+
+    /** The shared mapper: unknown fields are errors, so that a typo never passes silently. */
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper()
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final String VARIANTS = "ai/mlpzoo/config/variants/";
+
+    private Configs() {}
+
+    /** @return the names of every shipped variant, in index order */
+    public static List<String> variantNames() {
+        try (InputStream is = resource(VARIANTS + "index.txt")) {
+            List<String> names = new ArrayList<>();
+            for (String line : new String(is.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                line = line.trim();
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    names.add(line);
+                }
+            }
+            return Collections.unmodifiableList(names);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Loads a shipped Mixer-family variant.
+     *
+     * @param name the variant, such as {@code mixer_b16_224}
+     * @return a fresh, validated config
+     * @throws ConfigException naming the variants that exist when {@code name} is not one
+     */
+    public static MixerConfig mixerVariant(String name) {
+        if (!variantNames().contains(name)) {
+            throw new ConfigException(
+                    "unknown architecture '" + name + "'; known: " + String.join(", ", variantNames()));
+        }
+        try (InputStream is = resource(VARIANTS + name + ".json")) {
+            return readMixer(is.readAllBytes(), name + ".json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Parses and validates a Mixer-family config.
+     *
+     * @param json the JSON bytes
+     * @param source where they came from, for messages
+     * @return the config
+     */
+    public static MixerConfig readMixer(byte[] json, String source) {
+        try {
+            return MAPPER.readValue(json, MixerConfig.class).validate();
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(
+                    source + ": unknown field '" + e.getPropertyName() + "'", e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not a valid config: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not a valid config: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses any family's config by its {@code model_type} tag.
+     *
+     * @param json the JSON bytes
+     * @param source where they came from, for messages
+     * @return the validated config
+     */
+    public static ModelConfig read(byte[] json, String source) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException(source + ": expected a JSON object");
+        }
+        JsonNode type = tree.get("model_type");
+        String t = type == null ? MixerConfig.MODEL_TYPE : type.asText();
+        if (MixerConfig.MODEL_TYPE.equals(t)) {
+            return readMixer(json, source);
+        }
+        throw new ConfigException(
+                source + ": unknown model_type '" + t + "'; known: " + MixerConfig.MODEL_TYPE);
+    }
+
+    /**
+     * Reads a Mixer-family config file.
+     *
+     * @param file the JSON file
+     * @return the config
+     * @throws IOException when the file cannot be read
+     */
+    public static MixerConfig readMixer(Path file) throws IOException {
+        return readMixer(Files.readAllBytes(file), file.toString());
+    }
+
+    /**
+     * Applies overrides (timm's {@code model_args}) to a config and validates the result.
+     *
+     * @param base the config to update in place
+     * @param overrides a JSON object of fields
+     * @param source where the overrides came from, for messages
+     * @return the updated config
+     */
+    public static MixerConfig override(MixerConfig base, JsonNode overrides, String source) {
+        try {
+            MixerConfig updated = MAPPER.readerForUpdating(base).readValue(overrides);
+            return updated.validate();
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(
+                    source + ": unsupported argument '" + e.getPropertyName() + "'", e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Serialises any config.
+     *
+     * @param config the config
+     * @return pretty JSON
+     */
+    public static String toJson(Object config) {
+        try {
+            return MAPPER.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InputStream resource(String path) throws IOException {
+        InputStream is = Configs.class.getClassLoader().getResourceAsStream(path);
+        if (is == null) {
+            throw new IOException("missing resource " + path);
+        }
+        return is;
+    }
+}

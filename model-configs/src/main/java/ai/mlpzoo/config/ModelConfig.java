@@ -1,0 +1,28 @@
+package ai.mlpzoo.config;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
+/**
+ * An architecture that the zoo can build: every family's config implements it, and a model
+ * directory's {@code architecture.json} holds one, tagged by {@code model_type}.
+ */
+public interface ModelConfig {
+
+    /** @return the {@code model_type} tag of this family */
+    String modelType();
+
+    /**
+     * Checks every field.
+     *
+     * @return this
+     * @throws ConfigException naming the first bad field
+     */
+    ModelConfig validate();
+
+    /** @return a new, uninitialised block of this architecture */
+    Block toBlock();
+
+    /** @return the input shape of a batch of one, for initialisation */
+    Shape inputShape();
+}
