@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads, writes and looks up model configurations. Named variants are JSON resources under {@code
@@ -30,6 +32,13 @@ public final class Configs {
                     .enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final String VARIANTS = "ai/mlpzoo/config/variants/";
+
+    /** Every family's config class by its {@code model_type} tag. */
+    private static final Map<String, Class<? extends ModelConfig>> TYPES = new LinkedHashMap<>();
+
+    static {
+        TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
+    }
 
     private Configs() {}
 
@@ -107,11 +116,33 @@ public final class Configs {
         }
         JsonNode type = tree.get("model_type");
         String t = type == null ? MixerConfig.MODEL_TYPE : type.asText();
-        if (MixerConfig.MODEL_TYPE.equals(t)) {
-            return readMixer(json, source);
+        Class<? extends ModelConfig> cls = TYPES.get(t);
+        if (cls == null) {
+            throw new ConfigException(
+                    source + ": unknown model_type '" + t + "'; known: " + String.join(", ", TYPES.keySet()));
         }
-        throw new ConfigException(
-                source + ": unknown model_type '" + t + "'; known: " + MixerConfig.MODEL_TYPE);
+        return bind(tree, cls, source);
+    }
+
+    /**
+     * Binds a JSON tree to a config class and validates it.
+     *
+     * @param tree the JSON object
+     * @param cls the config class
+     * @param source where the JSON came from, for messages
+     * @param <T> the config type
+     * @return the validated config
+     */
+    public static <T extends ModelConfig> T bind(JsonNode tree, Class<T> cls, String source) {
+        try {
+            T config = MAPPER.treeToValue(tree, cls);
+            config.validate();
+            return config;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown field '" + e.getPropertyName() + "'", e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not a valid config: " + e.getOriginalMessage(), e);
+        }
     }
 
     /**

@@ -1,0 +1,47 @@
+package ai.mlpzoo.cli;
+
+import ai.mlpzoo.config.ModelConfig;
+import ai.mlpzoo.importer.Importers;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code mlpzoo import --format F <checkpoint-dir> --out <model-dir>}. */
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = "Import a reference library's checkpoint folder as an mlp-zoo model directory.")
+final class ImportCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--format",
+            required = true,
+            description = "checkpoint format: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Formats.class)
+    String format;
+
+    @Parameters(index = "0", paramLabel = "<checkpoint-dir>", description = "the checkpoint folder")
+    Path checkpoint;
+
+    @Option(names = "--out", required = true, paramLabel = "<model-dir>", description = "model directory to write")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelConfig config = Importers.get(format).importCheckpoint(checkpoint, out);
+        System.out.println("imported " + config + " to " + out);
+        return 0;
+    }
+
+    /** The known formats, for the help text. */
+    static final class Formats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Importers.formats().iterator();
+        }
+    }
+}
