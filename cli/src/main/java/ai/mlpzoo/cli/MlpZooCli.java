@@ -32,12 +32,24 @@ public final class MlpZooCli {
      * @return the exit code: 0 success, 1 failure, 2 usage error
      */
     public static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with errors written to {@code err}.
+     *
+     * @param err where error lines go
+     * @param args the arguments
+     * @return the exit code: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(PrintWriter err, String... args) {
         CommandLine cmd = new CommandLine(new MlpZooCli());
+        cmd.setErr(err);
         cmd.setExecutionExceptionHandler(
                 (ex, line, parsed) -> {
-                    PrintWriter err = line.getErr();
-                    err.println("mlpzoo: error: " + Errors.describe(ex));
-                    err.flush();
+                    PrintWriter w = line.getErr();
+                    w.println("mlpzoo: error: " + Errors.describe(ex));
+                    w.flush();
                     return 1;
                 });
         return cmd.execute(args);

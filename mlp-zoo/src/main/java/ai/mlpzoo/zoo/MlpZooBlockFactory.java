@@ -33,7 +33,11 @@ public class MlpZooBlockFactory implements BlockFactory {
             ModelDirs.verify(dir);
             return config.toBlock();
         } catch (IOException e) {
+            model.close(); // DJL drops the half-made model when the factory fails
             throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 }

@@ -1,0 +1,111 @@
+package ai.mlpzoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.mlpzoo.io.SafeTensors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+/** The mlpzoo command end to end: import, predict, and one-line errors with a non-zero exit. */
+class CliTest {
+
+    @TempDir static Path tmp;
+
+    static Path reference;
+
+    @BeforeAll
+    static void locate() {
+        reference = Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference");
+        assertTrue(Files.isDirectory(reference), "fixtures at " + reference);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mixer_tiny", "resmlp_tiny", "gmlp_tiny"})
+    void importAndPredictReproduceTimm(String fixture) throws Exception {
+        Path model = tmp.resolve("model-" + fixture);
+        Path out = tmp.resolve(fixture + ".out.safetensors");
+        Path io = reference.resolve(fixture + ".io.safetensors");
+        assertEquals(0, MlpZooCli.run("import", "--format", "timm", reference.resolve(fixture).toString(), "--out", model.toString()));
+        assertEquals(0, MlpZooCli.run("predict", "--model", model.toString(), "--input", io.toString(), "--output", out.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList expected = SafeTensors.read(m, io);
+            NDList actual = SafeTensors.read(m, out);
+            for (String name : new String[] {"output", "pre_logits"}) {
+                float diff = named(actual, name).sub(named(expected, name)).abs().max().getFloat();
+                System.out.printf("CLI %s %s max abs diff %.3g%n", fixture, name, diff);
+                assertTrue(diff < 1e-4f, name + " differs by " + diff);
+            }
+        }
+    }
+
+    @Test
+    void badInputsGiveOneLineErrorsAndExitCode1() throws Exception {
+        Path model = tmp.resolve("model-bad");
+        assertEquals(0, MlpZooCli.run("import", "--format", "timm", reference.resolve("mixer_tiny").toString(), "--out", model.toString()));
+        Path io = reference.resolve("mixer_tiny.io.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray input = named(SafeTensors.read(m, io), "input");
+
+            NDArray wrong = input.get(new NDIndex(":, 0:1")); // one channel instead of three
+            wrong.setName("input");
+            Path wrongFile = tmp.resolve("wrong.safetensors");
+            SafeTensors.write(new NDList(wrong), wrongFile);
+            assertError("must have shape (batch, 3, 32, 32), got (2, 1, 32, 32)",
+                    "predict", "--model", model.toString(), "--input", wrongFile.toString(), "--output", tmp.resolve("o1").toString());
+
+            NDArray nan = input.duplicate();
+            nan.set(new NDIndex("0, 0, 0, 0"), Float.NaN);
+            nan.setName("input");
+            Path nanFile = tmp.resolve("nan.safetensors");
+            SafeTensors.write(new NDList(nan), nanFile);
+            assertError("NaN", "predict", "--model", model.toString(), "--input", nanFile.toString(), "--output", tmp.resolve("o2").toString());
+        }
+        byte[] bytes = Files.readAllBytes(io);
+        Path truncated = tmp.resolve("truncated.safetensors");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
+        assertError("truncated", "predict", "--model", model.toString(), "--input", truncated.toString(), "--output", tmp.resolve("o3").toString());
+        assertError("unknown checkpoint format 'keras'", "import", "--format", "keras", "x", "--out", "y");
+        assertError("model directory not found", "predict", "--model", tmp.resolve("nope").toString(), "--input", io.toString(), "--output", "z");
+        assertFalseExit0("import", "--format", "timm");
+    }
+
+    private static void assertError(String expected, String... args) {
+        StringWriter sw = new StringWriter();
+        int code = MlpZooCli.run(new PrintWriter(sw, true), args);
+        String err = sw.toString().trim();
+        assertEquals(1, code, "exit code, stderr: " + err);
+        assertTrue(err.startsWith("mlpzoo: error: ") && err.contains(expected), err);
+        assertEquals(1, err.lines().count(), "one line: " + err);
+    }
+
+    private static void assertFalseExit0(String... args) {
+        StringWriter sw = new StringWriter();
+        assertEquals(2, MlpZooCli.run(new PrintWriter(sw, true), args), "usage errors exit with 2");
+        assertTrue(sw.toString().contains("Missing required"), sw.toString());
+    }
+
+    private static NDArray named(NDList list, String name) {
+        for (NDArray a : list) {
+            if (name.equals(a.getName())) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + name);
+    }
+}

@@ -1,0 +1,114 @@
+package ai.mlpzoo.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.mlpzoo.blocks.common.NamedParameters;
+import ai.mlpzoo.blocks.mixer.MlpMixer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+
+class VariantsTest {
+
+    /** Parameter counts as timm reports them (millions, two decimals). */
+    @ParameterizedTest
+    @CsvSource({
+        "mixer_s32_224, 19.10",
+        "mixer_s16_224, 18.53",
+        "mixer_b32_224, 60.29",
+        "mixer_b16_224, 59.88",
+        "mixer_l32_224, 206.94",
+        "mixer_l16_224, 208.20",
+        "resmlp_12_224, 15.35",
+        "resmlp_24_224, 30.02",
+        "resmlp_36_224, 44.69",
+        "resmlp_big_24_224, 129.14",
+        "gmlp_ti16_224, 5.87",
+        "gmlp_s16_224, 19.42",
+        "gmlp_b16_224, 73.08"
+    })
+    void parameterCountsEqualTimm(String name, double millions) {
+        MixerConfig config = Configs.mixerVariant(name);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MlpMixer block = config.toBlock();
+            block.initialize(manager, DataType.FLOAT32, config.inputShape());
+            long count = NamedParameters.count(block);
+            assertEquals(millions, Math.round(count / 1e4) / 100.0, 1e-9, name + " has " + count);
+        }
+    }
+
+    @Test
+    void everyVariantLoadsAndFashionMnistOnesExist() {
+        for (String name : Configs.variantNames()) {
+            MixerConfig c = Configs.mixerVariant(name);
+            assertEquals(name, c.name);
+        }
+        for (String family : new String[] {"mixer", "resmlp", "gmlp"}) {
+            MixerConfig c = Configs.mixerVariant(family + "_fmnist");
+            assertEquals(28, c.imgSize);
+            assertEquals(1, c.inChans);
+            assertEquals(10, c.numClasses);
+            assertEquals(family, c.block);
+        }
+    }
+
+    @Test
+    void unknownVariantListsKnownOnes() {
+        ConfigException e = assertThrows(ConfigException.class, () -> Configs.mixerVariant("mixer_z1"));
+        assertTrue(e.getMessage().contains("mixer_z1") && e.getMessage().contains("gmlp_s16_224"), e.getMessage());
+    }
+
+    @Test
+    void patchSizeThatDoesNotDivideImageIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> read("\"patch_size\": 5"));
+        assertTrue(e.getMessage().contains("'patch_size' (5) does not divide field 'img_size' (28)"), e.getMessage());
+    }
+
+    @Test
+    void nonPositiveDimensionsAreNamed() {
+        for (String field : new String[] {"embed_dim", "num_blocks", "img_size", "in_chans", "num_classes"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> read("\"" + field + "\": 0"));
+            assertTrue(e.getMessage().contains("'" + field + "' must be positive"), e.getMessage());
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> read("\"mlp_ratio\": [0.5, -1]"));
+        assertTrue(e.getMessage().contains("'mlp_ratio'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> read("\"drop_path_rate\": 1.5"));
+        assertTrue(e.getMessage().contains("'drop_path_rate'"), e.getMessage());
+    }
+
+    @Test
+    void unknownBlockTypeIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> read("\"block\": \"transformer\""));
+        assertTrue(e.getMessage().contains("unknown block type 'transformer' in field 'block'"), e.getMessage());
+    }
+
+    @Test
+    void unknownFieldIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> read("\"embed_dims\": 64"));
+        assertTrue(e.getMessage().contains("unknown field 'embed_dims'"), e.getMessage());
+    }
+
+    @Test
+    void roundTripsThroughJson() {
+        MixerConfig c = Configs.mixerVariant("resmlp_fmnist");
+        ModelConfig back = Configs.read(Configs.toJson(c).getBytes(StandardCharsets.UTF_8), "test");
+        assertEquals(Configs.toJson(c), Configs.toJson(back));
+    }
+
+    private static MixerConfig read(String field) {
+        String json =
+                "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 4, "
+                        + "\"num_blocks\": 2, \"embed_dim\": 32, \"num_classes\": 10, "
+                        + field
+                        + "}";
+        // a later duplicate key wins in Jackson, so the tested field overrides the defaults above
+        return Configs.readMixer(json.getBytes(StandardCharsets.UTF_8), "test.json");
+    }
+}
