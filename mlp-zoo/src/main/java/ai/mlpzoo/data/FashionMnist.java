@@ -98,9 +98,46 @@ public final class FashionMnist {
                             + "; install them with: sudo apt-get install dataset-fashion-mnist"
                             + " (or point -Dmlpzoo.fashionMnist=<dir> at a copy)");
         }
-        int[] labels = readLabels(labelFile, limit);
-        float[] images = readImages(imageFile, labels.length);
-        return new FashionMnist(images, labels);
+        try (DataInputStream l = open(labelFile);
+                DataInputStream i = open(imageFile)) {
+            int[] labels = readLabels(l, limit, labelFile.toString());
+            float[] images = readImages(i, labels.length, imageFile.toString());
+            return new FashionMnist(images, labels);
+        }
+    }
+
+    /**
+     * The first 1,000 test images, shipped in the jar: evaluation without the data set package.
+     *
+     * @return the slice
+     * @throws IOException when the resource is unreadable
+     */
+    public static FashionMnist embeddedTestSlice() throws IOException {
+        String base = "ai/mlpzoo/data/t10k-1000-";
+        try (DataInputStream l = resource(base + "labels-idx1-ubyte.gz");
+                DataInputStream i = resource(base + "images-idx3-ubyte.gz")) {
+            int[] labels = readLabels(l, 0, "embedded labels");
+            return new FashionMnist(readImages(i, labels.length, "embedded images"), labels);
+        }
+    }
+
+    /**
+     * The test set to evaluate on: the full one when the package is installed, else the embedded
+     * slice.
+     *
+     * @return the test data
+     * @throws IOException when a file is corrupt
+     */
+    public static FashionMnist testSetOrSlice() throws IOException {
+        return isInstalled() ? load(defaultDir(), Split.TEST, 0) : embeddedTestSlice();
+    }
+
+    private static DataInputStream resource(String path) throws IOException {
+        InputStream is = FashionMnist.class.getClassLoader().getResourceAsStream(path);
+        if (is == null) {
+            throw new IOException("missing resource " + path);
+        }
+        return new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(is), 1 << 16));
     }
 
     /**
@@ -136,8 +173,8 @@ public final class FashionMnist {
         return new DataInputStream(new java.io.BufferedInputStream(is, 1 << 16));
     }
 
-    private static int[] readLabels(Path file, int limit) throws IOException {
-        try (DataInputStream in = open(file)) {
+    private static int[] readLabels(DataInputStream in, int limit, String file) throws IOException {
+        try {
             expect(in.readInt(), 2049, file);
             int n = in.readInt();
             if (n < 0) {
@@ -159,8 +196,8 @@ public final class FashionMnist {
         }
     }
 
-    private static float[] readImages(Path file, int n) throws IOException {
-        try (DataInputStream in = open(file)) {
+    private static float[] readImages(DataInputStream in, int n, String file) throws IOException {
+        try {
             expect(in.readInt(), 2051, file);
             int count = in.readInt();
             int rows = in.readInt();
@@ -181,7 +218,7 @@ public final class FashionMnist {
         }
     }
 
-    private static void expect(int magic, int expected, Path file) throws IOException {
+    private static void expect(int magic, int expected, String file) throws IOException {
         if (magic != expected) {
             throw new IOException(file + ": not an IDX file of the expected kind (magic " + magic + ")");
         }

@@ -61,6 +61,41 @@ public final class ModelDirs {
             String metadataJson,
             Map<String, String> extraProperties)
             throws IOException {
+        save(dir, config, block, metadataJson, extraProperties, null);
+    }
+
+    /** Writes extra files into a model directory before it is renamed into place. */
+    @FunctionalInterface
+    public interface Extras {
+        /**
+         * Writes files.
+         *
+         * @param dir the not-yet-visible directory
+         * @throws IOException when writing fails
+         */
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes a model directory with extra files (a training checkpoint's optimizer state), all
+     * made visible in one rename.
+     *
+     * @param dir the directory to create or replace
+     * @param config the architecture
+     * @param block the initialised block of that architecture
+     * @param metadataJson weight metadata as JSON, or null
+     * @param extraProperties further serving.properties entries, or null
+     * @param extras writes further files, or null
+     * @throws IOException when writing fails
+     */
+    public static void save(
+            Path dir,
+            ModelConfig config,
+            Block block,
+            String metadataJson,
+            Map<String, String> extraProperties,
+            Extras extras)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
@@ -86,6 +121,10 @@ public final class ModelDirs {
                 model.save(tmp, MODEL_NAME);
             }
             Files.writeString(tmp.resolve(CHECKSUM), sha256(tmp.resolve(PARAMS)) + "\n");
+            if (extras != null) {
+                extras.write(tmp);
+            }
+            fsync(tmp);
             replace(tmp, target);
         } finally {
             deleteTree(tmp);
@@ -152,6 +191,19 @@ public final class ModelDirs {
             deleteTree(old);
         } else {
             Files.move(tmp, target);
+        }
+    }
+
+    private static void fsync(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    try (java.nio.channels.FileChannel ch =
+                            java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
+            }
         }
     }
 

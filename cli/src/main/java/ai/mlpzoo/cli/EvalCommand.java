@@ -1,0 +1,63 @@
+package ai.mlpzoo.cli;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.mlpzoo.config.ModelConfig;
+import ai.mlpzoo.data.FashionMnist;
+import ai.mlpzoo.train.ImageClassifierTrainer;
+import ai.mlpzoo.train.LogitsLoss;
+import ai.mlpzoo.zoo.ModelDirs;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code mlpzoo eval <model-dir> --dataset fashion-mnist}: test accuracy of a classifier. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = "Test accuracy on Fashion-MNIST (the full test set when installed, else the embedded 1,000-image slice).")
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<model-dir>", description = "a model directory")
+    String model;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
+    String dataset;
+
+    @Option(names = "--embedded", description = "use the embedded 1,000-image slice even when the data set is installed")
+    boolean embedded;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"fashion-mnist".equals(dataset)) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: fashion-mnist");
+        }
+        Path dir = Paths.get(model);
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(model, null, "model directory not found");
+        }
+        ModelConfig config = ModelDirs.readArchitecture(dir);
+        FashionMnist test = embedded ? FashionMnist.embeddedTestSlice() : FashionMnist.testSetOrSlice();
+        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
+        long t0 = System.nanoTime();
+        double[] result;
+        try (ZooModel<NDList, NDList> zoo = criteria.loadModel();
+                NDManager manager = NDManager.newBaseManager()) {
+            result = ImageClassifierTrainer.evaluate(zoo.getBlock(), manager, test, config.inputShape(), new LogitsLoss(0));
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "%s: test accuracy %.2f%% (loss %.4f) on %d images%s in %.1f s%n",
+                model, 100 * result[1], result[0], test.size(), test.size() == 10000 ? " (full test set)" : " (embedded slice)", secs);
+        return 0;
+    }
+}

@@ -1,0 +1,144 @@
+package ai.mlpzoo.cli;
+
+import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.ModelConfig;
+import ai.mlpzoo.data.FashionMnist;
+import ai.mlpzoo.train.EpochRecord;
+import ai.mlpzoo.train.ImageClassifierTrainer;
+import ai.mlpzoo.train.TrainOptions;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mlpzoo train <variant-or-config.json> --dataset fashion-mnist}: trains a classifier with
+ * checkpoints each epoch; {@code --resume <run-dir>} continues a run from its newest checkpoint.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train a classifier on Fashion-MNIST (AdamW, warm-up + cosine, checkpoints every epoch).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<variant-or-config.json>",
+            description = "a variant (mixer_fmnist, resmlp_fmnist, ...), a zoo artifact id (mixer) or a config file")
+    String model;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
+    String dataset;
+
+    @Option(names = "--epochs", description = "epochs (default 30)")
+    Integer epochs;
+
+    @Option(names = "--batch", description = "batch size (default 128)")
+    Integer batch;
+
+    @Option(names = "--lr", description = "peak learning rate (default 2e-3)")
+    Double lr;
+
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.05)")
+    Double weightDecay;
+
+    @Option(names = "--warmup-epochs", description = "linear warm-up epochs (default 1)")
+    Double warmupEpochs;
+
+    @Option(names = "--label-smoothing", description = "label smoothing (default 0.1)")
+    Double labelSmoothing;
+
+    @Option(names = "--no-augment", description = "no random shift and flip")
+    boolean noAugment;
+
+    @Option(names = "--train-limit", description = "use only the first N training images")
+    Integer trainLimit;
+
+    @Option(names = "--seed", description = "random seed (default 42)")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "<run-dir>", description = "run directory (default runs/<name>)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "<run-dir>", description = "continue this run from its newest checkpoint")
+    Path resume;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"fashion-mnist".equals(dataset)) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: fashion-mnist");
+        }
+        FashionMnist train = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0);
+        FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
+        ImageClassifierTrainer trainer = new ImageClassifierTrainer();
+        ImageClassifierTrainer.Result result;
+        if (resume != null) {
+            if (model != null) {
+                throw new IllegalArgumentException("--resume takes the architecture from the checkpoint: drop " + model);
+            }
+            result = trainer.resume(resume, epochs == null ? 0 : epochs, train, test);
+        } else {
+            if (model == null) {
+                throw new IllegalArgumentException("name a variant or config file to train, or --resume a run");
+            }
+            ModelConfig config = resolve(model);
+            TrainOptions o = new TrainOptions();
+            if (epochs != null) o.epochs = epochs;
+            if (batch != null) o.batch = batch;
+            if (lr != null) o.lr = lr;
+            if (weightDecay != null) o.weightDecay = weightDecay;
+            if (warmupEpochs != null) o.warmupEpochs = warmupEpochs;
+            if (labelSmoothing != null) o.labelSmoothing = labelSmoothing;
+            if (trainLimit != null) o.trainLimit = trainLimit;
+            if (seed != null) o.seed = seed;
+            if (noAugment) {
+                o.augmentShift = 0;
+                o.augmentFlip = false;
+            }
+            Path dir = out != null ? out : Paths.get("runs", name(model));
+            if (ImageClassifierTrainer.latestCheckpoint(dir) != null) {
+                throw new IllegalArgumentException(dir + " holds a run already: --resume " + dir + " or pick another --out");
+            }
+            result = trainer.train(config, o, train, test, dir);
+        }
+        EpochRecord last = result.state.history.get(result.state.history.size() - 1);
+        double seconds = result.state.history.stream().mapToDouble(r -> r.epochSeconds).sum();
+        System.out.printf(Locale.ROOT, "trained %d epochs (%d steps, %.0f s of training): test accuracy %.2f%% on %d images; model in %s%n",
+                result.state.epoch, result.state.step, seconds, 100 * last.testAcc, test.size(), result.modelDir);
+        return 0;
+    }
+
+    /**
+     * Resolves a variant name, zoo artifact id or config file.
+     *
+     * @param spec what the user typed
+     * @return the architecture
+     * @throws java.io.IOException when the file cannot be read
+     */
+    static ModelConfig resolve(String spec) throws java.io.IOException {
+        Path file = Paths.get(spec);
+        if (spec.endsWith(".json")) {
+            if (!Files.isRegularFile(file)) {
+                throw new java.nio.file.NoSuchFileException(spec, null, "config file not found");
+            }
+            return Configs.read(Files.readAllBytes(file), spec);
+        }
+        if (Configs.variantNames().contains(spec)) {
+            return Configs.mixerVariant(spec);
+        }
+        if (Configs.variantNames().contains(spec + "_fmnist")) {
+            return Configs.mixerVariant(spec + "_fmnist");
+        }
+        throw new IllegalArgumentException(
+                "unknown model '" + spec + "': give a config .json file or one of " + String.join(", ", Configs.variantNames()));
+    }
+
+    private static String name(String spec) {
+        String base = Paths.get(spec).getFileName().toString();
+        return base.endsWith(".json") ? base.substring(0, base.length() - 5) : base;
+    }
+}

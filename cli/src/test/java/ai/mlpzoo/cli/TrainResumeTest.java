@@ -1,0 +1,80 @@
+package ai.mlpzoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.train.ImageClassifierTrainer;
+import ai.mlpzoo.train.TrainState;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** A training run killed with SIGKILL resumes from its last checkpoint instead of starting over. */
+class TrainResumeTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void killedRunResumesFromItsLastCheckpoint() throws Exception {
+        Path config = tmp.resolve("tiny.json");
+        Files.writeString(config, "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
+                + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
+        Path run = tmp.resolve("run");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-Dmlpzoo.fashionMnist=" + ai.mlpzoo.data.FashionMnist.defaultDir(),
+                MlpZooCli.class.getName(), "train", config.toString(),
+                "--epochs", "50", "--train-limit", "640", "--batch", "64", "--out", run.toString());
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("first.log").toFile());
+        Process first = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (ImageClassifierTrainer.latestCheckpoint(run) == null && first.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, possibly mid-write
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        Path kept = ImageClassifierTrainer.latestCheckpoint(run);
+        assertNotNull(kept, "a checkpoint was written before the kill: " + Files.readString(tmp.resolve("first.log")));
+        int done = read(kept).epoch;
+        assertTrue(done >= 1 && done < 50, "killed mid-run after " + done + " epochs");
+
+        StringWriter err = new StringWriter();
+        int code = MlpZooCli.run(new PrintWriter(err, true), "train", "--resume", run.toString(), "--epochs", String.valueOf(done + 2));
+        assertEquals(0, code, err.toString());
+
+        TrainState end = read(ImageClassifierTrainer.latestCheckpoint(run));
+        assertEquals(done + 2, end.epoch);
+        assertEquals((done + 2) * 10L, end.step, "10 steps per epoch, none repeated, none skipped");
+        List<Integer> epochs = end.history.stream().map(r -> r.epoch).collect(Collectors.toList());
+        assertEquals(done + 2, epochs.size());
+        for (int i = 0; i < epochs.size(); i++) {
+            assertEquals(i + 1, epochs.get(i));
+        }
+        assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
+        assertEquals(done + 3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch");
+        assertTrue(Files.size(run.resolve("curves.png")) > 1000);
+        assertTrue(Files.isRegularFile(run.resolve("model").resolve("model-0000.params")));
+        // only the newest checkpoint is kept, and no half-written directory is left visible
+        try (var files = Files.list(run)) {
+            long checkpoints = files.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).count();
+            assertEquals(1, checkpoints);
+        }
+        assertTrue(new File(run.toFile(), "model").isDirectory());
+    }
+
+    private static TrainState read(Path checkpoint) throws Exception {
+        return Configs.MAPPER.readValue(checkpoint.resolve(ImageClassifierTrainer.STATE).toFile(), TrainState.class);
+    }
+}

@@ -1,0 +1,151 @@
+package ai.mlpzoo.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.optimizer.Optimizer;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongToDoubleFunction;
+
+/**
+ * AdamW (Loshchilov and Hutter 2019, "Decoupled Weight Decay Regularization") whose state can be
+ * saved and restored, so that a resumed run continues exactly where it stopped; DJL's own keeps its
+ * moments private under per-process parameter ids. The learning rate follows a schedule of the
+ * global step; weight decay skips vectors (biases, norms, layer-scales), as timm's parameter
+ * groups do. The update itself is the engine's fused Adam kernel.
+ */
+public class AdamW extends Optimizer {
+
+    private final LongToDoubleFunction schedule;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final Map<String, NDArray> means = new HashMap<>();
+    private final Map<String, NDArray> variances = new HashMap<>();
+    private long step;
+
+    /**
+     * Creates the optimiser.
+     *
+     * @param schedule learning rate by global step (from 0)
+     * @param weightDecay decoupled weight decay for matrices and kernels
+     */
+    public AdamW(LongToDoubleFunction schedule, float weightDecay) {
+        super(new Builder());
+        this.schedule = schedule;
+        this.beta1 = 0.9f;
+        this.beta2 = 0.999f;
+        this.epsilon = 1e-8f;
+        this.weightDecay = weightDecay;
+    }
+
+    /** @param step the global step the next update belongs to (from 0) */
+    public void setStep(long step) {
+        this.step = step;
+    }
+
+    /** @return the learning rate of the current step */
+    public double currentLearningRate() {
+        return schedule.applyAsDouble(step);
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        long t = step + 1;
+        float lr = (float) schedule.applyAsDouble(step);
+        double coef1 = 1.0 - Math.pow(beta1, t);
+        double coef2 = 1.0 - Math.pow(beta2, t);
+        float lrCorrected = (float) (lr * Math.sqrt(coef2) / coef1);
+        long nonUnit = 0;
+        for (long d : weight.getShape().getShape()) {
+            nonUnit += d > 1 ? 1 : 0;
+        }
+        float wd = nonUnit >= 2 ? weightDecay : 0f;
+        NDArray m = means.computeIfAbsent(parameterId, k -> detached(weight.zerosLike()));
+        NDArray v = variances.computeIfAbsent(parameterId, k -> detached(weight.zerosLike()));
+        weight.getNDArrayInternal()
+                .adamUpdate(
+                        new NDList(weight, grad, m, v),
+                        new NDList(weight),
+                        lr,
+                        lrCorrected,
+                        wd,
+                        1f,
+                        Float.POSITIVE_INFINITY,
+                        beta1,
+                        beta2,
+                        epsilon,
+                        true,
+                        true);
+    }
+
+    private static NDArray detached(NDArray a) {
+        a.detach();
+        return a;
+    }
+
+    /**
+     * Exports the moments under the parameters' names.
+     *
+     * @param idToName parameter id to state-dict name
+     * @return named arrays {@code <name>.exp_avg} and {@code <name>.exp_avg_sq}
+     */
+    public NDList exportState(Map<String, String> idToName) {
+        NDList out = new NDList();
+        for (Map.Entry<String, NDArray> e : means.entrySet()) {
+            String name = idToName.get(e.getKey());
+            if (name == null) {
+                continue;
+            }
+            NDArray m = e.getValue().duplicate();
+            m.setName(name + ".exp_avg");
+            NDArray v = variances.get(e.getKey()).duplicate();
+            v.setName(name + ".exp_avg_sq");
+            out.add(m);
+            out.add(v);
+        }
+        return out;
+    }
+
+    /**
+     * Restores moments exported by {@link #exportState}.
+     *
+     * @param state the named arrays
+     * @param nameToId state-dict name to parameter id
+     * @param manager unused owner hint; the moments are detached and owned by this optimiser
+     */
+    public void importState(NDList state, Map<String, String> nameToId, NDManager manager) {
+        for (NDArray a : state) {
+            String name = a.getName();
+            boolean mean = name.endsWith(".exp_avg");
+            String param = name.substring(0, name.lastIndexOf('.'));
+            String id = nameToId.get(param);
+            if (id == null) {
+                throw new IllegalArgumentException("optimizer state names unknown parameter " + param);
+            }
+            NDArray copy = detached(a.duplicate());
+            NDArray old = (mean ? means : variances).put(id, copy);
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+
+    /** Releases the moments. */
+    public void close() {
+        means.values().forEach(NDArray::close);
+        variances.values().forEach(NDArray::close);
+        means.clear();
+        variances.clear();
+    }
+
+    private static final class Builder extends OptimizerBuilder<Builder> {
+        @Override
+        protected Builder self() {
+            return this;
+        }
+    }
+}
