@@ -190,7 +190,7 @@ public class ClasspathRepository extends AbstractRepository {
     }
 
     @Override
-    public void prepare(Artifact artifact, Progress progress) throws IOException {
+    public synchronized void prepare(Artifact artifact, Progress progress) throws IOException {
         ZooEntry e = entry(artifact);
         Path dir = getResourceDirectory(artifact);
         if (Files.isDirectory(dir) && PackagedFiles.intact(dir)) {

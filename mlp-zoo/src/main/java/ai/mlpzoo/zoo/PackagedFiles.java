@@ -78,7 +78,10 @@ final class PackagedFiles {
                                 + " (a damaged jar, or weights replaced without their checksum)");
             }
             if (Files.exists(target)) {
-                // a damaged copy (intact ones are never re-copied): move it aside, then replace it
+                if (intact(target)) {
+                    return; // another loader finished first
+                }
+                // a damaged copy: move it aside, then replace it
                 Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
                 Files.move(target, old, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 ModelDirs.deleteTree(old);
