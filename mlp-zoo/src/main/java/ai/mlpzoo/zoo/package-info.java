@@ -7,7 +7,10 @@
  * out). {@code ModelZoo.listModels()} and {@code mlpzoo list} show what exists; {@link
  * ai.mlpzoo.zoo.MlpZoo#loadModel} names it when a lookup matches nothing. Models load offline from
  * the jar: {@link ai.mlpzoo.zoo.ClasspathRepository} copies a packaged directory once to {@code
- * <DJL cache>/mlpzoo/<artifact>/<variant>/<content hash>/}.
+ * <DJL cache>/mlpzoo/<artifact>/<variant>/<content hash>/}. A model directory loaded by path
+ * ({@code Criteria.optModelPath(dir)}) gets serving.properties' {@code translatorFactory} only with
+ * {@code optTranslatorFactory(new DeferredTranslatorFactory())} (DJL picks the factory before it
+ * reads the directory), or name the factory directly, e.g. {@code new ImageClassifierFactory()}.
  *
  * <p><b>Adding a model</b> (a KAN, an SAE): write its model directory with {@link
  * ai.mlpzoo.zoo.ModelDirs#save} (serving.properties naming a {@code translatorFactory}, e.g. {@code

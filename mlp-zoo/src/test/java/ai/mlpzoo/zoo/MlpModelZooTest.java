@@ -124,6 +124,25 @@ class MlpModelZooTest {
     }
 
     @Test
+    void servingPropertiesChooseTheTranslatorOfAModelDirectoryLoadedByPath() throws Exception {
+        // DJL reads serving.properties' translatorFactory for a path only through its deferred factory
+        Path dir = Paths.get("target/classes", ClasspathRepository.ROOT, "gmlp", "fmnist");
+        Criteria<Image, Classifications> criteria =
+                Criteria.builder()
+                        .setTypes(Image.class, Classifications.class)
+                        .optModelPath(dir)
+                        .optTranslatorFactory(new ai.djl.translate.DeferredTranslatorFactory())
+                        .optArgument("topK", 3)
+                        .build();
+        try (ZooModel<Image, Classifications> model = criteria.loadModel();
+                Predictor<Image, Classifications> p = model.newPredictor()) {
+            Classifications c = p.predict(randomGrey(4, 28, 28));
+            assertEquals(Arrays.asList(FashionMnist.CLASSES), c.getClassNames());
+            assertEquals(3, c.topK().size(), "Criteria argument topK reaches the translator");
+        }
+    }
+
+    @Test
     void filtersAloneFindAModelAsInDjl() throws Exception {
         Criteria<NDList, NDList> criteria =
                 Criteria.builder()
