@@ -11,7 +11,14 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "mlpzoo 0.1.0",
         description = "MLP-family models (Mixer, ResMLP, gMLP, KAN, SAE) on the Deep Java Library.",
-        subcommands = {ImportCommand.class, PredictCommand.class, TrainCommand.class, EvalCommand.class})
+        subcommands = {
+            ListCommand.class,
+            ImportCommand.class,
+            PredictCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            DemoCommand.class
+        })
 public final class MlpZooCli {
 
     private MlpZooCli() {}

@@ -1,0 +1,88 @@
+package ai.mlpzoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.mlpzoo.zoo.MlpZoo;
+import ai.mlpzoo.zoo.ZooEntry;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** {@code mlpzoo list} and {@code mlpzoo demo}. */
+class ZooCommandsTest {
+
+    /** Runs the command line, capturing standard output. */
+    private static String run(int expectedCode, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = MlpZooCli.run(new PrintWriter(err, true), args);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedCode, code, out + err);
+        return expectedCode == 0 ? out : err.toString();
+    }
+
+    @Test
+    void listShowsEveryModelWithItsSize() {
+        String out = run(0, "list");
+        assertTrue(out.matches("(?s)GROUP\\s+ARTIFACT\\s+VARIANT\\s+PRETRAINED\\s+PARAMS\\s+DESCRIPTION\n.*"), out);
+        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+fmnist\\s+(yes|no)\\s+1\\.11M\\s+MLP-Mixer for Fashion-MNIST").matcher(out).find(), out);
+        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+b16_224\\s+no\\s+59\\.9M\\s+timm mixer_b16_224").matcher(out).find(), out);
+        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+gmlp\\s+ti16_224\\s+no\\s+5\\.87M").matcher(out).find(), out);
+        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+l16_224\\s+no\\s+208M").matcher(out).find(), out);
+        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+gmlp\\s+fmnist\\s+(yes|no)\\s+821K").matcher(out).find(), out);
+        assertEquals(16, out.lines().filter(l -> l.startsWith("ai.mlpzoo")).count());
+    }
+
+    @Test
+    void demoLoadsEachModelThroughCriteriaAndTabulatesAccuracyAndLatency() {
+        String out = run(0, "demo", "--all", "--embedded", "--limit", "40", "--latency-samples", "3", "--batch", "16");
+        assertTrue(out.contains("Test data: embedded Fashion-MNIST test slice, 40 images"), out);
+        Pattern row = Pattern.compile(
+                "(mixer|resmlp|gmlp)/fmnist\\s+(trained|random \\(placeholder\\))\\s+\\S+[KM]\\s+40\\s+(\\d+\\.\\d\\d)%\\s+(\\d+\\.\\d\\d)\\s+\\d+\\s+\\d+\\.\\d");
+        Matcher m = row.matcher(out);
+        int rows = 0;
+        while (m.find()) {
+            rows++;
+            double acc = Double.parseDouble(m.group(3));
+            assertTrue(acc >= 0 && acc <= 100, m.group());
+            assertTrue(Double.parseDouble(m.group(4)) > 0, "a latency: " + m.group());
+        }
+        assertEquals(3, rows, out);
+    }
+
+    @Test
+    void demoWithoutFlagsRunsOnlyPretrainedModels() throws Exception {
+        List<String> pretrained = MlpZoo.entries().stream().filter(ZooEntry::pretrained).map(ZooEntry::id).collect(Collectors.toList());
+        String out = run(0, "demo", "--embedded", "--limit", "20", "--latency-samples", "2");
+        if (pretrained.isEmpty()) {
+            assertTrue(out.contains("No pretrained Fashion-MNIST model in this build"), out);
+        } else {
+            for (String id : pretrained) {
+                assertTrue(Pattern.compile(Pattern.quote(id) + "\\s+trained\\s").matcher(out).find(), out);
+            }
+        }
+    }
+
+    @Test
+    void badDemoOptionsGiveAOneLineError() {
+        String err = run(1, "demo", "--all", "--batch", "0");
+        assertTrue(err.startsWith("mlpzoo: error: --batch and --latency-samples must be positive"), err);
+    }
+}

@@ -1,0 +1,172 @@
+package ai.mlpzoo.zoo;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.util.Pair;
+import ai.mlpzoo.blocks.common.NamedParameters;
+import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.MixerConfig;
+import ai.mlpzoo.data.FashionMnist;
+import ai.mlpzoo.translate.ImageClassifierFactory;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the packaged zoo under {@code mlp-zoo/src/main/resources/ai/mlpzoo/zoo/models/}: the
+ * Fashion-MNIST model directories of the three families with <b>random</b> weights (placeholders:
+ * training replaces only model-0000.params and its .sha256, then flips {@code pretrained} in
+ * index.json), the architecture-only ImageNet variants, and index.json. Run from the repository
+ * root after {@code ./mvnw -o install -DskipTests}:
+ *
+ * <pre>
+ * ./mvnw -q -o dependency:build-classpath -pl mlp-zoo -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp mlp-zoo/target/test-classes:mlp-zoo/target/classes:$(cat /tmp/cp.txt) ai.mlpzoo.zoo.ZooGenerator
+ * </pre>
+ */
+public final class ZooGenerator {
+
+    private static final String ROOT = "mlp-zoo/src/main/resources/" + ClasspathRepository.ROOT;
+    private static final String IMAGE_CLASSIFICATION = "cv/image_classification";
+
+    private ZooGenerator() {}
+
+    /**
+     * @param args optional: the repository root
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        Path root = Paths.get(args.length > 0 ? args[0] : ".").resolve(ROOT);
+        ArrayNode models = Configs.MAPPER.createArrayNode();
+        List<Pair<String, List<String>>> families =
+                List.of(
+                        new Pair<>("mixer", List.of("s32_224", "s16_224", "b32_224", "b16_224", "l32_224", "l16_224")),
+                        new Pair<>("resmlp", List.of("12_224", "24_224", "36_224", "big_24_224")),
+                        new Pair<>("gmlp", List.of("ti16_224", "s16_224", "b16_224")));
+        int seed = 1;
+        for (Pair<String, List<String>> f : families) {
+            String artifact = f.getKey();
+            models.add(fmnist(root, artifact, seed++));
+            for (String v : f.getValue()) {
+                models.add(imagenet(root, artifact, v));
+            }
+        }
+        ObjectNode index = Configs.MAPPER.createObjectNode();
+        index.set("models", models);
+        Files.writeString(root.resolve(ZooIndex.FILE), Configs.toJson(index) + "\n");
+        System.out.println("wrote " + models.size() + " models to " + root);
+    }
+
+    private static ObjectNode fmnist(Path root, String artifact, int seed) throws Exception {
+        MixerConfig config = Configs.mixerVariant(artifact + "_fmnist");
+        ObjectNode meta = Configs.MAPPER.createObjectNode();
+        meta.put("dataset", "fashion-mnist");
+        meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {1, FashionMnist.SIZE, FashionMnist.SIZE}));
+        meta.set("mean", Configs.MAPPER.valueToTree(new float[] {FashionMnist.MEAN}));
+        meta.set("std", Configs.MAPPER.valueToTree(new float[] {FashionMnist.STD}));
+        meta.set("label_names", Configs.MAPPER.valueToTree(FashionMnist.CLASSES));
+        long params;
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(seed);
+            Block block = config.toBlock();
+            block.initialize(m, DataType.FLOAT32, config.inputShape());
+            params = NamedParameters.count(block);
+            ModelDirs.save(
+                    root.resolve(artifact).resolve("fmnist"),
+                    config,
+                    block,
+                    Configs.toJson(meta) + "\n",
+                    Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
+        }
+        return entry(
+                artifact,
+                "fmnist",
+                "fashion-mnist",
+                String.format(
+                        Locale.ROOT,
+                        "%s for Fashion-MNIST: %d blocks x %d, patch %d, 28x28 grey, 10 classes",
+                        family(config),
+                        config.numBlocks,
+                        config.embedDim,
+                        config.patchSize),
+                params);
+    }
+
+    private static ObjectNode imagenet(Path root, String artifact, String variant) throws Exception {
+        MixerConfig config = Configs.mixerVariant(artifact + "_" + variant);
+        Path dir = root.resolve(artifact).resolve(variant);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(ModelDirs.ARCHITECTURE), Configs.toJson(config) + "\n");
+        // timm's pretrained_cfg: Mixer and gMLP use the Inception mean/std, ResMLP ImageNet's
+        float[] mean = "resmlp".equals(artifact) ? new float[] {0.485f, 0.456f, 0.406f} : new float[] {0.5f, 0.5f, 0.5f};
+        float[] std = "resmlp".equals(artifact) ? new float[] {0.229f, 0.224f, 0.225f} : new float[] {0.5f, 0.5f, 0.5f};
+        ObjectNode meta = Configs.MAPPER.createObjectNode();
+        meta.put("dataset", "imagenet-1k");
+        meta.put("timm_architecture", config.name);
+        meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {config.inChans, config.imgSize, config.imgSize}));
+        meta.set("mean", Configs.MAPPER.valueToTree(mean));
+        meta.set("std", Configs.MAPPER.valueToTree(std));
+        Files.writeString(dir.resolve(ModelDirs.METADATA), Configs.toJson(meta) + "\n");
+        Files.writeString(
+                dir.resolve("serving.properties"),
+                "# architecture only: timm's random initialisation, no weights shipped\n"
+                        + "engine=PyTorch\n"
+                        + "blockFactory=" + RandomInitBlockFactory.class.getName() + "\n"
+                        + "translatorFactory=" + ImageClassifierFactory.class.getName() + "\n"
+                        + "option.modelName=" + ModelDirs.MODEL_NAME + "\n"
+                        + "option.hasParameter=false\n");
+        long params;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = config.toBlock();
+            block.initialize(m, DataType.FLOAT32, config.inputShape());
+            params = NamedParameters.count(block);
+        }
+        return entry(
+                artifact,
+                variant,
+                "imagenet-1k",
+                String.format(
+                        Locale.ROOT,
+                        "timm %s (%d blocks x %d, patch %d, %dx%d RGB, %d classes); architecture only, random init",
+                        config.name,
+                        config.numBlocks,
+                        config.embedDim,
+                        config.patchSize,
+                        config.imgSize,
+                        config.imgSize,
+                        config.numClasses),
+                params);
+    }
+
+    private static ObjectNode entry(String artifact, String variant, String dataset, String description, long params) {
+        ObjectNode e = Configs.MAPPER.createObjectNode();
+        e.put("artifactId", artifact);
+        e.put("variant", variant);
+        e.put("application", IMAGE_CLASSIFICATION);
+        e.set("properties", Configs.MAPPER.createObjectNode().put("dataset", dataset));
+        e.put("description", description);
+        e.put("pretrained", false);
+        e.put("parameters", params);
+        System.out.printf(Locale.ROOT, "%-8s %-10s %,13d  %s%n", artifact, variant, params, description);
+        return e;
+    }
+
+    private static String family(MixerConfig c) {
+        switch (c.blockType()) {
+            case MIXER:
+                return "MLP-Mixer";
+            case RESMLP:
+                return "ResMLP";
+            default:
+                return "gMLP";
+        }
+    }
+}
