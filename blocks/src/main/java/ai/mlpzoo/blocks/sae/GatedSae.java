@@ -58,9 +58,12 @@ public class GatedSae extends SparseCoder {
     public Latents encode(ParameterStore ps, NDArray x, boolean training) {
         NDArray in = saeIn(ps, x, training);
         NDArray w = ps.getValue(wEnc, x.getDevice(), training);
-        NDArray gatePre = in.matMul(w).add(ps.getValue(bGate, x.getDevice(), training));
+        NDArray xw = in.matMul(w);
+        NDArray gatePre = xw.add(ps.getValue(bGate, x.getDevice(), training));
         NDArray scale = ps.getValue(rMag, x.getDevice(), training).exp();
-        NDArray magPre = in.matMul(w.mul(scale)).add(ps.getValue(bMag, x.getDevice(), training));
+        scale.attach(x.getManager()); // owned by the batch, not by the parameter
+        // x (W_enc * exp(r_mag)) = (x W_enc) * exp(r_mag): the scale is per latent column
+        NDArray magPre = xw.mul(scale).add(ps.getValue(bMag, x.getDevice(), training));
         NDArray active = gatePre.gt(0f).toType(gatePre.getDataType(), false);
         return Latents.dense(gatePre, Activation.relu(magPre).mul(active));
     }

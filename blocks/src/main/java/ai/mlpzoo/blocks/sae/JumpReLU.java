@@ -24,7 +24,8 @@ public final class JumpReLU {
     public static NDArray jumpRelu(NDArray pre, NDArray theta, float eps) {
         NDArray mask = pre.gt(theta).toType(pre.getDataType(), false); // constant: no gradient
         NDArray value = pre.mul(mask);
-        NDArray c = rectangle(pre, theta, eps).mul(theta.stopGradient()).divi(-eps);
+        // c is detached in graft, so multiplying by theta itself only fixes its value
+        NDArray c = rectangle(pre, theta, eps).mul(theta).divi(-eps);
         return value.add(graft(c, theta));
     }
 
@@ -45,7 +46,8 @@ public final class JumpReLU {
 
     /** K((pre - theta) / eps), detached. */
     private static NDArray rectangle(NDArray pre, NDArray theta, float eps) {
-        NDArray u = pre.stopGradient().sub(theta.stopGradient()).divi(eps);
+        // pre first: every result stays in the batch's manager, never in the parameter's
+        NDArray u = pre.stopGradient().sub(theta).divi(eps);
         return u.gt(-0.5f).logicalAnd(u.lt(0.5f)).toType(pre.getDataType(), false);
     }
 

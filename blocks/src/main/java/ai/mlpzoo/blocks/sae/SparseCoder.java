@@ -191,7 +191,7 @@ public abstract class SparseCoder extends AbstractBlock {
         long n = values.getShape().get(0);
         long k = values.getShape().get(1);
         NDArray w = ps.getValue(wDec, values.getDevice(), training);
-        NDArray rows = w.get(new NDIndex("{}", indices.reshape(n * k))).reshape(n, k, dims.dOut());
+        NDArray rows = w.get(values.getManager(), new NDIndex("{}", indices.reshape(n * k))).reshape(n, k, dims.dOut());
         return values.expandDims(1).batchMatMul(rows).reshape(n, dims.dOut());
     }
 
@@ -210,7 +210,9 @@ public abstract class SparseCoder extends AbstractBlock {
                         ? decodeSparse(ps, z.topValues(), z.topIndices(), training)
                         : decode(ps, z.dense(), training);
         if (wSkip != null) {
-            y = y.add(x.matMul(ps.getValue(wSkip, x.getDevice(), training).transpose()));
+            NDArray skipT = ps.getValue(wSkip, x.getDevice(), training).transpose();
+            skipT.attach(x.getManager()); // a view; owned by the batch, not by the parameter
+            y = y.add(x.matMul(skipT));
         }
         return y;
     }
