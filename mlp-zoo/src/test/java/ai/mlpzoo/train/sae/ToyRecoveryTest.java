@@ -87,7 +87,7 @@ class ToyRecoveryTest {
         SaeTrainingConfig cfg =
                 new SaeTrainingConfig().learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3")))
                         .l1Coefficient(Float.parseFloat(System.getProperty("toy.l1", "0.2"))).l1WarmupSteps(Integer.getInteger("toy.warm", 100)).deadTokens(20_000).logEvery(100);
-        double mmcs = train("L1", new StandardSae(SaeDims.autoencoder(256, 1024)), cfg, steps("l1", 1500), 256);
+        double mmcs = train("L1", new StandardSae(SaeDims.autoencoder(256, 1024)), cfg, steps("l1", 1500), Integer.getInteger("toy.batch", 256));
         assertTrue(mmcs >= 0.95, "MMCS " + mmcs);
     }
 }

@@ -1,0 +1,57 @@
+package ai.mlpzoo.capture;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A transparent stand-in for a sub-block, the DJL analogue of a PyTorch forward hook: it runs the
+ * original and keeps the first input and output array of the latest call (both left owned by the
+ * forward pass's managers). It has no parameters of its own and lives only while a {@link
+ * Capture} is open.
+ */
+final class Hook extends AbstractBlock {
+
+    private final Block original;
+    private NDArray lastInput;
+    private NDArray lastOutput;
+
+    Hook(Block original) {
+        this.original = original;
+    }
+
+    Block original() {
+        return original;
+    }
+
+    NDArray lastInput() {
+        return lastInput;
+    }
+
+    NDArray lastOutput() {
+        return lastOutput;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList out = original.forward(ps, inputs, training, params);
+        lastInput = inputs.head();
+        lastOutput = out.head();
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return original.getOutputShapes(inputShapes);
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return original.isInitialized();
+    }
+}
