@@ -40,6 +40,8 @@ public final class SaeTrainer {
     private final DeadLatents dead;
     private final NDManager manager;
     private int step;
+    private int decayStart = Integer.MAX_VALUE;
+    private int decayEnd = Integer.MAX_VALUE;
 
     /**
      * Creates the trainer for an initialised block.
@@ -56,7 +58,7 @@ public final class SaeTrainer {
         this.manager = sae.getWDec().getArray().getManager();
         adam =
                 Optimizer.adam()
-                        .optLearningRateTracker(Tracker.fixed(cfg.learningRate))
+                        .optLearningRateTracker((Tracker) t -> learningRate())
                         .optBeta1(cfg.beta1)
                         .optBeta2(cfg.beta2)
                         .build();
@@ -67,6 +69,15 @@ public final class SaeTrainer {
             }
         }
         dead = new DeadLatents(sae.getDims().dSae(), cfg.deadTokens);
+    }
+
+    /** The learning rate at the current step: constant, then the linear decay set up by fit. */
+    private float learningRate() {
+        if (step < decayStart) {
+            return cfg.learningRate;
+        }
+        float left = (decayEnd - step) / (float) Math.max(1, decayEnd - decayStart);
+        return cfg.learningRate * Math.max(0f, left);
     }
 
     /** @return the dead-latent tracker */
@@ -191,6 +202,10 @@ public final class SaeTrainer {
     public SaeMetrics fit(BatchSource source, int steps, Consumer<SaeMetrics> onStep) {
         Checks.positive(steps, "steps");
         ProgressBar bar = cfg.progress ? new ProgressBar(System.err, steps) : null;
+        if (cfg.lrDecayFraction > 0) {
+            decayEnd = step + steps;
+            decayStart = decayEnd - Math.round(steps * cfg.lrDecayFraction);
+        }
         SaeMetrics last = null;
         for (int i = 0; i < steps; i++) {
             try (NDManager m = manager.newSubManager()) {

@@ -32,12 +32,26 @@ public final class SaeTrainingConfig {
     boolean normalizeDecoder = true;
     boolean tiedInit = true;
     BDecInit bDecInit = BDecInit.GEOMETRIC_MEDIAN;
+    float lrDecayFraction;
     int logEvery = 50;
     boolean progress = true;
 
     /** @param v Adam's learning rate @return this */
     public SaeTrainingConfig learningRate(float v) {
         learningRate = v;
+        return this;
+    }
+
+    /**
+     * Decays the learning rate linearly to zero over the final fraction of the steps given to
+     * {@code fit} (as SAELens' lr_decay_steps): the last steps then refine directions instead of
+     * jittering around them.
+     *
+     * @param v a fraction in [0, 1]
+     * @return this
+     */
+    public SaeTrainingConfig lrDecayFraction(float v) {
+        lrDecayFraction = v;
         return this;
     }
 
@@ -142,6 +156,9 @@ public final class SaeTrainingConfig {
         }
         if (deadTokens <= 0) {
             throw new IllegalArgumentException("dead_tokens must be positive, got " + deadTokens);
+        }
+        if (!(lrDecayFraction >= 0 && lrDecayFraction <= 1)) {
+            throw new IllegalArgumentException("lr_decay_fraction must be in [0, 1], got " + lrDecayFraction);
         }
         if (logEvery <= 0) {
             throw new IllegalArgumentException("log_every must be positive, got " + logEvery);

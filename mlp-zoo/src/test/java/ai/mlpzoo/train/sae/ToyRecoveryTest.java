@@ -77,7 +77,8 @@ class ToyRecoveryTest {
     @Test
     void topKSaeRecoversGroundTruth() {
         SaeTrainingConfig cfg = new SaeTrainingConfig().learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3"))).deadTokens(Long.getLong("toy.dead", 2_000))
-                .auxKCoefficient(Float.parseFloat(System.getProperty("toy.aux", "1"))).logEvery(100);
+                .auxKCoefficient(Float.parseFloat(System.getProperty("toy.aux", "1")))
+                .lrDecayFraction(Float.parseFloat(System.getProperty("toy.decay", "0"))).logEvery(100);
         double mmcs = train("TopK", new TopKSae(SaeDims.autoencoder(256, 1024), Integer.getInteger("toy.k", 6)), cfg, steps("topk", 900), Integer.getInteger("toy.batch", 256));
         assertTrue(mmcs >= 0.95, "MMCS " + mmcs);
     }
@@ -86,8 +87,9 @@ class ToyRecoveryTest {
     void l1SaeRecoversGroundTruth() {
         SaeTrainingConfig cfg =
                 new SaeTrainingConfig().learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3")))
-                        .l1Coefficient(Float.parseFloat(System.getProperty("toy.l1", "0.2"))).l1WarmupSteps(Integer.getInteger("toy.warm", 100)).deadTokens(20_000).logEvery(100);
-        double mmcs = train("L1", new StandardSae(SaeDims.autoencoder(256, 1024)), cfg, steps("l1", 1500), Integer.getInteger("toy.batch", 256));
+                        .l1Coefficient(Float.parseFloat(System.getProperty("toy.l1", "0.2"))).l1WarmupSteps(Integer.getInteger("toy.warm", 100))
+                        .lrDecayFraction(Float.parseFloat(System.getProperty("toy.decay", "0"))).deadTokens(20_000).logEvery(100);
+        double mmcs = train("L1", new StandardSae(SaeDims.autoencoder(256, 1024)), cfg, steps("l1", 1900), Integer.getInteger("toy.batch", 256));
         assertTrue(mmcs >= 0.95, "MMCS " + mmcs);
     }
 }
