@@ -28,9 +28,11 @@ import ai.mlpzoo.train.sae.SaeTrainer;
 import ai.mlpzoo.train.sae.SaeTrainingConfig;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
+@ExtendWith(ai.mlpzoo.train.sae.SingleThread.class)
 class CaptureTest {
 
     /** A small randomly initialised Fashion-MNIST Mixer (2 blocks, width 32). */
