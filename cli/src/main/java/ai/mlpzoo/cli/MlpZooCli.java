@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "mlpzoo 0.1.0",
         description = "MLP-family models (Mixer, ResMLP, gMLP, KAN, SAE) on the Deep Java Library.",
-        subcommands = {ImportCommand.class, PredictCommand.class})
+        subcommands = {ImportCommand.class, PredictCommand.class, TrainSaeCommand.class})
 public final class MlpZooCli {
 
     private MlpZooCli() {}

@@ -33,10 +33,10 @@ public final class Capture implements AutoCloseable {
     private final List<Runnable> undo = new ArrayList<>();
     private final String path;
 
-    private Capture(HookPoints.Location at, String path) {
+    private Capture(HookPoints.Location at, String path, java.util.function.BinaryOperator<NDArray> replace) {
         this.parent = at.parent();
         this.index = at.index();
-        this.hook = new Hook(at.block());
+        this.hook = new Hook(at.block(), replace);
         this.path = path;
     }
 
@@ -49,12 +49,25 @@ public final class Capture implements AutoCloseable {
      * @throws IllegalArgumentException when there is no such hook point or it cannot be swapped
      */
     public static Capture install(Block root, String path) {
+        return splice(root, path, null);
+    }
+
+    /**
+     * Installs a hook that also replaces the sub-block's output, e.g. by an SAE's reconstruction
+     * or a transcoder's prediction, to measure what the model loses with it.
+     *
+     * @param root the model
+     * @param path the hook point
+     * @param replace (input, output) to the array the rest of the model sees, or null
+     * @return the open capture; close it to restore the model
+     */
+    public static Capture splice(Block root, String path, java.util.function.BinaryOperator<NDArray> replace) {
         HookPoints.Location at = HookPoints.locate(root, path);
         if (!(at.parent() instanceof AbstractBlock)) {
             throw new IllegalArgumentException(
                     "cannot hook '" + path + "': its parent " + at.parent().getClass().getName() + " is not an AbstractBlock");
         }
-        Capture c = new Capture(at, path);
+        Capture c = new Capture(at, path, replace);
         c.swap();
         return c;
     }

@@ -9,19 +9,22 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A transparent stand-in for a sub-block, the DJL analogue of a PyTorch forward hook: it runs the
- * original and keeps the first input and output array of the latest call (both left owned by the
+ * A stand-in for a sub-block, the DJL analogue of a PyTorch forward hook: it runs the original
+ * and keeps the first input and output array of the latest call, and optionally hands the rest of
+ * the model {@code replace(input, output)} instead of the output (both left owned by the
  * forward pass's managers). It has no parameters of its own and lives only while a {@link
  * Capture} is open.
  */
 final class Hook extends AbstractBlock {
 
     private final Block original;
+    private final java.util.function.BinaryOperator<NDArray> replace;
     private NDArray lastInput;
     private NDArray lastOutput;
 
-    Hook(Block original) {
+    Hook(Block original, java.util.function.BinaryOperator<NDArray> replace) {
         this.original = original;
+        this.replace = replace;
     }
 
     Block original() {
@@ -42,7 +45,15 @@ final class Hook extends AbstractBlock {
         NDList out = original.forward(ps, inputs, training, params);
         lastInput = inputs.head();
         lastOutput = out.head();
-        return out;
+        if (replace == null) {
+            return out;
+        }
+        // splice: the rest of the model sees replace(input, output) instead of the output
+        NDList spliced = new NDList(replace.apply(lastInput, lastOutput));
+        for (int i = 1; i < out.size(); i++) {
+            spliced.add(out.get(i));
+        }
+        return spliced;
     }
 
     @Override
