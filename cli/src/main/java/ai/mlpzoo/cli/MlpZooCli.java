@@ -17,7 +17,8 @@ import java.io.PrintWriter;
             PredictCommand.class,
             TrainCommand.class,
             EvalCommand.class,
-            DemoCommand.class
+            DemoCommand.class,
+            TrainSaeCommand.class
         })
 public final class MlpZooCli {
 

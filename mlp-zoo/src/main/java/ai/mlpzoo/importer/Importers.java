@@ -21,6 +21,8 @@ public final class Importers {
                 return TimmImporter.importCheckpoint(in, out);
             }
         });
+        register(ai.mlpzoo.sae.SaeImporter.saeLens());
+        register(ai.mlpzoo.sae.SaeImporter.sparsify());
     }
 
     private Importers() {}

@@ -38,6 +38,7 @@ public final class Configs {
 
     static {
         TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
+        TYPES.put(SaeConfig.MODEL_TYPE, SaeConfig.class);
     }
 
     private Configs() {}

@@ -1,0 +1,278 @@
+package ai.mlpzoo.blocks.sae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.Checks;
+
+/**
+ * The shared base of sparse autoencoders and transcoders (Bricken et al. 2023, "Towards
+ * Monosemanticity"; Dunefsky et al. 2024, "Transcoders Find Interpretable LLM Feature Circuits"):
+ * {@code z = f(W_enc^T (x - b_dec) + b_enc)}, {@code y = z W_dec + b_dec [+ x W_skip^T]}, where
+ * the sparsifying nonlinearity f is the architecture's. Parameters are named and shaped as in
+ * SAELens v6, so that its {@code sae_weights.safetensors} loads name for name:
+ *
+ * <pre>
+ * W_enc (d_in, d_sae)   b_enc (d_sae)   W_dec (d_sae, d_out)   b_dec (d_out)   W_skip (d_out, d_in)
+ * </pre>
+ *
+ * <p>Forward: (..., d_in) to {@code feature_acts} (..., d_sae) and {@code output} (..., d_out).
+ * At inference the input is checked for its width and for NaN.
+ */
+public abstract class SparseCoder extends AbstractBlock {
+
+    /** The name of the latents output. */
+    public static final String FEATURE_ACTS = "feature_acts";
+    /** The name of the reconstruction output. */
+    public static final String OUTPUT = "output";
+
+    protected final SaeDims dims;
+    protected final Parameter wEnc;
+    protected final Parameter bEnc;
+    protected final Parameter wDec;
+    protected final Parameter bDec;
+    protected final Parameter wSkip;
+
+    /**
+     * Declares the common parameters.
+     *
+     * @param version the block's format version
+     * @param dims the sizes
+     * @param encoderBias whether b_enc exists (the gated SAE has b_gate and b_mag instead)
+     */
+    protected SparseCoder(byte version, SaeDims dims, boolean encoderBias) {
+        super(version);
+        this.dims = dims;
+        // Kaiming-uniform-like scale; the trainer re-initialises (tied encoder, unit decoder rows).
+        float encBound = (float) (1.0 / Math.sqrt(dims.dIn()));
+        float decBound = (float) (1.0 / Math.sqrt(dims.dSae()));
+        wEnc = param("W_enc", Parameter.Type.WEIGHT, new Shape(dims.dIn(), dims.dSae()), uniform(encBound));
+        bEnc = encoderBias ? param("b_enc", Parameter.Type.BIAS, new Shape(dims.dSae()), Initializer.ZEROS) : null;
+        wDec = param("W_dec", Parameter.Type.WEIGHT, new Shape(dims.dSae(), dims.dOut()), uniform(decBound));
+        bDec = param("b_dec", Parameter.Type.BIAS, new Shape(dims.dOut()), Initializer.ZEROS);
+        wSkip =
+                dims.skip()
+                        ? param("W_skip", Parameter.Type.WEIGHT, new Shape(dims.dOut(), dims.dIn()), Initializer.ZEROS)
+                        : null;
+    }
+
+    /**
+     * Declares a parameter of this block.
+     *
+     * @param name the SAELens name
+     * @param type the DJL type
+     * @param shape the shape
+     * @param init the initialiser
+     * @return the parameter
+     */
+    protected final Parameter param(String name, Parameter.Type type, Shape shape, Initializer init) {
+        return addParameter(
+                Parameter.builder().setName(name).setType(type).optShape(shape).optInitializer(init).build());
+    }
+
+    private static Initializer uniform(float bound) {
+        return (manager, shape, dataType) -> manager.randomUniform(-bound, bound, shape, dataType);
+    }
+
+    /** @return the sizes */
+    public SaeDims getDims() {
+        return dims;
+    }
+
+    /** @return W_enc (d_in, d_sae) */
+    public Parameter getWEnc() {
+        return wEnc;
+    }
+
+    /** @return b_enc (d_sae), or null for the gated SAE */
+    public Parameter getBEnc() {
+        return bEnc;
+    }
+
+    /** @return W_dec (d_sae, d_out) */
+    public Parameter getWDec() {
+        return wDec;
+    }
+
+    /** @return b_dec (d_out) */
+    public Parameter getBDec() {
+        return bDec;
+    }
+
+    /** @return W_skip (d_out, d_in), or null */
+    public Parameter getWSkip() {
+        return wSkip;
+    }
+
+    /** @return the SAELens architecture name this block saves as */
+    public abstract String architecture();
+
+    /**
+     * The encoder input: x, minus b_dec when {@code apply_b_dec_to_input}.
+     *
+     * @param ps the parameter store
+     * @param x (N, d_in)
+     * @param training whether training
+     * @return (N, d_in)
+     */
+    public NDArray saeIn(ParameterStore ps, NDArray x, boolean training) {
+        if (!dims.applyBDecToInput()) {
+            return x;
+        }
+        return x.sub(ps.getValue(bDec, x.getDevice(), training));
+    }
+
+    /**
+     * Pre-activations {@code saeIn(x) W_enc + b_enc}.
+     *
+     * @param ps the parameter store
+     * @param x (N, d_in)
+     * @param training whether training
+     * @return (N, d_sae)
+     */
+    public NDArray hiddenPre(ParameterStore ps, NDArray x, boolean training) {
+        NDArray h = saeIn(ps, x, training).matMul(ps.getValue(wEnc, x.getDevice(), training));
+        return bEnc == null ? h : h.add(ps.getValue(bEnc, x.getDevice(), training));
+    }
+
+    /**
+     * Encodes a batch.
+     *
+     * @param ps the parameter store
+     * @param x (N, d_in)
+     * @param training whether training (selects the training form of the nonlinearity)
+     * @return the latents of the N rows
+     */
+    public abstract Latents encode(ParameterStore ps, NDArray x, boolean training);
+
+    /**
+     * Dense decoding {@code z W_dec + b_dec}.
+     *
+     * @param ps the parameter store
+     * @param z (N, d_sae)
+     * @param training whether training
+     * @return (N, d_out)
+     */
+    public NDArray decode(ParameterStore ps, NDArray z, boolean training) {
+        return z.matMul(ps.getValue(wDec, z.getDevice(), training))
+                .add(ps.getValue(bDec, z.getDevice(), training));
+    }
+
+    /**
+     * Sparse decoding from k (index, value) pairs per row: gathers the k decoder rows, so the cost
+     * is O(N k d_out) whatever the dictionary size. Adds b_dec.
+     *
+     * @param ps the parameter store
+     * @param values (N, k)
+     * @param indices (N, k) int64
+     * @param training whether training
+     * @return (N, d_out)
+     */
+    public NDArray decodeSparse(ParameterStore ps, NDArray values, NDArray indices, boolean training) {
+        return decodeSparseNoBias(ps, values, indices, training).add(ps.getValue(bDec, values.getDevice(), training));
+    }
+
+    /**
+     * {@link #decodeSparse} without b_dec (the AuxK reconstruction of a residual).
+     *
+     * @param ps the parameter store
+     * @param values (N, k)
+     * @param indices (N, k) int64
+     * @param training whether training
+     * @return (N, d_out)
+     */
+    public NDArray decodeSparseNoBias(ParameterStore ps, NDArray values, NDArray indices, boolean training) {
+        long n = values.getShape().get(0);
+        long k = values.getShape().get(1);
+        NDArray w = ps.getValue(wDec, values.getDevice(), training);
+        NDArray rows = w.get(values.getManager(), new NDIndex("{}", indices.reshape(n * k))).reshape(n, k, dims.dOut());
+        return values.expandDims(1).batchMatMul(rows).reshape(n, dims.dOut());
+    }
+
+    /**
+     * The output from the input and its latents: decoding plus the skip connection.
+     *
+     * @param ps the parameter store
+     * @param x (N, d_in)
+     * @param z the latents of x
+     * @param training whether training
+     * @return (N, d_out)
+     */
+    public NDArray reconstruct(ParameterStore ps, NDArray x, Latents z, boolean training) {
+        NDArray y =
+                z.isSparse()
+                        ? decodeSparse(ps, z.topValues(), z.topIndices(), training)
+                        : decode(ps, z.dense(), training);
+        if (wSkip != null) {
+            NDArray skipT = ps.getValue(wSkip, x.getDevice(), training).transpose();
+            skipT.attach(x.getManager()); // a view; owned by the batch, not by the parameter
+            y = y.add(x.matMul(skipT));
+        }
+        return y;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        checkInput(x, training);
+        Shape shape = x.getShape();
+        Shape lead = shape.slice(0, shape.dimension() - 1);
+        NDArray flat = x.reshape(-1, dims.dIn());
+        Latents z = encode(ps, flat, training);
+        NDArray y = reconstruct(ps, flat, z, training);
+        NDArray acts = z.dense().reshape(lead.add(dims.dSae()));
+        NDArray out = y.reshape(lead.add(dims.dOut()));
+        acts.setName(FEATURE_ACTS);
+        out.setName(OUTPUT);
+        return new NDList(acts, out);
+    }
+
+    /**
+     * Checks that the last axis is d_in and, at inference, that the activations are finite.
+     *
+     * @param x the input (..., d_in)
+     * @param training whether training (the trainer checks its batches itself)
+     */
+    protected void checkInput(NDArray x, boolean training) {
+        Shape s = x.getShape();
+        if (s.dimension() < 1 || s.get(s.dimension() - 1) != dims.dIn()) {
+            throw new IllegalArgumentException(
+                    architecture() + " input must have d_in = " + dims.dIn() + " on its last axis, got shape " + s);
+        }
+        if (!training) {
+            Checks.requireFinite(x, architecture() + " input activations");
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        Shape lead = s.slice(0, s.dimension() - 1);
+        return new Shape[] {lead.add(dims.dSae()), lead.add(dims.dOut())};
+    }
+
+    /**
+     * Fails unless k fits the dictionary.
+     *
+     * @param k the number of active latents
+     * @param dSae the dictionary size
+     * @return k
+     */
+    static int checkK(int k, int dSae) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        if (k > dSae) {
+            throw new IllegalArgumentException(
+                    "k (" + k + ") is larger than the dictionary size d_sae (" + dSae + ")");
+        }
+        return k;
+    }
+}

@@ -1,0 +1,48 @@
+package ai.mlpzoo.blocks.sae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+
+/**
+ * The TopK sparse autoencoder (Gao et al. 2024, "Scaling and evaluating sparse autoencoders";
+ * Makhzani and Frey 2013): keeps the k largest pre-activations of each row and applies ReLU to
+ * them. The latents stay as k (index, value) pairs and decoding gathers the k decoder rows, so its
+ * cost grows with k, not with the dictionary. SAELens architecture {@code topk}; sparsify's
+ * default. Works as a transcoder when given transcoder dims.
+ */
+public class TopKSae extends SparseCoder {
+
+    private static final byte VERSION = 1;
+
+    private final int k;
+
+    /**
+     * Creates the SAE.
+     *
+     * @param dims the sizes
+     * @param k the number of active latents per row, 1 &lt;= k &lt;= d_sae
+     */
+    public TopKSae(SaeDims dims, int k) {
+        super(VERSION, dims, true);
+        this.k = checkK(k, dims.dSae());
+    }
+
+    /** @return k */
+    public int getK() {
+        return k;
+    }
+
+    @Override
+    public String architecture() {
+        return "topk";
+    }
+
+    @Override
+    public Latents encode(ParameterStore ps, NDArray x, boolean training) {
+        NDArray pre = hiddenPre(ps, x, training);
+        NDList top = pre.topK(k, 1, true, false); // (N, k) values, (N, k) indices
+        return Latents.sparse(pre, Activation.relu(top.get(0)), top.get(1), dims.dSae());
+    }
+}

@@ -1,0 +1,138 @@
+package ai.mlpzoo.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.mlpzoo.blocks.sae.SparseCoder;
+import ai.mlpzoo.config.SaeConfig;
+import ai.mlpzoo.io.SafeTensors;
+import ai.mlpzoo.sae.SaeLensFormat;
+import ai.mlpzoo.sae.SparsifyFormat;
+import ai.mlpzoo.train.sae.BatchSource;
+import ai.mlpzoo.train.sae.SaeMetrics;
+import ai.mlpzoo.train.sae.SaeTrainer;
+import ai.mlpzoo.train.sae.SaeTrainingConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mlpzoo train-sae --activations acts.safetensors --architecture topk --d-sae 4096 --k 32
+ * --out dir}: trains a sparse autoencoder (tensor {@code x}, (N, d_in)) or a transcoder ({@code x}
+ * and {@code y}, (N, d_out)) on saved activations and writes it in the SAELens or sparsify layout.
+ */
+@Command(
+        name = "train-sae",
+        mixinStandardHelpOptions = true,
+        description = "Train an SAE or transcoder on activations saved as safetensors (x, and y for a transcoder).")
+final class TrainSaeCommand implements Callable<Integer> {
+
+    @Option(names = "--activations", required = true, description = "safetensors with 'x' (N, d_in) and optionally 'y' (N, d_out)")
+    Path activations;
+
+    @Option(names = "--architecture", defaultValue = "topk", description = "standard, topk, batchtopk, jumprelu, gated, transcoder, skip_transcoder (default: ${DEFAULT-VALUE})")
+    String architecture;
+
+    @Option(names = "--d-sae", required = true, description = "dictionary size")
+    int dSae;
+
+    @Option(names = "--k", description = "active latents for topk / batchtopk")
+    Integer k;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "training steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "1024", description = "rows per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "4e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    float lr;
+
+    @Option(names = "--l1", defaultValue = "5", description = "L1 coefficient for standard/gated/transcoder (default: ${DEFAULT-VALUE})")
+    float l1;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--format", defaultValue = "saelens", description = "saelens or sparsify (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--out", required = true, description = "folder to write")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Engine.getInstance().setRandomSeed((int) seed);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList data = SafeTensors.read(m, activations);
+            NDArray x = named(data, "x");
+            NDArray y = optional(data, "y");
+            if (x.getShape().dimension() != 2) {
+                throw new IllegalArgumentException("'x' must be (N, d_in), got " + x.getShape());
+            }
+            SaeConfig cfg = new SaeConfig();
+            cfg.architecture = architecture;
+            cfg.dIn = (int) x.getShape().get(1);
+            cfg.dSae = dSae;
+            cfg.k = k;
+            cfg.dOut = y == null ? null : (int) y.getShape().get(1);
+            cfg.validate();
+            SparseCoder sae = cfg.toBlock();
+            sae.initialize(m, DataType.FLOAT32, cfg.inputShape());
+            SaeTrainer trainer = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(lr).l1Coefficient(l1)
+                    .l1WarmupSteps(steps / 20).logEvery(Math.max(1, steps / 100)));
+            long n = x.getShape().get(0);
+            Random random = new Random(seed);
+            BatchSource source = mm -> {
+                long[] idx = new long[batch];
+                for (int i = 0; i < batch; i++) {
+                    idx[i] = (long) (random.nextDouble() * n);
+                }
+                NDArray rows = mm.create(idx);
+                NDList b = new NDList(x.get(mm, new ai.djl.ndarray.index.NDIndex("{}", rows)));
+                if (y != null) {
+                    b.add(y.get(mm, new ai.djl.ndarray.index.NDIndex("{}", rows)));
+                }
+                return b;
+            };
+            try (NDManager s = m.newSubManager()) {
+                NDList first = source.next(s);
+                trainer.initialize(first.get(0), y == null ? null : first.get(1));
+            }
+            trainer.fit(source, steps, null);
+            SaeMetrics eval = trainer.evaluate(x, y);
+            if ("sparsify".equals(format)) {
+                SparsifyFormat.write(out, cfg, sae);
+            } else if ("saelens".equals(format)) {
+                SaeLensFormat.write(out, cfg, sae);
+            } else {
+                throw new IllegalArgumentException("unknown --format '" + format + "'; known: saelens, sparsify");
+            }
+            System.out.println("trained " + cfg + " for " + steps + " steps: " + eval.summary() + "; wrote " + out);
+        }
+        return 0;
+    }
+
+    private static NDArray named(NDList list, String name) {
+        NDArray a = optional(list, name);
+        if (a == null) {
+            throw new IllegalArgumentException("activations file has no tensor named '" + name + "'");
+        }
+        return a;
+    }
+
+    private static NDArray optional(NDList list, String name) {
+        for (NDArray a : list) {
+            if (name.equals(a.getName())) {
+                return a.toType(DataType.FLOAT32, false);
+            }
+        }
+        return null;
+    }
+}
