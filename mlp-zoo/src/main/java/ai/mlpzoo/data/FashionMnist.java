@@ -249,4 +249,38 @@ public final class FashionMnist {
     public void copyImage(int index, float[] dst, int offset) {
         System.arraycopy(images, index * SIZE * SIZE, dst, offset, SIZE * SIZE);
     }
+
+    /**
+     * A batch of normalised images ((x - MEAN) / STD), the input of the zoo's classifiers.
+     *
+     * @param manager the owner
+     * @param indices which images
+     * @return (B, 1, 28, 28)
+     */
+    public ai.djl.ndarray.NDArray batch(ai.djl.ndarray.NDManager manager, int[] indices) {
+        int per = SIZE * SIZE;
+        float[] out = new float[indices.length * per];
+        for (int b = 0; b < indices.length; b++) {
+            int off = indices[b] * per;
+            for (int i = 0; i < per; i++) {
+                out[b * per + i] = (images[off + i] - MEAN) / STD;
+            }
+        }
+        return manager.create(out, new ai.djl.ndarray.types.Shape(indices.length, 1, SIZE, SIZE));
+    }
+
+    /**
+     * The labels of a batch.
+     *
+     * @param manager the owner
+     * @param indices which images
+     * @return (B) int64
+     */
+    public ai.djl.ndarray.NDArray batchLabels(ai.djl.ndarray.NDManager manager, int[] indices) {
+        long[] out = new long[indices.length];
+        for (int b = 0; b < indices.length; b++) {
+            out[b] = labels[indices[b]];
+        }
+        return manager.create(out);
+    }
 }

@@ -23,7 +23,7 @@ import ai.mlpzoo.capture.ActivationStream;
 import ai.mlpzoo.capture.Capture;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.MixerConfig;
-import ai.mlpzoo.data.FashionMnistIdx;
+import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.train.sae.SaeMetrics;
 import ai.mlpzoo.train.sae.SaeTrainer;
 import ai.mlpzoo.train.sae.SaeTrainingConfig;
@@ -63,8 +63,8 @@ public final class MixerSaeExperiment {
         Path dir = Paths.get(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int saeSteps = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        FashionMnistIdx train = FashionMnistIdx.read(dir, true);
-        FashionMnistIdx test = FashionMnistIdx.read(dir, false);
+        FashionMnist train = FashionMnist.load(dir, FashionMnist.Split.TRAIN, 0);
+        FashionMnist test = FashionMnist.load(dir, FashionMnist.Split.TEST, 0);
         Engine.getInstance().setRandomSeed(0);
         Random random = new Random(0);
         try (NDManager m = NDManager.newBaseManager()) {
@@ -86,7 +86,7 @@ public final class MixerSaeExperiment {
             TopKSae sae = new TopKSae(SaeDims.autoencoder(d, 16 * d), 16);
             sae.initialize(m, DataType.FLOAT32, new Shape(1, d));
             ActivationStream stream = new ActivationStream(
-                    model, BLOCK, mm -> train.images(mm, sample(random, train.size(), 64)),
+                    model, BLOCK, mm -> train.batch(mm, sample(random, train.size(), 64)),
                     new ActivationBuffer(1 << 16, d, 0, 1), false, 1024, m);
             SaeTrainer st = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(2e-3f)
                     .deadTokens(200_000).logEvery(100));
@@ -96,7 +96,7 @@ public final class MixerSaeExperiment {
             Transcoder tc = new Transcoder(d, 16 * d, d, true);
             tc.initialize(m, DataType.FLOAT32, new Shape(1, d));
             ActivationStream pairs = new ActivationStream(
-                    model, MLP, mm -> train.images(mm, sample(random, train.size(), 64)),
+                    model, MLP, mm -> train.batch(mm, sample(random, train.size(), 64)),
                     new ActivationBuffer(1 << 16, d, d, 2), true, 1024, m);
             SaeTrainer tt = new SaeTrainer(tc, new SaeTrainingConfig().learningRate(2e-3f)
                     .l1Coefficient(Float.parseFloat(System.getProperty("l1", "0.05"))).l1WarmupSteps(saeSteps / 5)
@@ -107,7 +107,7 @@ public final class MixerSaeExperiment {
     }
 
     private static void report(String name, SparseCoder coder, SaeTrainer trainer, ActivationStream stream,
-            int steps, NDManager m, MlpMixer model, FashionMnistIdx test, String hook, boolean pairs) {
+            int steps, NDManager m, MlpMixer model, FashionMnist test, String hook, boolean pairs) {
         try (NDManager s = m.newSubManager()) {
             NDList b = stream.next(s);
             trainer.initialize(b.get(0), pairs ? b.get(1) : null);
@@ -119,7 +119,7 @@ public final class MixerSaeExperiment {
         SaeMetrics eval;
         try (NDManager s = m.newSubManager();
                 Capture c = Capture.install(model, hook)) {
-            model.forward(new ParameterStore(s, false), new NDList(test.images(s, range(0, 200))), false);
+            model.forward(new ParameterStore(s, false), new NDList(test.batch(s, range(0, 200))), false);
             long dIn = coder.getDims().dIn();
             NDArray x = c.input().reshape(-1, dIn);
             NDArray y = c.output().reshape(-1, coder.getDims().dOut());
@@ -136,7 +136,7 @@ public final class MixerSaeExperiment {
                 name, steps, trainSecs, eval.summary(), acc);
     }
 
-    private static void trainClassifier(MlpMixer model, FashionMnistIdx train, int epochs, Random random, NDManager m) {
+    private static void trainClassifier(MlpMixer model, FashionMnist train, int epochs, Random random, NDManager m) {
         Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build();
         Loss loss = Loss.softmaxCrossEntropyLoss();
         List<Parameter> params = List.copyOf(NamedParameters.of(model).values());
@@ -147,8 +147,8 @@ public final class MixerSaeExperiment {
             for (int i = 0; i + batch <= order.length; i += batch) {
                 int[] idx = java.util.Arrays.copyOfRange(order, i, i + batch);
                 try (NDManager s = m.newSubManager()) {
-                    NDArray x = train.images(s, idx);
-                    NDArray y = train.labels(s, idx);
+                    NDArray x = train.batch(s, idx);
+                    NDArray y = train.batchLabels(s, idx);
                     float value;
                     List<NDArray> grads = new java.util.ArrayList<>();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -174,16 +174,16 @@ public final class MixerSaeExperiment {
         }
     }
 
-    private static double accuracy(MlpMixer model, FashionMnistIdx test, String hook, BinaryOperator<NDArray> splice,
+    private static double accuracy(MlpMixer model, FashionMnist test, String hook, BinaryOperator<NDArray> splice,
             NDManager m) {
         long correct = 0;
         try (Capture c = hook == null ? null : Capture.splice(model, hook, splice)) {
             for (int i = 0; i < test.size(); i += 500) {
                 int[] idx = range(i, Math.min(test.size(), i + 500));
                 try (NDManager s = m.newSubManager()) {
-                    NDArray logits = model.forward(new ParameterStore(s, false), new NDList(test.images(s, idx)), false).head();
+                    NDArray logits = model.forward(new ParameterStore(s, false), new NDList(test.batch(s, idx)), false).head();
                     NDArray pred = logits.argMax(1).toType(DataType.INT64, false);
-                    correct += pred.eq(test.labels(s, idx)).sum().getLong();
+                    correct += pred.eq(test.batchLabels(s, idx)).sum().getLong();
                 }
             }
         }
