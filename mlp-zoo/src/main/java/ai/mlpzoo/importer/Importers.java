@@ -21,6 +21,9 @@ public final class Importers {
                 return TimmImporter.importCheckpoint(in, out);
             }
         });
+        register(KanImporter.efficientKan());
+        register(KanImporter.fastKan());
+        register(KanImporter.katRational());
     }
 
     private Importers() {}
