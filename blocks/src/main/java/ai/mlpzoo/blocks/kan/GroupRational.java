@@ -82,8 +82,8 @@ public class GroupRational extends AbstractBlock {
             throw new IllegalArgumentException(
                     "GroupRational: the channel axis (" + c + ") must be divisible by num_groups (" + groups + ")");
         }
-        NDArray a = ps.getValue(numerator, x.getDevice(), training).reshape(6); // (6)
-        NDArray b = ps.getValue(denominator, x.getDevice(), training).abs(); // (groups, 4)
+        NDArray a = Local.copy(ps.getValue(numerator, x.getDevice(), training), x.getManager()).reshape(6); // (6)
+        NDArray b = Local.copy(ps.getValue(denominator, x.getDevice(), training), x.getManager()).abs(); // (groups, 4)
         NDArray bc = b.repeat(0, c / groups); // (C, 4): row c is group c / (C / groups)
         NDArray small = x.clip(-1, 1); // exact where |x| <= 1
         NDArray sign = x.sign();

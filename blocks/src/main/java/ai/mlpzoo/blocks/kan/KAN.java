@@ -112,9 +112,22 @@ public class KAN extends AbstractBlock {
      * @return a scalar array
      */
     public NDArray regularizationLoss(double activation, double entropy) {
+        return regularizationLoss(layers.get(0).splineWeightParameter().getArray().getManager(), activation, entropy);
+    }
+
+    /**
+     * The sum of every layer's {@link KANLinear#regularizationLoss}, intermediates owned by {@code
+     * manager}.
+     *
+     * @param manager the owner of the result
+     * @param activation the L1 weight
+     * @param entropy the entropy weight
+     * @return a scalar array
+     */
+    public NDArray regularizationLoss(NDManager manager, double activation, double entropy) {
         NDArray total = null;
         for (KANLinear layer : layers) {
-            NDArray r = layer.regularizationLoss(activation, entropy);
+            NDArray r = layer.regularizationLoss(manager, activation, entropy);
             total = total == null ? r : total.add(r);
         }
         return total;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -126,26 +127,32 @@ public class KANLinear extends AbstractBlock {
             throw new IllegalArgumentException(
                     "KANLinear input must have last axis " + in + ", got shape " + shape);
         }
+        NDManager m = x.getManager();
         NDArray flat = x.reshape(-1, in); // (batch, in)
-        NDArray t = ps.getValue(grid, x.getDevice(), training); // (in, G + 2k + 1)
+        NDArray t = Local.copy(ps.getValue(grid, x.getDevice(), training), m); // (in, G + 2k + 1)
         NDArray wb = ps.getValue(baseWeight, x.getDevice(), training); // (out, in)
-        NDArray base = opts.baseActivation().apply(flat).matMul(wb.transpose()); // (batch, out)
+        // Linear.linear runs on its input's manager: no parameter-owned intermediates
+        NDArray base = Linear.linear(opts.baseActivation().apply(flat), wb).head(); // (batch, out)
         NDArray bases = BSplines.bases(flat, t, opts.splineOrder()); // (batch, in, G + k)
-        NDArray w = scaledSplineWeight(ps, x.getDevice(), training); // (out, in, G + k)
+        NDArray w = scaledSplineWeight(ps, m, training); // (out, in, G + k)
         long b = flat.getShape().get(0);
         NDArray spline =
-                bases.reshape(b, (long) in * opts.numBases())
-                        .matMul(w.reshape(out, (long) in * opts.numBases()).transpose()); // (batch, out)
+                Linear.linear(
+                                bases.reshape(b, (long) in * opts.numBases()),
+                                w.reshape(out, (long) in * opts.numBases()))
+                        .head(); // (batch, out)
         Shape outShape = shape.slice(0, shape.dimension() - 1).add(out);
         return new NDList(base.add(spline).reshape(outShape));
     }
 
-    private NDArray scaledSplineWeight(ParameterStore ps, ai.djl.Device device, boolean training) {
-        NDArray w = ps.getValue(splineWeight, device, training);
+    /** (out, in, G + k): spline_weight * spline_scaler, owned by {@code m}. */
+    private NDArray scaledSplineWeight(ParameterStore ps, NDManager m, boolean training) {
+        ai.djl.Device device = m.getDevice();
+        NDArray w = Local.copy(ps.getValue(splineWeight, device, training), m);
         if (splineScaler == null) {
             return w;
         }
-        return w.mul(ps.getValue(splineScaler, device, training).expandDims(2));
+        return w.mul(Local.copy(ps.getValue(splineScaler, device, training), m).expandDims(2));
     }
 
     @Override
@@ -164,7 +171,21 @@ public class KANLinear extends AbstractBlock {
      * @return a scalar array, shape ()
      */
     public NDArray regularizationLoss(double activation, double entropy) {
-        NDArray l1 = splineWeight.getArray().abs().mean(new int[] {2}); // (out, in)
+        return regularizationLoss(splineWeight.getArray().getManager(), activation, entropy);
+    }
+
+    /**
+     * {@link #regularizationLoss(double, double)} with every intermediate owned by {@code manager}
+     * (use a per-step manager in a training loop).
+     *
+     * @param manager the owner of the result and intermediates
+     * @param activation the L1 term's weight
+     * @param entropy the entropy term's weight
+     * @return a scalar array, shape ()
+     */
+    public NDArray regularizationLoss(NDManager manager, double activation, double entropy) {
+        NDArray w = Local.copy(splineWeight.getArray(), manager); // (out, in, G + k)
+        NDArray l1 = w.abs().mean(new int[] {2}); // (out, in)
         NDArray total = l1.sum();
         NDArray p = l1.div(total);
         // p log p -> 0 as p -> 0; the tiny offset keeps an all-zero edge from giving 0 * -inf = NaN

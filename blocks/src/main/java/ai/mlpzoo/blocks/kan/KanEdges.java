@@ -111,6 +111,18 @@ public final class KanEdges {
         return xy;
     }
 
+    /**
+     * The interior of an input's grid, where its splines live.
+     *
+     * @param input i
+     * @return {t_k, t_{G+k}}
+     */
+    public double[] range(int input) {
+        check(input, 0);
+        double[] t = knots[input];
+        return new double[] {t[order], t[t.length - 1 - order]};
+    }
+
     private void check(int input, int output) {
         if (input < 0 || input >= in || output < 0 || output >= out) {
             throw new IllegalArgumentException(
