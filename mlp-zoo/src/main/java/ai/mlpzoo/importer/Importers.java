@@ -23,6 +23,9 @@ public final class Importers {
         });
         register(ai.mlpzoo.sae.SaeImporter.saeLens());
         register(ai.mlpzoo.sae.SaeImporter.sparsify());
+        register(KanImporter.efficientKan());
+        register(KanImporter.fastKan());
+        register(KanImporter.katRational());
     }
 
     private Importers() {}

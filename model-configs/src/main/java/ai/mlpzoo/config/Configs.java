@@ -39,6 +39,10 @@ public final class Configs {
     static {
         TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
         TYPES.put(SaeConfig.MODEL_TYPE, SaeConfig.class);
+        TYPES.put(KanBSplineConfig.MODEL_TYPE, KanBSplineConfig.class);
+        TYPES.put(FastKanConfig.MODEL_TYPE, FastKanConfig.class);
+        TYPES.put(KatRationalConfig.MODEL_TYPE, KatRationalConfig.class);
+        TYPES.put(KanMixerConfig.MODEL_TYPE, KanMixerConfig.class);
     }
 
     private Configs() {}

@@ -1,0 +1,139 @@
+package ai.mlpzoo.config;
+
+import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.kan.BaseActivation;
+import ai.mlpzoo.blocks.kan.KAN;
+import ai.mlpzoo.blocks.kan.KanOptions;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.Arrays;
+
+/**
+ * A B-spline KAN as efficient-kan's {@code KAN} constructor arguments (snake_case). {@code
+ * grid_size} and {@code spline_order} may be one number for every layer or one per layer (a
+ * refined network keeps its own G in the model directory).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class KanBSplineConfig implements ModelConfig {
+
+    /** The {@code model_type} of this family. */
+    public static final String MODEL_TYPE = "kan_bspline";
+
+    @JsonProperty("model_type")
+    public String modelType = MODEL_TYPE;
+
+    @JsonProperty("name")
+    public String name;
+
+    @JsonProperty("layers_hidden")
+    public int[] layersHidden;
+
+    @JsonProperty("grid_size")
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+    public int[] gridSize = {5};
+
+    @JsonProperty("spline_order")
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+    public int[] splineOrder = {3};
+
+    @JsonProperty("grid_range")
+    public double[] gridRange = {-1, 1};
+
+    @JsonProperty("scale_noise")
+    public double scaleNoise = 0.1;
+
+    @JsonProperty("scale_base")
+    public double scaleBase = 1.0;
+
+    @JsonProperty("scale_spline")
+    public double scaleSpline = 1.0;
+
+    @JsonProperty("enable_standalone_scale_spline")
+    public boolean standaloneScaleSpline = true;
+
+    @JsonProperty("base_activation")
+    public String baseActivation = "silu";
+
+    @JsonProperty("grid_eps")
+    public double gridEps = 0.02;
+
+    @Override
+    public String modelType() {
+        return MODEL_TYPE;
+    }
+
+    @Override
+    public KanBSplineConfig validate() {
+        KanConfigs.requireType(modelType, MODEL_TYPE);
+        KanConfigs.widths(layersHidden, "layers_hidden");
+        int layers = layersHidden.length - 1;
+        perLayer(gridSize, "grid_size", layers);
+        perLayer(splineOrder, "spline_order", layers);
+        if (gridRange == null
+                || gridRange.length != 2
+                || !Double.isFinite(gridRange[0])
+                || !Double.isFinite(gridRange[1])
+                || !(gridRange[0] < gridRange[1])) {
+            throw new ConfigException(
+                    "field 'grid_range' must be [lo, hi] with lo < hi, got " + Arrays.toString(gridRange));
+        }
+        KanConfigs.nonNegative(scaleNoise, "scale_noise");
+        KanConfigs.nonNegative(scaleBase, "scale_base");
+        KanConfigs.nonNegative(scaleSpline, "scale_spline");
+        if (!(gridEps >= 0 && gridEps <= 1)) {
+            throw new ConfigException("field 'grid_eps' must be in [0, 1], got " + gridEps);
+        }
+        KanConfigs.activation(baseActivation, "base_activation");
+        return this;
+    }
+
+    private static void perLayer(int[] values, String field, int layers) {
+        if (values == null || (values.length != 1 && values.length != layers)) {
+            throw new ConfigException(
+                    "field '" + field + "' must be one number or one per layer (" + layers + "), got "
+                            + Arrays.toString(values));
+        }
+        for (int v : values) {
+            if (v < 1) {
+                throw new ConfigException("field '" + field + "' must be at least 1, got " + v);
+            }
+        }
+    }
+
+    /**
+     * The options of layer l.
+     *
+     * @param l the layer index
+     * @return its options
+     */
+    public KanOptions layerOptions(int l) {
+        return KanOptions.defaults()
+                .withGridSize(gridSize[gridSize.length == 1 ? 0 : l])
+                .withSplineOrder(splineOrder[splineOrder.length == 1 ? 0 : l])
+                .withGridRange(gridRange[0], gridRange[1])
+                .withScales(scaleNoise, scaleBase, scaleSpline)
+                .withStandaloneScaler(standaloneScaleSpline)
+                .withBaseActivation(BaseActivation.parse(baseActivation))
+                .withGridEps(gridEps);
+    }
+
+    @Override
+    public KAN toBlock() {
+        validate();
+        return new KAN(layersHidden, this::layerOptions);
+    }
+
+    @Override
+    public Shape inputShape() {
+        return new Shape(1, layersHidden[0]);
+    }
+
+    @Override
+    public String toString() {
+        return "kan_bspline" + Arrays.toString(layersHidden) + "(G=" + Arrays.toString(gridSize)
+                + ", k=" + Arrays.toString(splineOrder) + ")";
+    }
+}
