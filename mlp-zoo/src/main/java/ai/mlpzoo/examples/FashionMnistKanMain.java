@@ -13,7 +13,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
-import ai.mlpzoo.data.FashionMnistIdx;
+import ai.mlpzoo.data.FashionMnist;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -40,10 +40,10 @@ public final class FashionMnistKanMain {
     public static void main(String[] args) throws Exception {
         Path dir = Paths.get(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        FashionMnistIdx train = FashionMnistIdx.read(dir, true);
-        FashionMnistIdx test = FashionMnistIdx.read(dir, false);
+        FashionMnist train = FashionMnist.load(dir, FashionMnist.Split.TRAIN, 0);
+        FashionMnist test = FashionMnist.load(dir, FashionMnist.Split.TEST, 0);
         int batch = 64;
-        int steps = train.size / batch; // the last partial batch is dropped
+        int steps = train.size() / batch; // the last partial batch is dropped
         Tracker lr = n -> (float) (1e-3 * Math.pow(0.8, n / steps)); // ExponentialLR(0.8) per epoch
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -55,7 +55,7 @@ public final class FashionMnistKanMain {
                 trainer.initialize(new Shape(1, 784));
                 NDManager manager = trainer.getManager();
                 Random rnd = new Random(0);
-                int[] order = new int[train.size];
+                int[] order = new int[train.size()];
                 for (int i = 0; i < order.length; i++) {
                     order[i] = i;
                 }
@@ -65,8 +65,8 @@ public final class FashionMnistKanMain {
                     double lossSum = 0;
                     for (int s = 0; s < steps; s++) {
                         try (NDManager scope = manager.newSubManager()) {
-                            NDArray x = scope.create(train.pixels(order, s * batch, batch), new Shape(batch, 784));
-                            NDArray y = scope.create(train.labels(order, s * batch, batch), new Shape(batch));
+                            NDArray x = scope.create(pixels(train, order, s * batch, batch), new Shape(batch, 784));
+                            NDArray y = scope.create(labels(train, order, s * batch, batch), new Shape(batch));
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDArray logits = trainer.forward(new NDList(x)).head();
                                 NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
@@ -84,25 +84,25 @@ public final class FashionMnistKanMain {
         }
     }
 
-    private static double accuracy(Trainer trainer, NDManager manager, FashionMnistIdx test) {
-        int[] order = new int[test.size];
+    private static double accuracy(Trainer trainer, NDManager manager, FashionMnist test) {
+        int[] order = new int[test.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         int correct = 0;
-        for (int from = 0; from < test.size; from += 1000) {
-            int n = Math.min(1000, test.size - from);
+        for (int from = 0; from < test.size(); from += 1000) {
+            int n = Math.min(1000, test.size() - from);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.create(test.pixels(order, from, n), new Shape(n, 784));
+                NDArray x = scope.create(pixels(test, order, from, n), new Shape(n, 784));
                 NDArray pred = trainer.evaluate(new NDList(x)).head().argMax(1);
                 long[] p = pred.toLongArray();
-                float[] y = test.labels(order, from, n);
+                float[] y = labels(test, order, from, n);
                 for (int i = 0; i < n; i++) {
                     correct += p[i] == (long) y[i] ? 1 : 0;
                 }
             }
         }
-        return correct / (double) test.size;
+        return correct / (double) test.size();
     }
 
     private static void shuffle(int[] a, Random rnd) {
@@ -112,5 +112,25 @@ public final class FashionMnistKanMain {
             a[i] = a[j];
             a[j] = t;
         }
+    }
+
+    /** Pixels of a batch scaled to [-1, 1], as efficient-kan's MNIST example normalises them. */
+    private static float[] pixels(FashionMnist data, int[] order, int from, int count) {
+        float[] x = new float[count * 784];
+        for (int b = 0; b < count; b++) {
+            data.copyImage(order[from + b], x, b * 784);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 2f - 1f;
+        }
+        return x;
+    }
+
+    private static float[] labels(FashionMnist data, int[] order, int from, int count) {
+        float[] y = new float[count];
+        for (int b = 0; b < count; b++) {
+            y[b] = data.labels()[order[from + b]];
+        }
+        return y;
     }
 }
