@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         description = "Test accuracy on Fashion-MNIST (the full test set when installed, else the embedded 1,000-image slice).")
 final class EvalCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<model-dir>", description = "a model directory")
+    @Parameters(index = "0", paramLabel = "<artifact-or-model-dir>",
+            description = "a model directory, or a zoo artifact as artifact[/variant] (variant defaults to fmnist)")
     String model;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
@@ -43,16 +44,26 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: fashion-mnist");
         }
         Path dir = Paths.get(model);
-        if (!Files.isDirectory(dir)) {
+        Criteria<NDList, NDList> criteria;
+        if (Files.isDirectory(dir)) {
+            criteria = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
+        } else if (model.matches("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?")) {
+            String[] parts = model.split("/");
+            criteria = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optGroupId("ai.mlpzoo")
+                    .optArtifactId(parts[0])
+                    .optFilter("variant", parts.length > 1 ? parts[1] : "fmnist")
+                    .build();
+        } else {
             throw new NoSuchFileException(model, null, "model directory not found");
         }
-        ModelConfig config = ModelDirs.readArchitecture(dir);
         FashionMnist test = embedded ? FashionMnist.embeddedTestSlice() : FashionMnist.testSetOrSlice();
-        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
         long t0 = System.nanoTime();
         double[] result;
-        try (ZooModel<NDList, NDList> zoo = criteria.loadModel();
+        try (ZooModel<NDList, NDList> zoo = ai.mlpzoo.zoo.MlpZoo.loadModel(criteria);
                 NDManager manager = NDManager.newBaseManager()) {
+            ModelConfig config = ModelDirs.readArchitecture(zoo.getModelPath());
             result = ImageClassifierTrainer.evaluate(zoo.getBlock(), manager, test, config.inputShape(), new LogitsLoss(0));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
