@@ -37,12 +37,18 @@ public final class TimmImporter {
      * @throws IOException when the file is missing or not JSON
      */
     public static MixerConfig readConfig(Path configJson) throws IOException {
+        return readConfig(readRoot(configJson), configJson.toString());
+    }
+
+    private static JsonNode readRoot(Path configJson) throws IOException {
         if (!Files.isRegularFile(configJson)) {
             throw new NoSuchFileException(configJson.toString(), null, "timm config.json not found");
         }
-        JsonNode root = Configs.MAPPER.readTree(configJson.toFile());
-        String source = configJson.toString();
-        JsonNode arch = root == null ? null : root.get("architecture");
+        return Configs.readObject(Files.readAllBytes(configJson), configJson.toString());
+    }
+
+    private static MixerConfig readConfig(JsonNode root, String source) {
+        JsonNode arch = root.get("architecture");
         if (arch == null || !arch.isTextual()) {
             throw new ConfigException(source + ": field 'architecture' is missing");
         }
@@ -80,20 +86,21 @@ public final class TimmImporter {
         if (!Files.isDirectory(checkpointDir)) {
             throw new NoSuchFileException(checkpointDir.toString(), null, "checkpoint folder not found");
         }
-        MixerConfig config = readConfig(checkpointDir.resolve("config.json"));
+        Path configJson = checkpointDir.resolve("config.json");
+        JsonNode root = readRoot(configJson);
+        MixerConfig config = readConfig(root, configJson.toString());
         Path weights = checkpointDir.resolve("model.safetensors");
         try (NDManager manager = NDManager.newBaseManager()) {
             MlpMixer block = config.toBlock();
             block.initialize(manager, DataType.FLOAT32, config.inputShape());
             NDList tensors = SafeTensors.read(manager, weights);
             StateDicts.load(NamedParameters.of(block), tensors, weights.toString());
-            ModelDirs.save(out, config, block, metadata(checkpointDir.resolve("config.json")), null);
+            ModelDirs.save(out, config, block, metadata(root), null);
         }
         return config;
     }
 
-    private static String metadata(Path configJson) throws IOException {
-        JsonNode root = Configs.MAPPER.readTree(configJson.toFile());
+    private static String metadata(JsonNode root) {
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("source", "timm");
         meta.set("architecture", root.get("architecture"));

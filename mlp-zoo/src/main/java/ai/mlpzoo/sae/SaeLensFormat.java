@@ -46,15 +46,7 @@ public final class SaeLensFormat {
     public static SaeConfig readConfig(Path file) throws IOException {
         SaeTensors.requireFile(file, "SAELens cfg.json");
         String source = file.toString();
-        JsonNode root;
-        try {
-            root = Configs.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConfigException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException(source + ": expected a JSON object");
-        }
+        JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
         String arch = SaeTensors.text(root, "architecture");
         if (arch == null) {
             throw new ConfigException(source + ": field 'architecture' is missing");

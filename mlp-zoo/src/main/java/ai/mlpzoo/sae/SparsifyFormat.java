@@ -44,15 +44,7 @@ public final class SparsifyFormat {
     public static SaeConfig readConfig(Path file) throws IOException {
         SaeTensors.requireFile(file, "sparsify cfg.json");
         String source = file.toString();
-        JsonNode root;
-        try {
-            root = Configs.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConfigException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException(source + ": expected a JSON object");
-        }
+        JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
         String activation = SaeTensors.text(root, "activation");
         if (activation != null && !"topk".equals(activation)) {
             throw new ConfigException(

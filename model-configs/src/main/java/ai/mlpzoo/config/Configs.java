@@ -110,6 +110,26 @@ public final class Configs {
      * @return the validated config
      */
     public static ModelConfig read(byte[] json, String source) {
+        JsonNode tree = readObject(json, source);
+        JsonNode type = tree.get("model_type");
+        String t = type == null ? MixerConfig.MODEL_TYPE : type.asText();
+        Class<? extends ModelConfig> cls = TYPES.get(t);
+        if (cls == null) {
+            throw new ConfigException(
+                    source + ": unknown model_type '" + t + "'; known: " + String.join(", ", TYPES.keySet()));
+        }
+        return bind(tree, cls, source);
+    }
+
+    /**
+     * Parses a JSON object, refusing anything else with a message naming the source.
+     *
+     * @param json the JSON bytes
+     * @param source where they came from, for messages
+     * @return the object
+     * @throws ConfigException when the bytes are not a JSON object
+     */
+    public static JsonNode readObject(byte[] json, String source) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(json);
@@ -119,14 +139,7 @@ public final class Configs {
         if (tree == null || !tree.isObject()) {
             throw new ConfigException(source + ": expected a JSON object");
         }
-        JsonNode type = tree.get("model_type");
-        String t = type == null ? MixerConfig.MODEL_TYPE : type.asText();
-        Class<? extends ModelConfig> cls = TYPES.get(t);
-        if (cls == null) {
-            throw new ConfigException(
-                    source + ": unknown model_type '" + t + "'; known: " + String.join(", ", TYPES.keySet()));
-        }
-        return bind(tree, cls, source);
+        return tree;
     }
 
     /**
