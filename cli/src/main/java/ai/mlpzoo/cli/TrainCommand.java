@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<variant-or-config.json>",
-            description = "a variant (mixer_fmnist, resmlp_fmnist, ...), a zoo artifact id (mixer) or a config file")
+            description = "a variant (mixer_fmnist, resmlp_fmnist, kan_fmnist, ...), a zoo artifact id (mixer) or a config file")
     String model;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
@@ -128,10 +128,10 @@ final class TrainCommand implements Callable<Integer> {
             return Configs.read(Files.readAllBytes(file), spec);
         }
         if (Configs.variantNames().contains(spec)) {
-            return Configs.mixerVariant(spec);
+            return Configs.variant(spec);
         }
         if (Configs.variantNames().contains(spec + "_fmnist")) {
-            return Configs.mixerVariant(spec + "_fmnist");
+            return Configs.variant(spec + "_fmnist");
         }
         throw new IllegalArgumentException(
                 "unknown model '" + spec + "': give a config .json file or one of " + String.join(", ", Configs.variantNames()));

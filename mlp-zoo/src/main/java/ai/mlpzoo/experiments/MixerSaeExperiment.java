@@ -2,17 +2,12 @@ package ai.mlpzoo.experiments;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SparseCoder;
@@ -21,88 +16,148 @@ import ai.mlpzoo.blocks.sae.Transcoder;
 import ai.mlpzoo.capture.ActivationBuffer;
 import ai.mlpzoo.capture.ActivationStream;
 import ai.mlpzoo.capture.Capture;
-import ai.mlpzoo.config.Configs;
-import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.data.FashionMnist;
+import ai.mlpzoo.inspect.FeatureGrid;
 import ai.mlpzoo.train.sae.SaeMetrics;
+import ai.mlpzoo.zoo.MlpModelZoo;
+import ai.mlpzoo.zoo.MlpZoo;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.train.sae.SaeTrainer;
 import ai.mlpzoo.train.sae.SaeTrainingConfig;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.BinaryOperator;
 
 /**
- * The issue's vision experiment: a small MLP-Mixer trained on Fashion-MNIST, then a TopK SAE on a
- * block's residual output and a skip transcoder on that block's channel MLP (input to output),
- * both trained on streamed activations. Reports FVU, L0, dead fraction, and the test accuracy when
- * the sub-block's output is replaced by the reconstruction (the vision analogue of the
- * cross-entropy loss recovered), next to the clean and zero-ablated accuracies.
+ * The issue's vision experiment on a pretrained zoo model (default: the Fashion-MNIST MLP-Mixer):
+ * a TopK SAE on a block's residual output and a skip transcoder on that block's channel MLP (input
+ * to output), both trained on streamed activations of the training set. Reports FVU, L0, dead
+ * fraction on held-out test activations, and the test accuracy when the sub-block's output is
+ * replaced by the reconstruction (the vision analogue of the cross-entropy loss recovered), next to
+ * the clean and zero-ablated accuracies. Writes a PNG grid of the top-activating test images of a
+ * spread of SAE latents, one row per latent.
  *
- * <p>Run: {@code java -Dai.djl.pytorch.num_threads=1 -cp <cli classpath>
- * ai.mlpzoo.experiments.MixerSaeExperiment [fashion-mnist dir] [epochs] [sae steps]}.
+ * <p>Run: {@code java -cp <cli classpath> ai.mlpzoo.experiments.MixerSaeExperiment [artifact]
+ * [block index] [sae steps] [out dir]}, e.g. {@code mixer 4 3000 runs/mixer-sae}.
  */
 public final class MixerSaeExperiment {
-
-    private static final String BLOCK = "blocks.1";
-    private static final String MLP = "blocks.1.mlp_channels";
 
     private MixerSaeExperiment() {}
 
     /**
      * Runs the experiment.
      *
-     * @param args dataset folder, classifier epochs, SAE steps
-     * @throws IOException when the dataset is missing
+     * @param args zoo artifact (mixer, resmlp, gmlp), block index, SAE steps, output folder
+     * @throws Exception when the dataset or the model is missing
      */
-    public static void main(String[] args) throws IOException {
-        Path dir = Paths.get(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
-        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        int saeSteps = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        FashionMnist train = FashionMnist.load(dir, FashionMnist.Split.TRAIN, 0);
-        FashionMnist test = FashionMnist.load(dir, FashionMnist.Split.TEST, 0);
+    public static void main(String[] args) throws Exception {
+        String artifact = args.length > 0 ? args[0] : "mixer";
+        int blockIndex = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int saeSteps = args.length > 2 ? Integer.parseInt(args[2]) : 3000;
+        Path out = Paths.get(args.length > 3 ? args[3] : "runs/" + artifact + "-sae");
+        String block = "blocks." + blockIndex;
+        String mlp = block + ".mlp_channels";
+        FashionMnist train = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0);
+        FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
         Engine.getInstance().setRandomSeed(0);
         Random random = new Random(0);
-        try (NDManager m = NDManager.newBaseManager()) {
-            MixerConfig cfg = Configs.mixerVariant("mixer_fmnist");
-            cfg.numBlocks = 2;
-            cfg.embedDim = 64;
-            cfg.dropPathRate = 0;
-            MlpMixer model = cfg.toBlock();
-            model.initialize(m, DataType.FLOAT32, cfg.inputShape());
-            long t0 = System.nanoTime();
-            trainClassifier(model, train, epochs, random, m);
-            System.out.printf(Locale.ROOT, "classifier %s: %d epoch(s) in %.0fs%n", cfg, epochs, secs(t0));
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optGroupId(MlpModelZoo.GROUP_ID)
+                .optArtifactId(artifact)
+                .optFilter("variant", "fmnist")
+                .build();
+        try (ZooModel<NDList, NDList> zooModel = MlpZoo.loadModel(criteria);
+                NDManager m = NDManager.newBaseManager()) {
+            MlpMixer model = (MlpMixer) zooModel.getBlock();
+            int d = model.getEmbedDim();
             double clean = accuracy(model, test, null, null, m);
-            double zeroMlp = accuracy(model, test, MLP, (in, out) -> out.zerosLike(), m);
-            System.out.printf(Locale.ROOT, "test accuracy: clean %.4f; %s zero-ablated %.4f%n", clean, MLP, zeroMlp);
+            double zeroMlp = accuracy(model, test, mlp, (in, o) -> o.zerosLike(), m);
+            System.out.printf(Locale.ROOT, "%s/fmnist: test accuracy clean %.4f; %s zero-ablated %.4f%n",
+                    artifact, clean, mlp, zeroMlp);
 
-            int d = cfg.embedDim;
-            // SAE on the block's residual output
+            // SAE on the block's residual output: 16x dictionary, k = 16
             TopKSae sae = new TopKSae(SaeDims.autoencoder(d, 16 * d), 16);
             sae.initialize(m, DataType.FLOAT32, new Shape(1, d));
             ActivationStream stream = new ActivationStream(
-                    model, BLOCK, mm -> train.batch(mm, sample(random, train.size(), 64)),
+                    model, block, mm -> train.batch(mm, sample(random, train.size(), 64)),
                     new ActivationBuffer(1 << 16, d, 0, 1), false, 1024, m);
             SaeTrainer st = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(2e-3f)
                     .deadTokens(200_000).logEvery(100));
-            report("SAE " + BLOCK, sae, st, stream, saeSteps, m, model, test, BLOCK, false);
+            report("SAE " + block, sae, st, stream, saeSteps, m, model, test, block, false);
+            Path grid = out.resolve("sae-" + block + "-top-images.png");
+            featureGrid(sae, model, block, test, grid, m);
 
             // skip transcoder on the channel MLP
             Transcoder tc = new Transcoder(d, 16 * d, d, true);
             tc.initialize(m, DataType.FLOAT32, new Shape(1, d));
             ActivationStream pairs = new ActivationStream(
-                    model, MLP, mm -> train.batch(mm, sample(random, train.size(), 64)),
+                    model, mlp, mm -> train.batch(mm, sample(random, train.size(), 64)),
                     new ActivationBuffer(1 << 16, d, d, 2), true, 1024, m);
             SaeTrainer tt = new SaeTrainer(tc, new SaeTrainingConfig().learningRate(2e-3f)
                     .l1Coefficient(Float.parseFloat(System.getProperty("l1", "0.05"))).l1WarmupSteps(saeSteps / 5)
                     .deadTokens(200_000).logEvery(100));
-            report("transcoder " + MLP, tc, tt, pairs, saeSteps, m, model, test, MLP, true);
-            System.out.printf(Locale.ROOT, "clean accuracy %.4f, %s zero-ablated %.4f%n", clean, MLP, zeroMlp);
+            report("transcoder " + mlp, tc, tt, pairs, saeSteps, m, model, test, mlp, true);
+            System.out.printf(Locale.ROOT, "clean accuracy %.4f, %s zero-ablated %.4f; feature grid %s%n",
+                    clean, mlp, zeroMlp, grid);
+        }
+    }
+
+    /**
+     * Per test image, each latent's strongest activation over the image's tokens; then for 12
+     * latents spread over the firing-frequency ranks, the 12 test images that excite it most.
+     */
+    private static void featureGrid(SparseCoder sae, MlpMixer model, String hook, FashionMnist test, Path file,
+            NDManager m) throws java.io.IOException {
+        long dSae = sae.getDims().dSae();
+        try (NDManager s = m.newSubManager()) {
+            NDList perImage = new NDList();
+            try (Capture c = Capture.install(model, hook)) {
+                for (int i = 0; i < test.size(); i += 500) {
+                    int[] idx = range(i, Math.min(test.size(), i + 500));
+                    NDManager b = s.newSubManager();
+                    model.forward(new ParameterStore(b, false), new NDList(test.batch(b, idx)), false);
+                    NDArray acts = sae.forward(new ParameterStore(b, false),
+                            new NDList(c.output().reshape(-1, sae.getDims().dIn())), false).get(0);
+                    NDArray max = acts.reshape(idx.length, -1, dSae).max(new int[] {1});
+                    max.attach(s);
+                    perImage.add(max);
+                    b.close();
+                }
+            }
+            NDArray acts = NDArrays.concat(perImage); // (N, d_sae)
+            long[] fires = acts.gt(0).sum(new int[] {0}).toType(DataType.INT64, false).toLongArray();
+            Integer[] order = new Integer[fires.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(fires[b], fires[a]));
+            int alive = 0;
+            while (alive < order.length && fires[order[alive]] >= 12) {
+                alive++;
+            }
+            int rowsShown = Math.min(12, alive);
+            int[][] rows = new int[rowsShown][];
+            int[] labels = test.labels();
+            for (int r = 0; r < rowsShown; r++) {
+                int latent = order[(int) ((long) r * alive / rowsShown)];
+                rows[r] = FeatureGrid.topActivating(acts, latent, 12);
+                int[] counts = new int[FashionMnist.CLASSES.length];
+                for (int img : rows[r]) {
+                    counts[labels[img]]++;
+                }
+                int best = 0;
+                for (int k = 1; k < counts.length; k++) {
+                    best = counts[k] > counts[best] ? k : best;
+                }
+                System.out.printf(Locale.ROOT, "row %2d: latent %4d fires on %5.1f%% of test images; top 12: %d x %s%n",
+                        r, latent, 100.0 * fires[latent] / test.size(), counts[best], FashionMnist.CLASSES[best]);
+            }
+            FeatureGrid.write(file, test.batch(s, range(0, test.size())), rows, 3);
         }
     }
 
@@ -134,44 +189,6 @@ public final class MixerSaeExperiment {
         double acc = accuracy(model, test, hook, splice, m);
         System.out.printf(Locale.ROOT, "%s: %d steps in %.0fs; test %s; accuracy with it spliced in %.4f%n",
                 name, steps, trainSecs, eval.summary(), acc);
-    }
-
-    private static void trainClassifier(MlpMixer model, FashionMnist train, int epochs, Random random, NDManager m) {
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build();
-        Loss loss = Loss.softmaxCrossEntropyLoss();
-        List<Parameter> params = List.copyOf(NamedParameters.of(model).values());
-        params.forEach(p -> p.getArray().setRequiresGradient(true));
-        int batch = 128;
-        for (int e = 0; e < epochs; e++) {
-            int[] order = permutation(random, train.size());
-            for (int i = 0; i + batch <= order.length; i += batch) {
-                int[] idx = java.util.Arrays.copyOfRange(order, i, i + batch);
-                try (NDManager s = m.newSubManager()) {
-                    NDArray x = train.batch(s, idx);
-                    NDArray y = train.batchLabels(s, idx);
-                    float value;
-                    List<NDArray> grads = new java.util.ArrayList<>();
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = model.forward(new ParameterStore(s, false), new NDList(x), true).head();
-                        NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
-                        value = l.getFloat();
-                        gc.backward(l);
-                        for (Parameter p : params) {
-                            NDArray g = p.getArray().getGradient();
-                            g.attach(s);
-                            grads.add(g.duplicate());
-                            g.subi(g); // PyTorch accumulates gradients: clear for the next step
-                        }
-                    }
-                    for (int k = 0; k < params.size(); k++) {
-                        adam.update(params.get(k).getId(), params.get(k).getArray(), grads.get(k));
-                    }
-                    if ((i / batch) % 100 == 0) {
-                        System.err.printf(Locale.ROOT, "epoch %d step %d loss %.4f%n", e, i / batch, value);
-                    }
-                }
-            }
-        }
     }
 
     private static double accuracy(MlpMixer model, FashionMnist test, String hook, BinaryOperator<NDArray> splice,

@@ -17,6 +17,7 @@ import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.io.AtomicFiles;
 import ai.mlpzoo.io.SafeTensors;
+import ai.mlpzoo.translate.ImageClassifierFactory;
 import ai.mlpzoo.zoo.ModelDirs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -232,7 +233,8 @@ public final class ImageClassifierTrainer {
                 }
                 Path modelDir = out.resolve("model");
                 double acc = state.history.isEmpty() ? Double.NaN : state.history.get(state.history.size() - 1).testAcc;
-                ModelDirs.save(modelDir, config, block, metadata(acc, test.size(), state), null);
+                ModelDirs.save(modelDir, config, block, metadata(acc, test.size(), state, inputShape),
+                        Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
                 return new Result(state, modelDir);
             } finally {
                 adamw.close();
@@ -287,7 +289,8 @@ public final class ImageClassifierTrainer {
         named.forEach((k, p) -> idToName.put(p.getId(), k));
         Path dir = out.resolve(String.format(Locale.ROOT, "checkpoint-%04d", state.epoch));
         double acc = state.history.get(state.history.size() - 1).testAcc;
-        ModelDirs.save(dir, config, block, metadata(acc, testSize, state), null, tmp -> {
+        ModelDirs.save(dir, config, block, metadata(acc, testSize, state, config.inputShape()),
+                Map.of("translatorFactory", ImageClassifierFactory.class.getName()), tmp -> {
             SafeTensors.write(adamw.exportState(idToName), tmp.resolve(OPTIMIZER));
             Files.writeString(tmp.resolve(STATE), Configs.toJson(state) + "\n");
         });
@@ -318,9 +321,11 @@ public final class ImageClassifierTrainer {
      * @param testAcc the accuracy measured, or NaN
      * @param testSize on how many test images
      * @param state the run, or null
+     * @param inputShape the model's input shape for one example: (1, C, H, W), or (1, C * H * W)
+     *     for a model that takes flat vectors (then the metadata says {@code "flatten": true})
      * @return JSON
      */
-    public static String metadata(double testAcc, int testSize, TrainState state) {
+    public static String metadata(double testAcc, int testSize, TrainState state, Shape inputShape) {
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("source", "mlpzoo train");
         meta.put("dataset", "fashion-mnist");
@@ -328,6 +333,9 @@ public final class ImageClassifierTrainer {
         size.add(1).add(28).add(28);
         meta.putArray("mean").add(FashionMnist.MEAN);
         meta.putArray("std").add(FashionMnist.STD);
+        if (inputShape.dimension() == 2) {
+            meta.put("flatten", true);
+        }
         ArrayNode names = meta.putArray("label_names");
         for (String c : FashionMnist.CLASSES) {
             names.add(c);

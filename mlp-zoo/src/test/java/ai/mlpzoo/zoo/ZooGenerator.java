@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.util.Pair;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.KanBSplineConfig;
 import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.translate.ImageClassifierFactory;
@@ -22,7 +23,7 @@ import java.util.Map;
 
 /**
  * Writes the packaged zoo under {@code mlp-zoo/src/main/resources/ai/mlpzoo/zoo/models/}: the
- * Fashion-MNIST model directories of the three families with <b>random</b> weights (placeholders:
+ * Fashion-MNIST model directories of the three Mixer families and the KAN with <b>random</b> weights (placeholders:
  * training replaces only model-0000.params and its .sha256, then flips {@code pretrained} in
  * index.json), the architecture-only ImageNet variants, and index.json. Run from the repository
  * root after {@code ./mvnw -o install -DskipTests}:
@@ -59,6 +60,7 @@ public final class ZooGenerator {
                 models.add(imagenet(root, artifact, v));
             }
         }
+        models.add(kanFmnist(root, seed));
         ObjectNode index = Configs.MAPPER.createObjectNode();
         index.set("models", models);
         Files.writeString(root.resolve(ZooIndex.FILE), Configs.toJson(index) + "\n");
@@ -97,6 +99,37 @@ public final class ZooGenerator {
                         config.numBlocks,
                         config.embedDim,
                         config.patchSize),
+                params);
+    }
+
+    /** efficient-kan's MNIST classifier, KAN [784, 64, 10], on flat Fashion-MNIST images. */
+    private static ObjectNode kanFmnist(Path root, int seed) throws Exception {
+        KanBSplineConfig config = (KanBSplineConfig) Configs.variant("kan_fmnist");
+        ObjectNode meta = Configs.MAPPER.createObjectNode();
+        meta.put("dataset", "fashion-mnist");
+        meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {1, FashionMnist.SIZE, FashionMnist.SIZE}));
+        meta.set("mean", Configs.MAPPER.valueToTree(new float[] {FashionMnist.MEAN}));
+        meta.set("std", Configs.MAPPER.valueToTree(new float[] {FashionMnist.STD}));
+        meta.put("flatten", true);
+        meta.set("label_names", Configs.MAPPER.valueToTree(FashionMnist.CLASSES));
+        long params;
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(seed);
+            Block block = config.toBlock();
+            block.initialize(m, DataType.FLOAT32, config.inputShape());
+            params = NamedParameters.count(block);
+            ModelDirs.save(
+                    root.resolve("kan").resolve("fmnist"),
+                    config,
+                    block,
+                    Configs.toJson(meta) + "\n",
+                    Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
+        }
+        return entry(
+                "kan",
+                "fmnist",
+                "fashion-mnist",
+                "B-spline KAN [784, 64, 10] (efficient-kan, G 5, k 3) for Fashion-MNIST: 784 flat grey pixels, 10 classes",
                 params);
     }
 

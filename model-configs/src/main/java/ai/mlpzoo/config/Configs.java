@@ -64,6 +64,26 @@ public final class Configs {
     }
 
     /**
+     * Loads a shipped variant of any family (its JSON's {@code model_type} picks the config class;
+     * Mixer-family variants carry none).
+     *
+     * @param name the variant, such as {@code mixer_fmnist} or {@code kan_fmnist}
+     * @return a fresh, validated config
+     * @throws ConfigException naming the variants that exist when {@code name} is not one
+     */
+    public static ModelConfig variant(String name) {
+        if (!variantNames().contains(name)) {
+            throw new ConfigException(
+                    "unknown architecture '" + name + "'; known: " + String.join(", ", variantNames()));
+        }
+        try (InputStream is = resource(VARIANTS + name + ".json")) {
+            return read(is.readAllBytes(), name + ".json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Loads a shipped Mixer-family variant.
      *
      * @param name the variant, such as {@code mixer_b16_224}
@@ -76,7 +96,11 @@ public final class Configs {
                     "unknown architecture '" + name + "'; known: " + String.join(", ", variantNames()));
         }
         try (InputStream is = resource(VARIANTS + name + ".json")) {
-            return readMixer(is.readAllBytes(), name + ".json");
+            ModelConfig c = read(is.readAllBytes(), name + ".json");
+            if (!(c instanceof MixerConfig)) {
+                throw new ConfigException(name + " is a " + c.modelType() + " variant, not a Mixer-family one");
+            }
+            return (MixerConfig) c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

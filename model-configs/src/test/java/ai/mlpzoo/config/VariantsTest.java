@@ -1,5 +1,6 @@
 package ai.mlpzoo.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,9 +48,13 @@ class VariantsTest {
     @Test
     void everyVariantLoadsAndFashionMnistOnesExist() {
         for (String name : Configs.variantNames()) {
-            MixerConfig c = Configs.mixerVariant(name);
-            assertEquals(name, c.name);
+            ModelConfig c = Configs.variant(name);
+            assertEquals(name, c instanceof MixerConfig ? ((MixerConfig) c).name : ((KanBSplineConfig) c).name);
         }
+        KanBSplineConfig kan = (KanBSplineConfig) Configs.variant("kan_fmnist");
+        assertArrayEquals(new int[] {784, 64, 10}, kan.layersHidden, "efficient-kan's MNIST example widths");
+        ConfigException e = assertThrows(ConfigException.class, () -> Configs.mixerVariant("kan_fmnist"));
+        assertTrue(e.getMessage().contains("not a Mixer-family"), e.getMessage());
         for (String family : new String[] {"mixer", "resmlp", "gmlp"}) {
             MixerConfig c = Configs.mixerVariant(family + "_fmnist");
             assertEquals(28, c.imgSize);

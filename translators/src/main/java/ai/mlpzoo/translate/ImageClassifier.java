@@ -24,7 +24,8 @@ import java.util.List;
  * repeated), <b>resized to the model's input size when it differs</b> (area averaging when
  * shrinking, bilinear when enlarging; the aspect ratio is not kept, so crop first if it matters),
  * scaled to [0, 1], normalised with the model's mean and std, and classified with a softmax over
- * the output named {@code output}.
+ * the output named {@code output}. A model whose metadata says {@code "flatten": true} (a KAN
+ * classifier) gets the normalised image as one vector of C * H * W values.
  */
 public class ImageClassifier implements Translator<Image, Classifications> {
 
@@ -35,6 +36,7 @@ public class ImageClassifier implements Translator<Image, Classifications> {
     private final float[] std;
     private final List<String> labels;
     private final int topK;
+    private final boolean flatten;
 
     /**
      * Creates the translator.
@@ -58,6 +60,7 @@ public class ImageClassifier implements Translator<Image, Classifications> {
         std = perChannel(info.std(), 1f, "std", info.source());
         labels = info.labelNames();
         this.topK = topK;
+        flatten = info.flatten();
     }
 
     private float[] perChannel(float[] v, float def, String key, String source) {
@@ -93,7 +96,8 @@ public class ImageClassifier implements Translator<Image, Classifications> {
         NDArray chw = hwc.div(255f).transpose(2, 0, 1);
         NDArray meanArr = m.create(mean).reshape(channels, 1, 1);
         NDArray stdArr = m.create(std).reshape(channels, 1, 1);
-        return new NDList(chw.sub(meanArr).div(stdArr));
+        NDArray x = chw.sub(meanArr).div(stdArr);
+        return new NDList(flatten ? x.flatten() : x);
     }
 
     @Override

@@ -39,9 +39,12 @@ public final class ModelInfo {
     private final float[] mean;
     private final float[] std;
     private final List<String> labelNames;
+    private final boolean flatten;
 
-    private ModelInfo(String source, int[] inputSize, float[] mean, float[] std, List<String> labels) {
+    private ModelInfo(String source, int[] inputSize, float[] mean, float[] std, List<String> labels,
+            boolean flatten) {
         this.source = source;
+        this.flatten = flatten;
         this.inputSize = inputSize;
         this.mean = mean;
         this.std = std;
@@ -116,7 +119,15 @@ public final class ModelInfo {
                 }
                 labels = Collections.unmodifiableList(labels);
             }
-            return new ModelInfo(source, size, mean, std, labels);
+            boolean flatten = false;
+            if (root.has("flatten")) {
+                JsonElement f = root.get("flatten");
+                if (!f.isJsonPrimitive() || !f.getAsJsonPrimitive().isBoolean()) {
+                    throw new IOException(source + ": 'flatten' must be true or false, got " + JsonUtils.GSON.toJson(f));
+                }
+                flatten = f.getAsBoolean();
+            }
+            return new ModelInfo(source, size, mean, std, labels, flatten);
         } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
             throw new IOException(source + ": bad value in metadata: " + e.getMessage(), e);
         }
@@ -157,6 +168,14 @@ public final class ModelInfo {
     /** @return the per-channel standard deviation, or null */
     public float[] std() {
         return std == null ? null : std.clone();
+    }
+
+    /**
+     * @return whether the model takes the normalised image as one flat vector of C * H * W values
+     *     (a KAN or MLP classifier) rather than as (C, H, W)
+     */
+    public boolean flatten() {
+        return flatten;
     }
 
     /** @return the class names, or null */

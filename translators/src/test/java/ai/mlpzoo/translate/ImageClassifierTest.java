@@ -12,6 +12,7 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 
@@ -21,11 +22,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * The image translator against hand-computed preprocessing: a model that returns its (normalised)
@@ -100,6 +103,30 @@ class ImageClassifierTest {
             assertProbabilities(expected(px, MEAN, STD), c);
             assertEquals("0", c.getClassNames().get(0), "numbered classes without label_names");
         }
+    }
+
+    @Test
+    void flattenInMetadataFeedsTheNormalisedImageAsOneVector() throws Exception {
+        int[][] px = randomPixels(4, 4, 5);
+        String meta = "{\"input_size\": [1, 4, 5], \"mean\": [0.2860], \"std\": [0.3530], \"flatten\": true}";
+        java.util.List<Shape> seen = new java.util.ArrayList<>();
+        Function<NDList, NDList> vectorModel = in -> {
+            NDArray x = in.singletonOrThrow();
+            seen.add(x.getShape());
+            NDArray out = x.duplicate();
+            out.setName("output");
+            return new NDList(out);
+        };
+        try (Model model = TestModels.model(tmp.resolve("m"), meta, vectorModel)) {
+            assertProbabilities(expected(px, MEAN, STD), classify(model, grey(px)));
+        }
+        assertEquals(java.util.List.of(new Shape(1, 20)), seen, "a batch of one flat 1*4*5 vector");
+    }
+
+    @Test
+    void flattenMustBeABoolean() {
+        IOException e = assertThrows(IOException.class, () -> ModelInfo.parse("{\"flatten\": \"yes\"}", "meta.json"));
+        assertTrue(e.getMessage().contains("'flatten' must be true or false"), e.getMessage());
     }
 
     @Test
