@@ -74,6 +74,39 @@ class TrainResumeTest {
         assertTrue(new File(run.toFile(), "model").isDirectory());
     }
 
+    @Test
+    void sigtermStopsBetweenStepsWithoutANativeCrash() throws Exception {
+        Path config = tmp.resolve("tiny.json");
+        Files.writeString(config, "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
+                + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
+        Path run = tmp.resolve("run");
+        Path workDir = Files.createDirectories(tmp.resolve("cwd")); // where a JVM crash would leave hs_err_pid*.log
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-Dmlpzoo.fashionMnist=" + ai.mlpzoo.data.FashionMnist.defaultDir(),
+                MlpZooCli.class.getName(), "train", config.toString(),
+                "--epochs", "50", "--train-limit", "640", "--batch", "64", "--out", run.toString());
+        Path log = tmp.resolve("term.log");
+        pb.directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        // wait until the second epoch's steps run
+        while (!(Files.exists(log) && Files.readString(log).contains("epoch 2/50 [")) && p.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        p.destroy(); // SIGTERM, as Ctrl-C or a service manager sends
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the run stops");
+        String out = Files.readString(log);
+        assertEquals(143, p.exitValue(), "exit by SIGTERM, not by a crash (134): " + out);
+        assertTrue(out.contains("continue with: mlpzoo train --resume"), out);
+        try (var files = Files.list(workDir)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
+                    "no hs_err crash log");
+        }
+    }
+
     private static TrainState read(Path checkpoint) throws Exception {
         return Configs.MAPPER.readValue(checkpoint.resolve(ImageClassifierTrainer.STATE).toFile(), TrainState.class);
     }

@@ -156,7 +156,10 @@ public final class ImageClassifierTrainer {
                 }
             }
             DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(adamw);
-            try (Trainer trainer = model.newTrainer(tc)) {
+            try (Trainer trainer = model.newTrainer(tc);
+                    ShutdownGuard guard = new ShutdownGuard()) {
+                Runnable stopped = () -> System.err.printf(Locale.ROOT,
+                        "%nstopped at step %d; continue with: mlpzoo train --resume %s%n", state.step, out);
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
                 trainer.initialize(batchShape);
@@ -171,65 +174,75 @@ public final class ImageClassifierTrainer {
                 Augment augment = new Augment(o.augmentShift, o.augmentFlip);
                 float[] px = new float[o.batch * 784];
                 float[] labels = new float[o.batch];
-                for (int epoch = state.epoch; epoch < o.epochs; epoch++) {
-                    int[] order = permutation(n, new Random(o.seed * 1_000_003L + epoch));
-                    Random augRandom = new Random(o.seed * 7_919L + epoch);
-                    ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs), stepsPerEpoch);
-                    double lossSum = 0;
-                    long correct = 0;
-                    long seen = 0;
-                    long t0 = System.nanoTime();
-                    for (int s = 0; s < stepsPerEpoch; s++) {
-                        for (int i = 0; i < o.batch; i++) {
-                            int idx = order[s * o.batch + i];
-                            augment.apply(train.images(), idx * 784, px, i * 784, 28, augRandom);
-                            labels[i] = train.labels()[idx];
-                        }
-                        adamw.setStep(state.step);
-                        try (NDManager sub = manager.newSubManager()) {
-                            NDArray x = normalise(sub.create(px, batchShape));
-                            NDArray y = sub.create(labels);
-                            float value;
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDList pred = trainer.forward(new NDList(x));
-                                NDArray l = loss.evaluate(new NDList(y), pred);
-                                gc.backward(l);
-                                value = l.getFloat();
-                                correct += pred.get(0).argMax(1).toType(y.getDataType(), false).eq(y).sum().getLong();
+                try {
+                    for (int epoch = state.epoch; epoch < o.epochs; epoch++) {
+                        int[] order = permutation(n, new Random(o.seed * 1_000_003L + epoch));
+                        Random augRandom = new Random(o.seed * 7_919L + epoch);
+                        ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs), stepsPerEpoch);
+                        double lossSum = 0;
+                        long correct = 0;
+                        long seen = 0;
+                        long t0 = System.nanoTime();
+                        for (int s = 0; s < stepsPerEpoch; s++) {
+                            for (int i = 0; i < o.batch; i++) {
+                                int idx = order[s * o.batch + i];
+                                augment.apply(train.images(), idx * 784, px, i * 784, 28, augRandom);
+                                labels[i] = train.labels()[idx];
                             }
-                            if (!Float.isFinite(value)) {
-                                throw new IllegalStateException(
-                                        "training diverged: loss is " + value + " at step " + state.step + "; lower --lr");
+                            adamw.setStep(state.step);
+                            try (NDManager sub = manager.newSubManager()) {
+                                NDArray x = normalise(sub.create(px, batchShape));
+                                NDArray y = sub.create(labels);
+                                float value;
+                                try (GradientCollector gc = trainer.newGradientCollector()) {
+                                    NDList pred = trainer.forward(new NDList(x));
+                                    NDArray l = loss.evaluate(new NDList(y), pred);
+                                    gc.backward(l);
+                                    value = l.getFloat();
+                                    correct += pred.get(0).argMax(1).toType(y.getDataType(), false).eq(y).sum().getLong();
+                                }
+                                if (!Float.isFinite(value)) {
+                                    throw new IllegalStateException(
+                                            "training diverged: loss is " + value + " at step " + state.step + "; lower --lr");
+                                }
+                                trainer.step();
+                                lossSum += value;
+                                seen += o.batch;
                             }
-                            trainer.step();
-                            lossSum += value;
-                            seen += o.batch;
+                            state.step++;
+                            guard.checkpoint(stopped);
+                            double secs = (System.nanoTime() - t0) / 1e9;
+                            bar.update(
+                                    s + 1,
+                                    String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
+                                            lossSum / (s + 1), 100.0 * correct / seen, seen / secs));
                         }
-                        state.step++;
                         double secs = (System.nanoTime() - t0) / 1e9;
-                        bar.update(
-                                s + 1,
-                                String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
-                                        lossSum / (s + 1), 100.0 * correct / seen, seen / secs));
+                        double[] eval = evaluate(block, manager, test, inputShape, loss);
+                        EpochRecord r = new EpochRecord();
+                        r.epoch = epoch + 1;
+                        r.step = state.step;
+                        r.lr = adamw.currentLearningRate();
+                        r.trainLoss = lossSum / stepsPerEpoch;
+                        r.trainAcc = (double) correct / seen;
+                        r.testLoss = eval[0];
+                        r.testAcc = eval[1];
+                        r.imagesPerSecond = seen / secs;
+                        r.epochSeconds = secs;
+                        bar.finish(String.format(Locale.ROOT, "loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s",
+                                r.trainLoss, 100 * r.trainAcc, r.testLoss, 100 * r.testAcc, r.imagesPerSecond));
+                        state.epoch = epoch + 1;
+                        state.history.add(r);
+                        saveCheckpoint(out, config, block, adamw, named, state, test.size());
+                        writeMetrics(out, state, config);
+                        guard.checkpoint(stopped);
                     }
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    double[] eval = evaluate(block, manager, test, inputShape, loss);
-                    EpochRecord r = new EpochRecord();
-                    r.epoch = epoch + 1;
-                    r.step = state.step;
-                    r.lr = adamw.currentLearningRate();
-                    r.trainLoss = lossSum / stepsPerEpoch;
-                    r.trainAcc = (double) correct / seen;
-                    r.testLoss = eval[0];
-                    r.testAcc = eval[1];
-                    r.imagesPerSecond = seen / secs;
-                    r.epochSeconds = secs;
-                    bar.finish(String.format(Locale.ROOT, "loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s",
-                            r.trainLoss, 100 * r.trainAcc, r.testLoss, 100 * r.testAcc, r.imagesPerSecond));
-                    state.epoch = epoch + 1;
-                    state.history.add(r);
-                    saveCheckpoint(out, config, block, adamw, named, state, test.size());
-                    writeMetrics(out, state, config);
+                } catch (RuntimeException | IOException e) {
+                    // an interrupted write or a refused shutdown hook while the JVM exits: stop, do not report
+                    if (guard.stopRequested()) {
+                        guard.checkpoint(stopped);
+                    }
+                    throw e;
                 }
                 Path modelDir = out.resolve("model");
                 double acc = state.history.isEmpty() ? Double.NaN : state.history.get(state.history.size() - 1).testAcc;

@@ -207,16 +207,20 @@ public final class SaeTrainer {
             decayStart = decayEnd - Math.round(steps * cfg.lrDecayFraction);
         }
         SaeMetrics last = null;
-        for (int i = 0; i < steps; i++) {
-            try (NDManager m = manager.newSubManager()) {
-                NDList batch = source.next(m);
-                last = step(batch.get(0), batch.size() > 1 ? batch.get(1) : null);
-            }
-            if (onStep != null) {
-                onStep.accept(last);
-            }
-            if (bar != null && ((i + 1) % cfg.logEvery == 0 || i + 1 == steps)) {
-                bar.update(i + 1, last.summary());
+        try (ai.mlpzoo.train.ShutdownGuard guard = new ai.mlpzoo.train.ShutdownGuard()) {
+            for (int i = 0; i < steps; i++) {
+                try (NDManager m = manager.newSubManager()) {
+                    NDList batch = source.next(m);
+                    last = step(batch.get(0), batch.size() > 1 ? batch.get(1) : null);
+                }
+                int done = i + 1;
+                guard.checkpoint(() -> System.err.printf(java.util.Locale.ROOT, "%nstopped after %d of %d steps%n", done, steps));
+                if (onStep != null) {
+                    onStep.accept(last);
+                }
+                if (bar != null && ((i + 1) % cfg.logEvery == 0 || i + 1 == steps)) {
+                    bar.update(i + 1, last.summary());
+                }
             }
         }
         if (bar != null) {
