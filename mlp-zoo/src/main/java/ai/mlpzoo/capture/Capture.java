@@ -125,6 +125,10 @@ public final class Capture implements AutoCloseable {
         f.setAccessible(true);
         Object value = f.get(parent);
         if (value == original) {
+            if (!f.getType().isAssignableFrom(Hook.class)) {
+                throw new IllegalArgumentException(parent.getClass().getSimpleName() + "." + f.getName() + " is typed "
+                        + f.getType().getSimpleName() + ", so a hook cannot stand in for it; type the field as Block");
+            }
             f.set(parent, hook);
             undo.add(() -> set(f, original));
         } else if (value instanceof List) {

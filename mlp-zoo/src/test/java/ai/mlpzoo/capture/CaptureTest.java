@@ -28,6 +28,8 @@ import ai.mlpzoo.train.sae.SaeTrainer;
 import ai.mlpzoo.train.sae.SaeTrainingConfig;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
@@ -92,6 +94,37 @@ class CaptureTest {
                 assertEquals(new Shape(2, 49, 32), in.getShape());
                 NDArray direct = mlp.forward(ps, new NDList(in), false).head();
                 assertTrue(out.sub(direct).abs().max().getFloat() < 1e-6f);
+            }
+        }
+    }
+
+    /** Every family's block and channel MLP can be hooked and spliced, and the model is restored. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp"})
+    void everyFamilysBlockAndChannelMlpAreHookPoints(String family) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            MixerConfig cfg = Configs.mixerVariant(family + "_fmnist");
+            cfg.numBlocks = 2;
+            cfg.embedDim = 16;
+            MlpMixer model = cfg.toBlock();
+            model.initialize(m, DataType.FLOAT32, cfg.inputShape());
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = images(m, 2);
+            NDArray clean = model.forwardFeatures(ps, x, false);
+            for (String point : new String[] {"blocks.1", "blocks.1.mlp_channels"}) {
+                Block original = HookPoints.find(model, point);
+                try (Capture c = Capture.install(model, point)) {
+                    NDArray hooked = model.forwardFeatures(ps, x, false);
+                    assertEquals(0f, hooked.sub(clean).abs().max().getFloat(), point + ": the hook changes nothing");
+                    assertEquals(new Shape(2, 49, 16), c.output().getShape(), point);
+                }
+                // splicing zeros into the channel MLP changes the features
+                try (Capture c = Capture.splice(model, point, (in, out) -> out.zerosLike())) {
+                    NDArray spliced = model.forwardFeatures(ps, x, false);
+                    assertTrue(spliced.sub(clean).abs().max().getFloat() > 0f, point + ": the splice takes effect");
+                }
+                assertSame(original, HookPoints.find(model, point), point + " restored");
             }
         }
     }

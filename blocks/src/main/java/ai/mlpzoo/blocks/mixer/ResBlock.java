@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -26,10 +27,10 @@ public class ResBlock extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    private final Affine norm1;
+    private final Block norm1; // typed Block so that a capture hook can stand in for it
     private final Linear linearTokens;
-    private final Affine norm2;
-    private final Mlp mlpChannels;
+    private final Block norm2;
+    private final Block mlpChannels;
     private final Parameter ls1;
     private final Parameter ls2;
     private final float dropPath;

@@ -23,7 +23,7 @@ public class SpatialGatingBlock extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final Block norm;
-    private final GatedMlp mlpChannels;
+    private final Block mlpChannels; // typed Block so that a capture hook can stand in for it
     private final float dropPath;
 
     /**
