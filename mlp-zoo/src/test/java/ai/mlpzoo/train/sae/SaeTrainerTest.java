@@ -99,6 +99,32 @@ class SaeTrainerTest {
         }
     }
 
+    /** The JumpReLU L0 penalty reaches the thresholds through the straight-through estimator. */
+    @Test
+    void jumpReluL0PenaltyLowersL0() {
+        double[] l0 = new double[2];
+        float[] lambdas = {0f, 0.05f};
+        for (int run = 0; run < 2; run++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Engine.getInstance().setRandomSeed(4);
+                JumpReLUSae sae = new JumpReLUSae(SaeDims.autoencoder(32, 64));
+                sae.initialize(m, DataType.FLOAT32, new Shape(1, 32));
+                ToyFeatures toy = new ToyFeatures(m, 48, 32, 0.99, 3, 128);
+                SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(3e-3f)
+                        .l0Coefficient(lambdas[run]).deadTokens(100_000).progress(false));
+                try (NDManager s = m.newSubManager()) {
+                    t.initialize(toy.next(s).get(0), null);
+                }
+                t.fit(toy, 300, null);
+                try (NDManager s = m.newSubManager()) {
+                    l0[run] = t.evaluate(toy.next(s).get(0), null).l0();
+                }
+            }
+        }
+        System.out.printf("JumpReLU L0 after 300 steps: %.2f without the penalty, %.2f with it%n", l0[0], l0[1]);
+        assertTrue(l0[1] < 0.7 * l0[0], "L0 " + l0[0] + " without the penalty, " + l0[1] + " with it");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"standard", "topk", "batchtopk", "jumprelu", "gated"})
     void everyArchitectureTrainsWithUnitDecoderRows(String arch) {
