@@ -51,26 +51,27 @@ public final class MixerSaeExperiment {
     /**
      * Runs the experiment.
      *
-     * @param args zoo artifact (mixer, resmlp, gmlp), block index, SAE steps, output folder
+     * @param args zoo artifact (mixer, resmlp, gmlp) or model directory, block index, SAE steps, output folder
      * @throws Exception when the dataset or the model is missing
      */
     public static void main(String[] args) throws Exception {
         String artifact = args.length > 0 ? args[0] : "mixer";
         int blockIndex = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int saeSteps = args.length > 2 ? Integer.parseInt(args[2]) : 3000;
-        Path out = Paths.get(args.length > 3 ? args[3] : "runs/" + artifact + "-sae");
+        Path out = Paths.get(args.length > 3 ? args[3] : "runs/" + Paths.get(artifact).getFileName() + "-sae");
         String block = "blocks." + blockIndex;
         String mlp = block + ".mlp_channels";
         FashionMnist train = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0);
         FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
         Engine.getInstance().setRandomSeed(0);
         Random random = new Random(0);
-        Criteria<NDList, NDList> criteria = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optGroupId(MlpModelZoo.GROUP_ID)
-                .optArtifactId(artifact)
-                .optFilter("variant", "fmnist")
-                .build();
+        Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class);
+        if (java.nio.file.Files.isDirectory(Paths.get(artifact))) { // a model directory, e.g. a run's model/
+            builder.optModelPath(Paths.get(artifact));
+        } else {
+            builder.optGroupId(MlpModelZoo.GROUP_ID).optArtifactId(artifact).optFilter("variant", "fmnist");
+        }
+        Criteria<NDList, NDList> criteria = builder.build();
         try (ZooModel<NDList, NDList> zooModel = MlpZoo.loadModel(criteria);
                 NDManager m = NDManager.newBaseManager()) {
             MlpMixer model = (MlpMixer) zooModel.getBlock();
