@@ -24,6 +24,11 @@ public class MlpZooBlockFactory implements BlockFactory {
         if ("OnnxRuntime".equals(model.getNDManager().getEngine().getEngineName())) {
             // ONNX Runtime runs the model.onnx beside the DJL files (mlpzoo export-onnx) and
             // refuses a block: the same directory then loads on either engine
+            if (!java.nio.file.Files.isRegularFile(modelPath.resolve("model.onnx"))) {
+                model.close();
+                throw new IllegalArgumentException(
+                        modelPath + " has no model.onnx for ONNX Runtime: write it with mlpzoo export-onnx");
+            }
             return null;
         }
         Path dir = modelPath.toAbsolutePath().normalize();

@@ -95,6 +95,11 @@ public final class OnnxExporter {
             try (OutputStream os = Files.newOutputStream(tmp)) {
                 model.writeTo(os);
             }
+            try { // a temporary file is owner-only; the model is as readable as the DJL files
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

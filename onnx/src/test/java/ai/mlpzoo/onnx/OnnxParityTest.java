@@ -3,7 +3,13 @@ package ai.mlpzoo.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.mlpzoo.data.FashionMnist;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -41,8 +47,9 @@ import java.util.stream.Stream;
 
 /**
  * Every family exported to ONNX and run on ONNX Runtime agrees with the PyTorch engine within 1e-4
- * on random inputs at batch sizes 1 and 17 (random weights, so that no zero-initialised layer
- * hides a mistake).
+ * at batch sizes 1 and 17, on random inputs and on real ones (Fashion-MNIST images for the image
+ * models, the trained gMLP's pooled features of them for the vector models); random weights, so
+ * that no zero-initialised layer hides a mistake.
  */
 class OnnxParityTest {
 
@@ -50,9 +57,34 @@ class OnnxParityTest {
 
     @TempDir Path tmp;
 
+    /** Real inputs: 17 Fashion-MNIST test images, and the trained gMLP's 64 pooled features of them. */
+    private static float[] images;
+    private static float[] features;
+
     @BeforeAll
-    static void open() {
+    static void open() throws Exception {
         manager = NDManager.newBaseManager("PyTorch");
+        FashionMnist test = FashionMnist.embeddedTestSlice();
+        int[] idx = new int[17];
+        java.util.Arrays.setAll(idx, i -> 5 * i + 1);
+        Criteria<NDList, NDList> gmlp =
+                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
+                        .optArtifactId("gmlp").optFilter("variant", "fmnist").optEngine("PyTorch").build();
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+                ZooModel<NDList, NDList> model = gmlp.loadModel();
+                Predictor<NDList, NDList> p = model.newPredictor()) {
+            NDArray x = test.batch(m, idx);
+            images = x.toFloatArray();
+            features = p.predict(new NDList(x)).get(1).toFloatArray(); // pre_logits, (17, 64)
+        }
+        assertEquals(17 * 64, features.length);
+    }
+
+    /** The first {@code batch} samples of the real inputs that fit the shape, or null. */
+    static float[] real(Shape shape) {
+        long per = shape.size() / shape.get(0);
+        float[] src = per == 28 * 28 ? images : per == 64 ? features : null;
+        return src == null ? null : java.util.Arrays.copyOf(src, (int) shape.size());
     }
 
     @AfterAll
@@ -69,36 +101,36 @@ class OnnxParityTest {
 
     static ModelConfig kanMixer() {
         String json =
-                "{\"model_type\":\"kan_mixer\",\"name\":\"t\",\"img_size\":8,\"in_chans\":1,\"patch_size\":4,"
+                "{\"model_type\":\"kan_mixer\",\"name\":\"t\",\"img_size\":28,\"in_chans\":1,\"patch_size\":7,"
                         + "\"num_blocks\":2,\"embed_dim\":16,\"mlp_ratio\":[0.5,2.0],\"num_classes\":5,\"num_groups\":4,"
                         + "\"act_init\":\"gelu\"}";
         return Configs.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "kan_mixer test config");
     }
 
     static Stream<Arguments> families() {
-        SaeDims ae = SaeDims.autoencoder(16, 48);
+        SaeDims ae = SaeDims.autoencoder(64, 96);
         return Stream.of(
                 family("mixer", () -> cfg("mixer")),
                 family("resmlp", () -> cfg("resmlp")),
                 family("gmlp", () -> cfg("gmlp")),
                 family("kan_mixer", () -> new Built(kanMixer().toBlock(), kanMixer().inputShape())),
-                family("kan_bspline", () -> new Built(new KAN(new int[] {5, 7, 3}, KanOptions.defaults()), new Shape(1, 5))),
+                family("kan_bspline", () -> new Built(new KAN(new int[] {64, 7, 3}, KanOptions.defaults()), new Shape(1, 64))),
                 family("kan_bspline_order2_gelu", () -> new Built(
-                        new KAN(new int[] {4, 3}, KanOptions.defaults().withSplineOrder(2).withGridSize(7)
+                        new KAN(new int[] {64, 3}, KanOptions.defaults().withSplineOrder(2).withGridSize(7)
                                 .withBaseActivation(BaseActivation.GELU).withStandaloneScaler(false)),
-                        new Shape(1, 4))),
+                        new Shape(1, 64))),
                 family("fastkan", () -> new Built(
-                        new FastKAN(new int[] {5, 8, 3}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1),
-                        new Shape(1, 5))),
-                family("gr_kan", () -> new Built(new GroupRational(4, RationalInit.GELU), new Shape(1, 3, 8))),
-                family("fan", () -> new Built(new FANLayer(12), new Shape(1, 5))),
-                family("sae_standard", () -> new Built(new StandardSae(ae), new Shape(1, 16))),
-                family("sae_topk", () -> new Built(new TopKSae(ae, 6), new Shape(1, 16))),
-                family("sae_batchtopk", () -> new Built(new BatchTopKSae(ae, 6), new Shape(1, 16))),
-                family("sae_jumprelu", () -> new Built(new JumpReLUSae(ae), new Shape(1, 16))),
-                family("sae_gated", () -> new Built(new GatedSae(ae), new Shape(1, 16))),
-                family("transcoder_skip", () -> new Built(new Transcoder(16, 40, 12, true), new Shape(1, 16))),
-                family("transcoder", () -> new Built(new Transcoder(16, 40, 12, false), new Shape(1, 16))));
+                        new FastKAN(new int[] {64, 8, 3}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1),
+                        new Shape(1, 64))),
+                family("gr_kan", () -> new Built(new GroupRational(4, RationalInit.GELU), new Shape(1, 4, 16))),
+                family("fan", () -> new Built(new FANLayer(12), new Shape(1, 64))),
+                family("sae_standard", () -> new Built(new StandardSae(ae), new Shape(1, 64))),
+                family("sae_topk", () -> new Built(new TopKSae(ae, 6), new Shape(1, 64))),
+                family("sae_batchtopk", () -> new Built(new BatchTopKSae(ae, 6), new Shape(1, 64))),
+                family("sae_jumprelu", () -> new Built(new JumpReLUSae(ae), new Shape(1, 64))),
+                family("sae_gated", () -> new Built(new GatedSae(ae), new Shape(1, 64))),
+                family("transcoder_skip", () -> new Built(new Transcoder(64, 40, 12, true), new Shape(1, 64))),
+                family("transcoder", () -> new Built(new Transcoder(64, 40, 12, false), new Shape(1, 64))));
     }
 
     record Built(Block block, Shape inputShape) {}
@@ -136,14 +168,19 @@ class OnnxParityTest {
         for (int batch : new int[] {1, 17}) {
             Shape shape = new Shape(batch).addAll(built.inputShape().slice(1));
             // scale 1.5: the KAN inputs cross the grid range and the rational's |x| = 1 seam
-            float[] x = OrtRunner.random(shape.size(), 31L * batch + name.length(), 1.5);
-            Map<String, float[]> expected = OrtRunner.pytorch(block, x, shape);
-            Map<String, float[]> actual = OrtRunner.onnxRuntime(dir, x, shape);
-            assertEquals(expected.keySet(), actual.keySet(), name + ": output names");
-            for (String out : expected.keySet()) {
-                double d = OrtRunner.maxAbsDiff(expected.get(out), actual.get(out));
-                System.out.printf("%-26s batch %2d %-12s max |diff| %.3g%n", name, batch, out, d);
-                assertTrue(d <= 1e-4, name + " batch " + batch + " " + out + ": max |diff| " + d);
+            float[] random = OrtRunner.random(shape.size(), 31L * batch + name.length(), 1.5);
+            float[] real = real(shape);
+            assertTrue(real != null, name + ": no real inputs of shape " + shape);
+            for (float[] x : new float[][] {random, real}) {
+                String kind = x == random ? "random" : "real";
+                Map<String, float[]> expected = OrtRunner.pytorch(block, x, shape);
+                Map<String, float[]> actual = OrtRunner.onnxRuntime(dir, x, shape);
+                assertEquals(expected.keySet(), actual.keySet(), name + ": output names");
+                for (String out : expected.keySet()) {
+                    double d = OrtRunner.maxAbsDiff(expected.get(out), actual.get(out));
+                    System.out.printf("%-24s %-6s batch %2d %-12s max |diff| %.3g%n", name, kind, batch, out, d);
+                    assertTrue(d <= 1e-4, name + " " + kind + " batch " + batch + " " + out + ": max |diff| " + d);
+                }
             }
         }
     }

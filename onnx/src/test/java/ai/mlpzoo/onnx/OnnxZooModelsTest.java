@@ -37,6 +37,16 @@ class OnnxZooModelsTest {
         assertTrue(Engine.hasEngine("OnnxRuntime"));
     }
 
+    @Test
+    void modelDirWithoutOnnxFileNamesTheFix() {
+        Criteria<NDList, NDList> c =
+                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
+                        .optArtifactId("mixer").optFilter("variant", "fmnist").optEngine("OnnxRuntime").build();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, c::loadModel);
+        String msg = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " / " + e.getCause().getMessage());
+        assertTrue(msg.contains("no model.onnx") && msg.contains("export-onnx"), msg);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mixer", "resmlp", "gmlp"})
     void sameModelDirOnBothEnginesOnRealImages(String artifact) throws Exception {

@@ -123,7 +123,7 @@ public class ImageClassifier implements Translator<Image, Classifications> {
 
     @Override
     public Batchifier getBatchifier() {
-        return Batchifier.STACK;
+        return EngineNeutralStack.INSTANCE;
     }
 
     /** ONNX Runtime arrays have no maths of their own without a second engine: Java does it. */
