@@ -2,6 +2,7 @@ package ai.mlpzoo.onnx;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.mlpzoo.blocks.kan.GroupRational;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 
@@ -45,7 +46,13 @@ public final class OnnxExporter {
     public static ModelProto export(Block block, Shape inputShape) {
         OnnxGraph g = new OnnxGraph(block.getClass().getSimpleName());
         ExportContext ctx = new ExportContext(g, block);
-        String x = g.input(INPUT, inputShape.getShape());
+        // KAT's GroupRational maps any (..., C): its graph keeps the rank but takes any sizes
+        boolean anySize = block instanceof GroupRational;
+        long[] inDims = inputShape.getShape().clone();
+        if (anySize) {
+            java.util.Arrays.fill(inDims, 1, inDims.length, -1L);
+        }
+        String x = g.input(INPUT, inDims);
         List<String> names = outputNames(block);
         names.forEach(g::reserve);
         List<String> outs = ctx.emit(block, "", x);
@@ -56,7 +63,7 @@ public final class OnnxExporter {
         Shape batch = new Shape(1).addAll(inputShape.slice(1));
         Shape[] shapes = block.getOutputShapes(new Shape[] {batch});
         for (int i = 0; i < outs.size(); i++) {
-            long[] dims = i < shapes.length ? shapes[i].getShape() : new long[] {-1};
+            long[] dims = anySize ? inDims : i < shapes.length ? shapes[i].getShape() : new long[] {-1};
             g.output(names.get(i), outs.get(i), dims);
         }
         return g.build("mlp-zoo " + block.getClass().getSimpleName() + ", exported from DJL");

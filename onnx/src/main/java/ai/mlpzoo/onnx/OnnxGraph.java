@@ -71,6 +71,10 @@ public final class OnnxGraph {
     }
 
     private static ValueInfoProto valueInfo(String name, long[] dims) {
+        if (dims == null) { // any rank, any size
+            TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE);
+            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+        }
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
@@ -103,7 +107,7 @@ public final class OnnxGraph {
      * Declares a float graph input; the first axis is the dynamic batch.
      *
      * @param name the input name
-     * @param dims the dimensions (the first is replaced by {@code batch})
+     * @param dims the dimensions (the first is replaced by {@code batch}), or null for any shape
      * @return the value name
      */
     public String input(String name, long[] dims) {
@@ -117,7 +121,8 @@ public final class OnnxGraph {
      *
      * @param name the output name
      * @param value the value to output
-     * @param dims the dimensions, -1 where unknown (the first is the dynamic batch)
+     * @param dims the dimensions, -1 where unknown (the first is the dynamic batch), or null for any
+     *     shape
      */
     public void output(String name, String value, long[] dims) {
         if (!reserved.contains(name)) {

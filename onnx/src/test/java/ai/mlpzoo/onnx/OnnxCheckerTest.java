@@ -68,8 +68,22 @@ class OnnxCheckerTest {
         kan.initialize(m, DataType.FLOAT32, new Shape(1, 4));
         TopKSae sae = new TopKSae(SaeDims.autoencoder(8, 32), 4);
         sae.initialize(m, DataType.FLOAT32, new Shape(1, 8));
+        ModelConfig kanMixer = OnnxParityTest.kanMixer();
+        Block kat = kanMixer.toBlock();
+        kat.initialize(m, DataType.FLOAT32, kanMixer.inputShape());
+        ai.mlpzoo.blocks.kan.FastKAN fast =
+                new ai.mlpzoo.blocks.kan.FastKAN(new int[] {4, 5, 2}, -2, 2, 8, true, true, 1e-5,
+                        ai.mlpzoo.blocks.kan.BaseActivation.SILU, 0.1);
+        fast.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+        ai.mlpzoo.blocks.kan.GroupRational rational =
+                new ai.mlpzoo.blocks.kan.GroupRational(4, ai.mlpzoo.blocks.kan.RationalInit.GELU);
+        rational.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8));
+        ai.mlpzoo.blocks.sae.GatedSae gated = new ai.mlpzoo.blocks.sae.GatedSae(SaeDims.autoencoder(8, 16));
+        gated.initialize(m, DataType.FLOAT32, new Shape(1, 8));
         return new Path[] {
-            export(gmlp, mixer.inputShape(), "gmlp"), export(kan, new Shape(1, 4), "kan"), export(sae, new Shape(1, 8), "topk")
+            export(gmlp, mixer.inputShape(), "gmlp"), export(kan, new Shape(1, 4), "kan"), export(sae, new Shape(1, 8), "topk"),
+            export(kat, kanMixer.inputShape(), "kan_mixer"), export(fast, new Shape(1, 4), "fastkan"),
+            export(rational, new Shape(1, 1, 8), "gr_kan"), export(gated, new Shape(1, 8), "gated_sae")
         };
     }
 

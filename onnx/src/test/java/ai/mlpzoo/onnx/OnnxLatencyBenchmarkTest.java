@@ -56,8 +56,8 @@ class OnnxLatencyBenchmarkTest {
                 try (ZooModel<NDList, NDList> model = c.loadModel();
                         Predictor<NDList, NDList> p = model.newPredictor();
                         NDManager m = model.getNDManager().newSubManager()) {
-                    double t1 = median(p, m, test, one, 30);
-                    double t64 = median(p, m, test, sixtyFour, 10);
+                    double t1 = median(p, m, test, one, 15);
+                    double t64 = median(p, m, test, sixtyFour, 5);
                     assertTrue(t1 > 0 && t64 > 0 && Double.isFinite(t64));
                     table.append(String.format(Locale.ROOT, "| %s fmnist | %s | %.2f | %.2f |%n", artifact, engine, t1, t64));
                 }
@@ -71,7 +71,7 @@ class OnnxLatencyBenchmarkTest {
 
     private static double median(Predictor<NDList, NDList> p, NDManager m, FashionMnist test, int[] idx, int runs) throws Exception {
         double[] ms = new double[runs];
-        for (int r = -5; r < runs; r++) {
+        for (int r = -3; r < runs; r++) {
             try (NDManager s = m.newSubManager()) {
                 NDArray x;
                 try (NDManager pt = NDManager.newBaseManager("PyTorch")) {
