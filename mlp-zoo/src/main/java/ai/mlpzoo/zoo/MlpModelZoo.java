@@ -80,6 +80,6 @@ public class MlpModelZoo extends ModelZoo {
 
     @Override
     public Set<String> getSupportedEngines() {
-        return Set.of("PyTorch");
+        return Set.of("PyTorch", "OnnxRuntime"); // OnnxRuntime: directories with model.onnx
     }
 }

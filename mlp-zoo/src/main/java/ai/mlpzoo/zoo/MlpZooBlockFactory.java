@@ -21,6 +21,16 @@ public class MlpZooBlockFactory implements BlockFactory {
 
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
+        if ("OnnxRuntime".equals(model.getNDManager().getEngine().getEngineName())) {
+            // ONNX Runtime runs the model.onnx beside the DJL files (mlpzoo export-onnx) and
+            // refuses a block: the same directory then loads on either engine
+            if (!java.nio.file.Files.isRegularFile(modelPath.resolve("model.onnx"))) {
+                model.close();
+                throw new IllegalArgumentException(
+                        modelPath + " has no model.onnx for ONNX Runtime: write it with mlpzoo export-onnx");
+            }
+            return null;
+        }
         Path dir = modelPath.toAbsolutePath().normalize();
         Object name = arguments.get("architecture");
         String file = name == null ? ModelDirs.ARCHITECTURE : name.toString();

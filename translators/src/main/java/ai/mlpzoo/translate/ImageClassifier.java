@@ -84,6 +84,9 @@ public class ImageClassifier implements Translator<Image, Classifications> {
     @Override
     public NDList processInput(TranslatorContext ctx, Image input) {
         NDManager m = ctx.getNDManager();
+        if (ONNX_RUNTIME.equals(m.getEngine().getEngineName())) {
+            return new NDList(preprocessInJava(m, input));
+        }
         Image.Flag flag = channels == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR;
         // HWC; float before resizing so that interpolation does not round to bytes
         NDArray hwc = input.toNDArray(m, flag).toType(DataType.FLOAT32, false);
@@ -103,6 +106,9 @@ public class ImageClassifier implements Translator<Image, Classifications> {
     @Override
     public Classifications processOutput(TranslatorContext ctx, NDList list) throws TranslateException {
         NDArray logits = Outputs.named(list, "output");
+        if (ONNX_RUNTIME.equals(ctx.getNDManager().getEngine().getEngineName())) {
+            return softmaxInJava(logits.toFloatArray());
+        }
         NDArray probs = logits.softmax(-1);
         int n = (int) probs.size();
         List<String> names = labels;
@@ -121,7 +127,63 @@ public class ImageClassifier implements Translator<Image, Classifications> {
 
     @Override
     public Batchifier getBatchifier() {
-        return Batchifier.STACK;
+        return EngineNeutralStack.INSTANCE;
+    }
+
+    /** ONNX Runtime arrays have no maths of their own without a second engine: Java does it. */
+    private static final String ONNX_RUNTIME = "OnnxRuntime";
+
+    /**
+     * The ONNX Runtime path of {@link #processInput}: the same scaling and normalisation in Java,
+     * so that ONNX-only inference needs no PyTorch. A differently sized image is resized by the
+     * image implementation (AWT bilinear) rather than by NDImageUtils.
+     */
+    private NDArray preprocessInJava(NDManager m, Image input) {
+        Image.Flag flag = channels == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR;
+        Image img = input.getWidth() != width || input.getHeight() != height ? input.resize(width, height, true) : input;
+        byte[] hwc;
+        try (NDArray pixels = img.toNDArray(m, flag)) {
+            hwc = pixels.toByteArray();
+        }
+        int plane = height * width;
+        float[] chw = new float[channels * plane];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < channels; c++) {
+                chw[c * plane + i] = ((hwc[i * channels + c] & 0xff) / 255f - mean[c]) / std[c];
+            }
+        }
+        return m.create(chw, new ai.djl.ndarray.types.Shape(channels, height, width));
+    }
+
+    private Classifications softmaxInJava(float[] logits) throws TranslateException {
+        int n = logits.length;
+        List<String> names = labels;
+        if (names == null) {
+            names = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                names.add(Integer.toString(i));
+            }
+        } else if (names.size() != n) {
+            throw new TranslateException(
+                    "the model gives " + n + " scores but its metadata names " + names.size() + " classes");
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[n];
+        for (int i = 0; i < n; i++) {
+            e[i] = Math.exp(logits[i] - max);
+            sum += e[i];
+        }
+        List<Double> probs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            probs.add(e[i] / sum);
+        }
+        Classifications c = new Classifications(names, probs);
+        c.setTopK(topK);
+        return c;
     }
 
     /** @return the input size this translator resizes to: channels, height, width */

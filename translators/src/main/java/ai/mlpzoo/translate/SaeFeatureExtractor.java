@@ -55,6 +55,6 @@ public class SaeFeatureExtractor implements Translator<float[], SparseFeatures> 
 
     @Override
     public Batchifier getBatchifier() {
-        return Batchifier.STACK;
+        return EngineNeutralStack.INSTANCE;
     }
 }

@@ -45,6 +45,6 @@ public class VectorRegressor implements Translator<float[], float[]> {
 
     @Override
     public Batchifier getBatchifier() {
-        return Batchifier.STACK;
+        return EngineNeutralStack.INSTANCE;
     }
 }

@@ -1,0 +1,84 @@
+package ai.mlpzoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.mlpzoo.io.SafeTensors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * import, export-onnx, then predict --engine OnnxRuntime reproduces the reference implementations'
+ * outputs (timm, efficient-kan, fast-kan, rational_kat, SAELens, sparsify) within 1e-4.
+ */
+class ExportOnnxCliTest {
+
+    @TempDir Path tmp;
+
+    static Path reference() {
+        return Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference").toAbsolutePath().normalize();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "mixer_tiny, timm, output pre_logits",
+        "resmlp_tiny, timm, output pre_logits",
+        "gmlp_tiny, timm, output pre_logits",
+        "kan_bspline_tiny, efficient-kan, output",
+        "kan_rbf_tiny, fast-kan, output",
+        "kan_rational_tiny, kat-rational, output",
+        "sae/saelens_standard, saelens, feature_acts output",
+        "sae/saelens_topk, saelens, feature_acts output",
+        "sae/saelens_jumprelu, saelens, feature_acts output",
+        "sae/saelens_skip_transcoder, saelens, feature_acts output",
+        "sae/sparsify_topk, sparsify, feature_acts output"
+    })
+    void exportedImportRunsOnOnnxRuntimeLikeTheReference(String fixture, String format, String outputs) throws Exception {
+        Path imported = tmp.resolve("imported");
+        Path exported = tmp.resolve("exported");
+        Path io = reference().resolve(fixture + ".io.safetensors");
+        assertEquals(0, MlpZooCli.run("import", "--format", format, reference().resolve(fixture).toString(), "--out", imported.toString()));
+        assertEquals(0, MlpZooCli.run("export-onnx", "--model", imported.toString(), "--out", exported.toString()));
+        assertTrue(Files.isRegularFile(exported.resolve("model.onnx")));
+        assertTrue(Files.isRegularFile(exported.resolve("model-0000.params")), "the DJL files are copied too");
+        Path out = tmp.resolve("ort.safetensors");
+        assertEquals(0, MlpZooCli.run("predict", "--engine", "OnnxRuntime", "--model", exported.toString(),
+                "--input", io.toString(), "--output", out.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList expected = SafeTensors.read(m, io);
+            NDList actual = SafeTensors.read(m, out);
+            for (String name : outputs.split(" ")) {
+                NDArray want = named(expected, name);
+                NDArray got = named(actual, name);
+                assertEquals(want.getShape(), got.getShape(), name);
+                float diff = got.sub(want).abs().max().getFloat();
+                System.out.printf("export-onnx %s %s: ONNX Runtime vs reference max |diff| %.3g%n", fixture, name, diff);
+                assertTrue(diff <= 1e-4, fixture + " " + name + " differs from the reference by " + diff);
+            }
+        }
+    }
+
+    @Test
+    void missingModelIsAOneLineError() {
+        assertEquals(1, MlpZooCli.run("export-onnx", "--model", tmp.resolve("nope").toString(), "--out", tmp.resolve("x").toString()));
+    }
+
+    private static NDArray named(NDList list, String name) {
+        for (NDArray a : list) {
+            if (name.equals(a.getName())) {
+                return a;
+            }
+        }
+        throw new AssertionError("no tensor named " + name);
+    }
+}

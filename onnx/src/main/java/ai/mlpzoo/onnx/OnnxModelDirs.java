@@ -1,0 +1,53 @@
+package ai.mlpzoo.onnx;
+
+import ai.djl.repository.zoo.ZooModel;
+import ai.mlpzoo.config.ModelConfig;
+import ai.mlpzoo.zoo.ModelDirs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * Adds {@code model.onnx} to an mlp-zoo model directory, so that the directory loads on both
+ * engines: {@code Criteria.optModelPath(dir)} runs the DJL parameters on PyTorch, and with {@code
+ * optEngine("OnnxRuntime")} runs the ONNX graph, with the same translator (serving.properties).
+ */
+public final class OnnxModelDirs {
+
+    private OnnxModelDirs() {}
+
+    /**
+     * Copies a loaded model's directory to {@code out} (unless it is the same directory) and
+     * writes {@code model.onnx} beside the DJL files.
+     *
+     * @param model a model loaded on an engine that runs DJL blocks (PyTorch)
+     * @param out the model directory to write
+     * @return the .onnx file written
+     * @throws IOException if a file cannot be read or written
+     */
+    public static Path export(ZooModel<?, ?> model, Path out) throws IOException {
+        Path src = model.getModelPath().toAbsolutePath().normalize();
+        if (model.getBlock() == null || model.getBlock().getClass().getName().startsWith("ai.djl.onnxruntime")) {
+            throw new IllegalArgumentException("export-onnx needs the model loaded on PyTorch, not on ONNX Runtime");
+        }
+        ModelConfig config = ModelDirs.readArchitecture(src);
+        Path target = out.toAbsolutePath().normalize();
+        Files.createDirectories(target);
+        if (!Files.isSameFile(src, target)) {
+            try (Stream<Path> files = Files.list(src)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String name = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && !name.endsWith(".onnx")) {
+                        Files.copy(f, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        Path file = target.resolve(OnnxExporter.FILE_NAME);
+        OnnxExporter.write(model.getBlock(), config.inputShape(), file);
+        return file;
+    }
+}
