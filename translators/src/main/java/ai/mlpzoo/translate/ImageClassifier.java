@@ -152,7 +152,7 @@ public class ImageClassifier implements Translator<Image, Classifications> {
                 chw[c * plane + i] = ((hwc[i * channels + c] & 0xff) / 255f - mean[c]) / std[c];
             }
         }
-        return m.create(chw, new ai.djl.ndarray.types.Shape(channels, height, width));
+        return m.create(chw, flatten ? new ai.djl.ndarray.types.Shape(chw.length) : new ai.djl.ndarray.types.Shape(channels, height, width));
     }
 
     private Classifications softmaxInJava(float[] logits) throws TranslateException {
