@@ -35,6 +35,9 @@ public final class Bench {
             List<String> names, int warmup, int steps, Cases.Options options, PrintStream out, PrintStream log)
             throws Exception {
         List<String> resolved = Cases.resolve(names, options);
+        if (options.threads() > 0 && "PyTorch".equals(Engine.getInstance().getEngineName())) {
+            JniUtils.setNumThreads(options.threads());
+        }
         log.println(header());
         List<BenchResult> results = new ArrayList<>();
         for (String name : resolved) {

@@ -60,8 +60,12 @@ public abstract class BenchCase implements AutoCloseable {
         return 10;
     }
 
-    /** Called once before the first timed step (after the warm-up). */
-    public void beforeTimed() {}
+    /**
+     * Called once before the first timed step (after the warm-up).
+     *
+     * @throws Exception when a step fails
+     */
+    public void beforeTimed() throws Exception {}
 
     /**
      * Adds case-specific fields to the result line, once the timed steps are done.

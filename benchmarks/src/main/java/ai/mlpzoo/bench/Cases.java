@@ -48,11 +48,12 @@ public final class Cases {
      * @param engines the engines of the latency cases
      * @param onnxModel a model dir with model.onnx for the OnnxRuntime latency case, or null
      * @param predictions the number of predictions of {@code predict_rss}
+     * @param threads PyTorch intra-op threads, or 0 for the engine's default (one per core)
      */
-    public record Options(List<String> engines, Path onnxModel, int predictions) {
-        /** @return the defaults: both engines, the zoo model, 100,000 predictions */
+    public record Options(List<String> engines, Path onnxModel, int predictions, int threads) {
+        /** @return the defaults: both engines, the zoo model, 100,000 predictions, default threads */
         public static Options defaults() {
-            return new Options(ENGINES, null, 100_000);
+            return new Options(ENGINES, null, 100_000, 0);
         }
     }
 

@@ -42,6 +42,8 @@ final class PredictorCase extends BenchCase {
     private int next;
     private long rssBefore;
     private long heapBefore;
+    private int timed = -1;
+    private final StringBuilder trace = new StringBuilder();
 
     /**
      * @param name the case
@@ -105,11 +107,15 @@ final class PredictorCase extends BenchCase {
         if (c.best() == null) {
             throw new IllegalStateException(name() + ": empty prediction");
         }
+        if (memory && timed >= 0 && ++timed % Math.max(1, predictions / 10) == 0) {
+            // RSS after every tenth of the run: a leak grows steadily, a warm-up effect levels off
+            trace.append(trace.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.1f", rssKiB() / 1024.0));
+        }
     }
 
     @Override
     public int defaultWarmup() {
-        return memory ? 1000 : 50;
+        return memory ? 5000 : 50;
     }
 
     @Override
@@ -123,11 +129,20 @@ final class PredictorCase extends BenchCase {
     }
 
     @Override
-    public void beforeTimed() {
+    public void beforeTimed() throws Exception {
         if (memory) {
-            settle();
+            // predict on until two young collections have passed: every page of the young generation
+            // has then been touched, so the JVM's own heap does not read as growth of the process
+            long gcs = gcCount();
+            int cap = Math.min(200_000, Math.max(1000, 2 * predictions));
+            for (int i = 0; i < cap && gcCount() < gcs + 2; i++) {
+                step();
+            }
+            // no System.gc() here: G1 would shrink the heap, and its regrowth during the run would
+            // read as growth of the process
+            timed = 0;
             rssBefore = rssKiB();
-            heapBefore = heapUsed();
+            heapBefore = Runtime.getRuntime().totalMemory();
         }
     }
 
@@ -137,29 +152,22 @@ final class PredictorCase extends BenchCase {
         extras.put("p50_ms", BenchResult.fmt(BenchResult.percentile(sortedMs, 50)));
         extras.put("p99_ms", BenchResult.fmt(BenchResult.percentile(sortedMs, 99)));
         if (memory) {
-            settle();
             long after = rssKiB();
             extras.put("rss_before_mib", String.format(Locale.ROOT, "%.1f", rssBefore / 1024.0));
             extras.put("rss_after_mib", String.format(Locale.ROOT, "%.1f", after / 1024.0));
             extras.put("rss_growth_pct", String.format(Locale.ROOT, "%.2f", 100.0 * (after - rssBefore) / rssBefore));
-            extras.put("heap_used_mib_before_after", String.format(Locale.ROOT, "%.1f/%.1f",
-                    heapBefore / 1048576.0, heapUsed() / 1048576.0));
+            extras.put("rss_mib_every_tenth", trace.toString());
+            extras.put("heap_committed_mib_before_after", String.format(Locale.ROOT, "%.1f/%.1f",
+                    heapBefore / 1048576.0, Runtime.getRuntime().totalMemory() / 1048576.0));
         }
     }
 
-    /** A full GC and a short pause, so that dead Java objects and their native memory are released. */
-    private static void settle() {
-        System.gc();
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static long gcCount() {
+        long n = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
         }
-    }
-
-    private static long heapUsed() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+        return n;
     }
 
     private static long rssKiB() {

@@ -52,13 +52,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "predictions of predict_rss (default: ${DEFAULT-VALUE})")
     int predictions;
 
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "PyTorch intra-op threads (default: the engine's, one per core; 1 gives steadier"
+                    + " figures on a loaded machine)")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
-        if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0) {
-            throw new IllegalArgumentException("--steps and --predictions must be positive, --warmup >= 0");
+        if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0 || threads < 0) {
+            throw new IllegalArgumentException("--steps and --predictions must be positive, --warmup and --threads >= 0");
         }
         List<String> eng = engines == null || engines.isEmpty() ? Cases.ENGINES : canonical(engines);
-        Bench.run(cases, warmup, steps, new Cases.Options(eng, onnxModel, predictions), System.out, System.err);
+        Bench.run(cases, warmup, steps, new Cases.Options(eng, onnxModel, predictions, threads), System.out, System.err);
         return 0;
     }
 
