@@ -19,7 +19,8 @@ import java.io.PrintWriter;
             EvalCommand.class,
             DemoCommand.class,
             TrainSaeCommand.class,
-            ExportOnnxCommand.class
+            ExportOnnxCommand.class,
+            BenchCommand.class
         })
 public final class MlpZooCli {
 

@@ -53,15 +53,17 @@ public final class BSplines {
                 xe.gte(grid.get(":, 0:" + (n - 1)))
                         .logicalAnd(xe.lt(grid.get(":, 1:" + n)))
                         .toType(x.getDataType(), false); // (batch, in, n - 1)
+        // Cox-de Boor with one ratio per order: with L_j = (x - t_j) / (t_{j+k} - t_j), the right
+        // factor (t_{j+k+1} - x) / (t_{j+k+1} - t_{j+1}) is 1 - L_{j+1}, so
+        // B_j = L_j B_j' + (1 - L_{j+1}) B_{j+1}' = c_j + B_{j+1}' - c_{j+1} with c = L B'
+        // (five full-size ops per order instead of seven; where a span is 0 the basis it scales
+        // is 0 too, so the safe divisor changes nothing)
         for (int k = 1; k <= order; k++) {
-            NDArray tLo = grid.get(":, 0:" + (n - 1 - k)); // t_j
-            NDArray tLoK = grid.get(":, " + k + ":" + (n - 1)); // t_{j+k}
-            NDArray tHi = grid.get(":, " + (k + 1) + ":" + n); // t_{j+k+1}
-            NDArray tLo1 = grid.get(":, 1:" + (n - k)); // t_{j+1}
-            NDArray left = xe.sub(tLo).div(safe(tLoK.sub(tLo)));
-            NDArray right = tHi.sub(xe).div(safe(tHi.sub(tLo1)));
-            long m = n - 1 - k;
-            b = left.mul(b.get(":, :, 0:" + m)).add(right.mul(b.get(":, :, 1:" + (m + 1))));
+            long m = n - 1 - k; // bases of order k; b holds m + 1 of order k - 1
+            NDArray tLo = grid.get(":, 0:" + (m + 1)); // t_j, j = 0..m
+            NDArray inv = safe(grid.get(":, " + k + ":" + (m + 1 + k)).sub(tLo)).pow(-1f); // 1 / (t_{j+k} - t_j)
+            NDArray c = xe.sub(tLo).mul(inv).mul(b); // (batch, in, m + 1)
+            b = c.get(":, :, 0:" + m).add(b.get(":, :, 1:" + (m + 1))).sub(c.get(":, :, 1:" + (m + 1)));
         }
         return b;
     }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -55,10 +54,10 @@ public class GatedMlp extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray h = Activation.gelu(fc1.forward(ps, inputs, training).head());
-        h = Dropout.dropout(h, dropRate, training).head();
+        h = Mlp.dropout(h, dropRate, training);
         h = gate.forward(ps, new NDList(h), training).head();
         NDArray y = fc2.forward(ps, new NDList(h), training).head();
-        return Dropout.dropout(y, dropRate, training);
+        return new NDList(Mlp.dropout(y, dropRate, training));
     }
 
     @Override

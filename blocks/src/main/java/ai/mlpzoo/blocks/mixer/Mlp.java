@@ -59,9 +59,14 @@ public class Mlp extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray h = fc1.forward(ps, inputs, training).head();
         h = Activation.gelu(h);
-        h = Dropout.dropout(h, dropRate, training).head();
+        h = dropout(h, dropRate, training);
         NDArray y = fc2.forward(ps, new NDList(h), training).head();
-        return Dropout.dropout(y, dropRate, training);
+        return new NDList(dropout(y, dropRate, training));
+    }
+
+    /** Dropout, skipped (no native call) at inference or at rate 0, where it is the identity. */
+    static NDArray dropout(NDArray x, float rate, boolean training) {
+        return training && rate > 0f ? Dropout.dropout(x, rate, training).head() : x;
     }
 
     @Override

@@ -2,10 +2,12 @@ package ai.mlpzoo.blocks.sae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -137,8 +139,65 @@ public abstract class SparseCoder extends AbstractBlock {
      * @return (N, d_sae)
      */
     public NDArray hiddenPre(ParameterStore ps, NDArray x, boolean training) {
-        NDArray h = saeIn(ps, x, training).matMul(ps.getValue(wEnc, x.getDevice(), training));
-        return bEnc == null ? h : h.add(ps.getValue(bEnc, x.getDevice(), training));
+        NDArray in = saeIn(ps, x, training);
+        NDManager m = x.getManager();
+        // one fused addmm: linear(in, W_enc^T, b_enc); the transpose is a view, owned by the batch
+        NDArray wT = ps.getValue(wEnc, x.getDevice(), training).transpose();
+        wT.attach(m);
+        if (bEnc == null) {
+            return Linear.linear(in, wT).head();
+        }
+        return Linear.linear(in, wT, ps.getValue(bEnc, x.getDevice(), training)).head();
+    }
+
+    /**
+     * The pre-activations of the given latents only, {@code saeIn(x) . W_enc[:, j] + b_enc[j]} for
+     * the k indices j of each row: the encoder columns are gathered, so the gradient of W_enc,
+     * b_enc and b_dec through this product touches N k columns instead of the whole dictionary
+     * (the dense product's backward costs two more N d_in d_sae matmuls). The TopK SAE selects on
+     * the dense pre-activations without gradient and takes its values from here while training.
+     *
+     * @param ps the parameter store
+     * @param x (N, d_in)
+     * @param indices (N, k) int64
+     * @param training whether training
+     * @return (N, k)
+     */
+    public NDArray hiddenPreAt(ParameterStore ps, NDArray x, NDArray indices, boolean training) {
+        long n = indices.getShape().get(0);
+        long k = indices.getShape().get(1);
+        NDManager m = x.getManager();
+        NDArray in = saeIn(ps, x, training); // (N, d_in)
+        NDArray wT = ps.getValue(wEnc, x.getDevice(), training).transpose(); // (d_sae, d_in), a view
+        wT.attach(m);
+        NDArray table; // (d_sae, d_in [+ 1]), contiguous, so that rows gather fast
+        if (bEnc == null) {
+            table = wT.reshape(-1).reshape(dims.dSae(), dims.dIn());
+        } else {
+            // b_enc rides along as a last column, against an input column of ones: one gather
+            NDArray b = ps.getValue(bEnc, x.getDevice(), training).reshape(dims.dSae(), 1);
+            b.attach(m);
+            table = wT.concat(b, 1);
+            in = in.concat(m.ones(new Shape(n, 1), in.getDataType()), 1);
+        }
+        long width = table.getShape().get(1);
+        NDArray rows = gatherRows(table, indices.reshape(n * k)).reshape(n, k, width);
+        return rows.batchMatMul(in.expandDims(2)).reshape(n, k);
+    }
+
+    /**
+     * Rows of a matrix by index, through the engine's embedding lookup: a row copy forward, and a
+     * backward that adds the N rows of the gradient into a zero matrix, with no dense product
+     * (on PyTorch's CPU it was faster than advanced indexing or gather, forward and backward).
+     *
+     * @param matrix (rows, d)
+     * @param flatIndices (N) int64
+     * @return (N, d), owned by the indices' manager
+     */
+    protected static NDArray gatherRows(NDArray matrix, NDArray flatIndices) {
+        NDArray out = flatIndices.getNDArrayInternal().embedding(flatIndices, matrix, SparseFormat.DENSE).head();
+        out.attach(flatIndices.getManager());
+        return out;
     }
 
     /**
@@ -191,7 +250,9 @@ public abstract class SparseCoder extends AbstractBlock {
         long n = values.getShape().get(0);
         long k = values.getShape().get(1);
         NDArray w = ps.getValue(wDec, values.getDevice(), training);
-        NDArray rows = w.get(values.getManager(), new NDIndex("{}", indices.reshape(n * k))).reshape(n, k, dims.dOut());
+        NDArray flat = indices.reshape(n * k);
+        flat.attach(values.getManager());
+        NDArray rows = gatherRows(w, flat).reshape(n, k, dims.dOut());
         return values.expandDims(1).batchMatMul(rows).reshape(n, dims.dOut());
     }
 

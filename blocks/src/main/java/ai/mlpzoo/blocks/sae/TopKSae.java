@@ -9,7 +9,8 @@ import ai.djl.training.ParameterStore;
  * The TopK sparse autoencoder (Gao et al. 2024, "Scaling and evaluating sparse autoencoders";
  * Makhzani and Frey 2013): keeps the k largest pre-activations of each row and applies ReLU to
  * them. The latents stay as k (index, value) pairs and decoding gathers the k decoder rows, so its
- * cost grows with k, not with the dictionary. SAELens architecture {@code topk}; sparsify's
+ * cost grows with k, not with the dictionary. While training, the k values are recomputed from
+ * the gathered encoder columns ({@link #hiddenPreAt}), so the encoder's backward is sparse as well. SAELens architecture {@code topk}; sparsify's
  * default. Works as a transcoder when given transcoder dims.
  */
 public class TopKSae extends SparseCoder {
@@ -42,7 +43,15 @@ public class TopKSae extends SparseCoder {
     @Override
     public Latents encode(ParameterStore ps, NDArray x, boolean training) {
         NDArray pre = hiddenPre(ps, x, training);
-        NDList top = pre.topK(k, 1, true, false); // (N, k) values, (N, k) indices
-        return Latents.sparse(pre, Activation.relu(top.get(0)), top.get(1), dims.dSae());
+        if (!training) {
+            NDList top = pre.topK(k, 1, true, false); // (N, k) values, (N, k) indices
+            return Latents.sparse(pre, Activation.relu(top.get(0)), top.get(1), dims.dSae());
+        }
+        // training: select on the pre-activations without gradient, and take the k values from the
+        // gathered encoder columns, so that the backward is sparse too (the dense pre-activations
+        // keep their graph for losses that need it, such as AuxK on dead latents)
+        NDArray indices = pre.stopGradient().topK(k, 1, true, false).get(1);
+        NDArray values = hiddenPreAt(ps, x, indices, true);
+        return Latents.sparse(pre, Activation.relu(values), indices, dims.dSae());
     }
 }

@@ -32,13 +32,28 @@ public record SaeMetrics(int step, double loss, double mse, double fvu, double l
      * @return the metrics
      */
     public static SaeMetrics of(int step, double loss, NDArray y, NDArray yHat, NDArray acts, double deadFraction) {
+        double l0 = acts.stopGradient().gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat()
+                / (double) acts.getShape().get(0);
+        return of(step, loss, y, yHat, l0, deadFraction);
+    }
+
+    /**
+     * Computes the metrics of a batch whose L0 is already known (sparse latents).
+     *
+     * @param step the step
+     * @param loss the loss
+     * @param y targets (N, d)
+     * @param yHat reconstructions (N, d)
+     * @param l0 mean number of active latents per row
+     * @param deadFraction the tracker's dead fraction
+     * @return the metrics
+     */
+    public static SaeMetrics of(int step, double loss, NDArray y, NDArray yHat, double l0, double deadFraction) {
         NDArray yt = y.stopGradient();
         NDArray e = yt.sub(yHat.stopGradient());
         double sse = e.square().sum().getFloat();
         double var = yt.sub(yt.mean(new int[] {0})).square().sum().getFloat();
         double mse = sse / yt.size();
-        double l0 = acts.stopGradient().gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat()
-                / (double) acts.getShape().get(0);
         NDArray dot = yt.mul(yHat.stopGradient()).sum(new int[] {1});
         NDArray norms = yt.norm(new int[] {1}).mul(yHat.stopGradient().norm(new int[] {1})).maximum(1e-12f);
         double cos = dot.div(norms).mean().getFloat();

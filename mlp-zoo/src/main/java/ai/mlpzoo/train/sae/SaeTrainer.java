@@ -147,12 +147,11 @@ public final class SaeTrainer {
             ys.attach(m);
             ParameterStore ps = new ParameterStore(m, false);
             boolean[] deadMask = dead.deadMask();
-            List<NDArray> grads = new ArrayList<>();
-            NDArray acts;
             NDArray yHat;
+            Latents z;
             float loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Latents z = sae.encode(ps, xs, true);
+                z = sae.encode(ps, xs, true);
                 yHat = sae.reconstruct(ps, xs, z, true);
                 NDArray total = SaeLosses.rowSquaredError(yHat, ys)
                         .add(SaeLosses.penalty(sae, ps, xs, ys, z, yHat, deadMask, cfg, step, m));
@@ -162,21 +161,14 @@ public final class SaeTrainer {
                             "training diverged at step " + step + ": loss is " + loss + "; lower the learning rate");
                 }
                 gc.backward(total);
-                acts = z.dense();
-                for (Parameter p : trainable) {
-                    NDArray g = p.getArray().getGradient();
-                    g.attach(m);
-                    grads.add(g.duplicate()); // detach from the accumulating .grad before zeroing it
-                    g.subi(g);
-                }
             }
-            for (int i = 0; i < trainable.size(); i++) {
-                Parameter p = trainable.get(i);
-                NDArray g = grads.get(i);
-                if (p == sae.getWDec() && cfg.normalizeDecoder) {
-                    g = removeParallel(g, p.getArray());
-                }
-                adam.update(p.getId(), p.getArray(), g);
+            // update from each accumulated gradient, then zero it in place for the next step
+            for (Parameter p : trainable) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(m);
+                NDArray update = p == sae.getWDec() && cfg.normalizeDecoder ? removeParallel(g, p.getArray()) : g;
+                adam.update(p.getId(), p.getArray(), update);
+                g.subi(g);
             }
             if (cfg.normalizeDecoder) {
                 normalizeRows(sae.getWDec().getArray(), m);
@@ -184,8 +176,11 @@ public final class SaeTrainer {
             if (sae instanceof JumpReLUSae && ((JumpReLUSae) sae).getThreshold().requiresGradient()) {
                 clampPositive(((JumpReLUSae) sae).getThreshold().getArray(), m);
             }
-            dead.update(firedLatents(acts), x.getShape().get(0));
-            metrics = SaeMetrics.of(step, loss, ys, yHat, acts, dead.deadFraction());
+            long rows = x.getShape().get(0);
+            boolean[] fired = new boolean[sae.getDims().dSae()];
+            long active = firedLatents(z, fired);
+            dead.update(fired, rows);
+            metrics = SaeMetrics.of(step, loss, ys, yHat, active / (double) rows, dead.deadFraction());
         }
         step++;
         return metrics;
@@ -280,13 +275,33 @@ public final class SaeTrainer {
         t.set(c.toFloatArray());
     }
 
-    private static boolean[] firedLatents(NDArray acts) {
-        NDArray fired = acts.stopGradient().gt(0f).sum(new int[] {0});
-        float[] counts = fired.toType(DataType.FLOAT32, false).toFloatArray();
-        boolean[] out = new boolean[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = counts[i] > 0;
+    /**
+     * Marks the latents that fired (value > 0) on some row; sparse latents are read as their k
+     * (index, value) pairs, without the dense (N, d_sae) matrix.
+     *
+     * @return the number of active (row, latent) pairs
+     */
+    private static long firedLatents(Latents z, boolean[] fired) {
+        if (z.isSparse()) {
+            long[] idx = z.topIndices().toType(DataType.INT64, false).toLongArray();
+            float[] val = z.topValues().stopGradient().toFloatArray();
+            long active = 0;
+            for (int i = 0; i < idx.length; i++) {
+                if (val[i] > 0) {
+                    fired[(int) idx[i]] = true;
+                    active++;
+                }
+            }
+            return active;
         }
-        return out;
+        NDArray acts = z.dense().stopGradient();
+        NDArray positive = acts.gt(0f);
+        float[] counts = positive.sum(new int[] {0}).toType(DataType.FLOAT32, false).toFloatArray();
+        long active = 0;
+        for (int i = 0; i < counts.length; i++) {
+            fired[i] = counts[i] > 0;
+            active += (long) counts[i];
+        }
+        return active;
     }
 }

@@ -1,0 +1,90 @@
+package ai.mlpzoo.bench;
+
+import java.util.Map;
+
+/**
+ * One benchmark case: set up once, then a step that the {@link Harness} times after a warm-up.
+ * Each step must release what it creates (a sub-manager per step), so that memory stays flat.
+ */
+public abstract class BenchCase implements AutoCloseable {
+
+    private final String name;
+
+    /** @param name the case name printed at the start of its line */
+    protected BenchCase(String name) {
+        this.name = name;
+    }
+
+    /** @return the case name */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Builds the model, the data and the optimiser; not timed.
+     *
+     * @throws Skipped when the case cannot run here (an engine or a file is missing)
+     * @throws Exception when setting up fails
+     */
+    public abstract void setup() throws Exception;
+
+    /**
+     * One timed step; on the CPU the engine is synchronous, so the work is done when it returns.
+     *
+     * @throws Exception when the step fails
+     */
+    public abstract void step() throws Exception;
+
+    /** @return floating-point operations of one step (matmuls counted analytically), or NaN */
+    public double flopsPerStep() {
+        return Double.NaN;
+    }
+
+    /**
+     * The number of timed steps, given the one asked for; a case with a fixed count overrides it.
+     *
+     * @param requested the count from the command line or the case default
+     * @return the count to time
+     */
+    public int timedSteps(int requested) {
+        return requested;
+    }
+
+    /** @return the default number of warm-up steps */
+    public int defaultWarmup() {
+        return 3;
+    }
+
+    /** @return the default number of timed steps */
+    public int defaultSteps() {
+        return 10;
+    }
+
+    /**
+     * Called once before the first timed step (after the warm-up).
+     *
+     * @throws Exception when a step fails
+     */
+    public void beforeTimed() throws Exception {}
+
+    /**
+     * Adds case-specific fields to the result line, once the timed steps are done.
+     *
+     * @param sortedMs the step times in ms, ascending
+     * @param extras where to put {@code key -> value}
+     */
+    public void report(double[] sortedMs, Map<String, String> extras) {}
+
+    @Override
+    public void close() throws Exception {}
+
+    /** Thrown by {@link #setup} when the case cannot run on this machine or classpath. */
+    public static final class Skipped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param reason why, and what would make it run */
+        public Skipped(String reason) {
+            super(reason);
+        }
+    }
+}

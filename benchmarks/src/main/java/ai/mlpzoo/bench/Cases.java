@@ -1,0 +1,185 @@
+package ai.mlpzoo.bench;
+
+import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.kan.KAN;
+import ai.mlpzoo.blocks.kan.KanOptions;
+import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.MixerConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The benchmark cases, with exactly the configurations of issue 8 (the same ones were timed in
+ * PyTorch eager for comparison). Case names:
+ *
+ * <ul>
+ *   <li>{@code gemm}: a 1024 x 1024 float32 matmul;
+ *   <li>{@code mixer_train}: one AdamW step of MlpMixer(num_classes=10, img_size=28, in_chans=1,
+ *       patch_size=4, num_blocks=8, embed_dim=128, mlp_ratio=(0.5, 4.0)), batch 128, cross-entropy;
+ *   <li>{@code mixer_infer1}: inference of the same model, batch 1;
+ *   <li>{@code mixer_b16_infer}: inference of mixer_b16_224, batch 8;
+ *   <li>{@code kan_train}: one AdamW step of efficient-kan's KAN([784, 64, 10]) (grid 5, order 3),
+ *       batch 256, cross-entropy;
+ *   <li>{@code sae_topk_train}: one Adam step of a TopK SAE, d_in 512, 8192 latents, k 32, batch
+ *       1024, decoder-norm step included;
+ *   <li>{@code predict1_<engine>}: single-image latency (p50, p99) through a Predictor of the zoo's
+ *       Fashion-MNIST Mixer, per engine (PyTorch, OnnxRuntime);
+ *   <li>{@code predict_rss}: RSS before and after 100,000 predictions (PyTorch);
+ *   <li>{@code train_<variant>}: training throughput (images/s) of each Fashion-MNIST zoo model
+ *       (mixer_fmnist, resmlp_fmnist, gmlp_fmnist), batch 128.
+ * </ul>
+ */
+public final class Cases {
+
+    /** The Fashion-MNIST zoo variants whose training throughput is measured. */
+    public static final List<String> FMNIST_VARIANTS = List.of("mixer_fmnist", "resmlp_fmnist", "gmlp_fmnist");
+
+    /** The engines of the latency case, in order. */
+    public static final List<String> ENGINES = List.of("PyTorch", PredictorCase.ONNX);
+
+    /**
+     * What the command line passes to the cases.
+     *
+     * @param engines the engines of the latency cases
+     * @param onnxModel a model dir with model.onnx for the OnnxRuntime latency case, or null
+     * @param predictions the number of predictions of {@code predict_rss}
+     * @param threads PyTorch intra-op threads, or 0 for the engine's default (one per core)
+     */
+    public record Options(List<String> engines, Path onnxModel, int predictions, int threads) {
+        /** @return the defaults: both engines, the zoo model, 100,000 predictions, default threads */
+        public static Options defaults() {
+            return new Options(ENGINES, null, 100_000, 0);
+        }
+    }
+
+    private Cases() {}
+
+    /**
+     * Every case name, in the order {@code mlpzoo bench} runs them.
+     *
+     * @param o the options (which engines)
+     * @return the names
+     */
+    public static List<String> names(Options o) {
+        List<String> n = new ArrayList<>(List.of(
+                "gemm", "mixer_train", "mixer_infer1", "mixer_b16_infer", "kan_train", "sae_topk_train"));
+        for (String e : o.engines()) {
+            n.add("predict1_" + e.toLowerCase(Locale.ROOT));
+        }
+        n.add("predict_rss");
+        for (String v : FMNIST_VARIANTS) {
+            n.add("train_" + v);
+        }
+        return n;
+    }
+
+    /**
+     * Resolves the case names asked for; none means all.
+     *
+     * @param asked names from the command line (or empty)
+     * @param o the options
+     * @return the names, in the order asked, without repeats
+     * @throws IllegalArgumentException naming the known cases when a name is unknown
+     */
+    public static List<String> resolve(List<String> asked, Options o) {
+        List<String> all = names(o);
+        if (asked == null || asked.isEmpty()) {
+            return all;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String a : asked) {
+            if ("all".equals(a)) {
+                out.addAll(all);
+            } else if (a.startsWith("predict1_") && !all.contains(a)) {
+                // an engine not selected with --engine is still a known case
+                String e = a.substring("predict1_".length());
+                if (ENGINES.stream().noneMatch(x -> x.toLowerCase(Locale.ROOT).equals(e))) {
+                    throw unknown(a, all);
+                }
+                out.add(a);
+            } else if (all.contains(a)) {
+                out.add(a);
+            } else {
+                throw unknown(a, all);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static IllegalArgumentException unknown(String name, List<String> all) {
+        return new IllegalArgumentException("unknown benchmark case '" + name + "'; known: " + String.join(", ", all));
+    }
+
+    /** @return the mixer_train / mixer_infer1 architecture */
+    public static MixerConfig smallMixer() {
+        MixerConfig c = new MixerConfig();
+        c.name = "bench_mixer";
+        c.block = "mixer";
+        c.imgSize = 28;
+        c.inChans = 1;
+        c.patchSize = 4;
+        c.numBlocks = 8;
+        c.embedDim = 128;
+        c.mlpRatio = new double[] {0.5, 4.0};
+        c.numClasses = 10;
+        return c.validate();
+    }
+
+    /**
+     * Creates a case.
+     *
+     * @param name the case name
+     * @param o the options
+     * @return the case (not set up)
+     */
+    public static BenchCase create(String name, Options o) {
+        switch (name) {
+            case "gemm":
+                return new GemmCase(1024);
+            case "mixer_train": {
+                MixerConfig c = smallMixer();
+                return new TrainStepCase(name, c::toBlock, new Shape(128, 1, 28, 28), 10, Flops.mixerTrain(c, 128), 2, 10);
+            }
+            case "mixer_infer1": {
+                MixerConfig c = smallMixer();
+                return new InferCase(name, c::toBlock, new Shape(1, 1, 28, 28), Flops.mixerForward(c, 1)[1], 20, 200);
+            }
+            case "mixer_b16_infer": {
+                MixerConfig c = Configs.mixerVariant("mixer_b16_224");
+                return new InferCase(name, c::toBlock, new Shape(8, 3, 224, 224), Flops.mixerForward(c, 8)[1], 1, 5);
+            }
+            case "kan_train": {
+                int[] widths = {784, 64, 10};
+                KanOptions k = KanOptions.defaults();
+                return new TrainStepCase(name, () -> new KAN(widths, k), new Shape(256, 784), 10,
+                        Flops.kanTrain(widths, k.numBases(), 256), 5, 30);
+            }
+            case "sae_topk_train":
+                return new SaeTopKCase(512, 8192, 32, 1024);
+            case "predict_rss":
+                return new PredictorCase(name, "PyTorch", null, true, o.predictions());
+            default:
+                break;
+        }
+        if (name.startsWith("predict1_")) {
+            String e = name.substring("predict1_".length());
+            for (String engine : ENGINES) {
+                if (engine.toLowerCase(Locale.ROOT).equals(e)) {
+                    Path dir = PredictorCase.ONNX.equals(engine) ? o.onnxModel() : null;
+                    return new PredictorCase(name, engine, dir, false, 0);
+                }
+            }
+        }
+        if (name.startsWith("train_") && FMNIST_VARIANTS.contains(name.substring(6))) {
+            MixerConfig c = Configs.mixerVariant(name.substring(6));
+            double flops = "mixer".equals(c.block) ? Flops.mixerTrain(c, 128) : Double.NaN;
+            return new TrainStepCase(name, c::toBlock, new Shape(128, 1, 28, 28), 10, flops, 3, 30);
+        }
+        throw unknown(name, names(o));
+    }
+}

@@ -1,0 +1,79 @@
+package ai.mlpzoo.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+import java.util.function.Supplier;
+
+/**
+ * Inference of a block on a fixed random batch: {@code block.forward(ps, x, training=false)}
+ * with no gradient collector open and parameters that do not require gradients, so nothing is
+ * recorded for autograd. Every step's arrays live in a sub-manager closed after the step.
+ */
+final class InferCase extends BenchCase {
+
+    private final Supplier<Block> factory;
+    private final Shape batchShape;
+    private final double flops;
+    private final int warmup;
+    private final int steps;
+    private NDManager manager;
+    private Block block;
+    private NDArray x;
+    private ParameterStore ps;
+
+    InferCase(String name, Supplier<Block> factory, Shape batchShape, double flops, int warmup, int steps) {
+        super(name);
+        this.factory = factory;
+        this.batchShape = batchShape;
+        this.flops = flops;
+        this.warmup = warmup;
+        this.steps = steps;
+    }
+
+    @Override
+    public void setup() {
+        manager = NDManager.newBaseManager();
+        block = factory.get();
+        block.initialize(manager, DataType.FLOAT32, batchShape);
+        x = manager.randomNormal(batchShape);
+        ps = new ParameterStore(manager, false);
+    }
+
+    @Override
+    public void step() {
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray xs = x.duplicate();
+            xs.attach(sub);
+            NDList out = block.forward(ps, new NDList(xs), false);
+            out.head().getShape();
+        }
+    }
+
+    @Override
+    public double flopsPerStep() {
+        return flops;
+    }
+
+    @Override
+    public int defaultWarmup() {
+        return warmup;
+    }
+
+    @Override
+    public int defaultSteps() {
+        return steps;
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+}

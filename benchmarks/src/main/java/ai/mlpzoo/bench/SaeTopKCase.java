@@ -1,0 +1,82 @@
+package ai.mlpzoo.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.TopKSae;
+import ai.mlpzoo.train.sae.SaeMetrics;
+import ai.mlpzoo.train.sae.SaeTrainer;
+import ai.mlpzoo.train.sae.SaeTrainingConfig;
+
+/**
+ * {@code sae_topk_train}: one Adam step of a TopK SAE through {@link SaeTrainer#step}: encode
+ * (dense pre-activations, top-k), sparse decode (k decoder rows per row), backward, the decoder
+ * gradient's parallel component removed, Adam, decoder rows renormalised, dead-latent
+ * bookkeeping and the step's metrics. The batch is random and fixed.
+ */
+final class SaeTopKCase extends BenchCase {
+
+    private final int dIn;
+    private final int dSae;
+    private final int k;
+    private final int batch;
+    private NDManager manager;
+    private SaeTrainer trainer;
+    private NDArray x;
+
+    SaeTopKCase(int dIn, int dSae, int k, int batch) {
+        super("sae_topk_train");
+        this.dIn = dIn;
+        this.dSae = dSae;
+        this.k = k;
+        this.batch = batch;
+    }
+
+    @Override
+    public void setup() {
+        manager = NDManager.newBaseManager();
+        TopKSae sae = new TopKSae(SaeDims.autoencoder(dIn, dSae), k);
+        sae.initialize(manager, DataType.FLOAT32, new Shape(batch, dIn));
+        trainer = new SaeTrainer(sae, new SaeTrainingConfig().progress(false).bDecInit(SaeTrainingConfig.BDecInit.MEAN));
+        x = manager.randomNormal(new Shape(batch, dIn));
+        trainer.initialize(x, null);
+    }
+
+    @Override
+    public void step() {
+        SaeMetrics m = trainer.step(x, null);
+        if (!Double.isFinite(m.loss())) {
+            throw new IllegalStateException("sae_topk_train: loss is " + m.loss());
+        }
+    }
+
+    /**
+     * Matmul FLOPs of the step as implemented: the dense encoder product forward (2 N d_in d_sae);
+     * everything else touches k latents per row: the selected pre-activations, the decoder and
+     * their backward, 2 N k d each, six of them.
+     */
+    @Override
+    public double flopsPerStep() {
+        double n = batch;
+        return 2 * n * dIn * dSae + 6 * 2 * n * k * dIn;
+    }
+
+    @Override
+    public int defaultWarmup() {
+        return 3;
+    }
+
+    @Override
+    public int defaultSteps() {
+        return 20;
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+}

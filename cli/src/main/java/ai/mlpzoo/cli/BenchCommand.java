@@ -1,0 +1,79 @@
+package ai.mlpzoo.cli;
+
+import ai.mlpzoo.bench.Bench;
+import ai.mlpzoo.bench.Cases;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mlpzoo bench [CASE ...]}: speed and memory benchmarks, one line per case,
+ * {@code "<case> ms_per_step=<median> steps=<n>"} plus {@code gflops=<x>} where the case's FLOPs
+ * are known and case-specific fields (p50/p99, images/s, RSS).
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark every family: median ms per step after a warm-up, GFLOP/s where the FLOPs are known.",
+            "Cases: gemm, mixer_train, mixer_infer1, mixer_b16_infer, kan_train, sae_topk_train,"
+                    + " predict1_pytorch, predict1_onnxruntime, predict_rss,"
+                    + " train_mixer_fmnist, train_resmlp_fmnist, train_gmlp_fmnist (default: all)."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "CASE", arity = "0..*", description = "cases to run (default: all)")
+    List<String> cases = new ArrayList<>();
+
+    @Option(names = "--steps", defaultValue = "-1", paramLabel = "N",
+            description = "timed steps per case (default: each case's own)")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "-1", paramLabel = "N",
+            description = "warm-up steps per case (default: each case's own)")
+    int warmup;
+
+    @Option(names = "--engine", split = ",", paramLabel = "ENGINE",
+            description = "engines of the single-image latency case: PyTorch, OnnxRuntime (default: both;"
+                    + " OnnxRuntime is skipped with a message when its engine or a model.onnx is missing)")
+    List<String> engines;
+
+    @Option(names = "--onnx-model", paramLabel = "DIR",
+            description = "model directory holding model.onnx for the OnnxRuntime latency case (default: the zoo's mixer/fmnist)")
+    Path onnxModel;
+
+    @Option(names = "--predictions", defaultValue = "100000", paramLabel = "N",
+            description = "predictions of predict_rss (default: ${DEFAULT-VALUE})")
+    int predictions;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "PyTorch intra-op threads (default: the engine's, one per core; 1 gives steadier"
+                    + " figures on a loaded machine)")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0 || threads < 0) {
+            throw new IllegalArgumentException("--steps and --predictions must be positive, --warmup and --threads >= 0");
+        }
+        List<String> eng = engines == null || engines.isEmpty() ? Cases.ENGINES : canonical(engines);
+        Bench.run(cases, warmup, steps, new Cases.Options(eng, onnxModel, predictions, threads), System.out, System.err);
+        return 0;
+    }
+
+    private static List<String> canonical(List<String> asked) {
+        List<String> out = new ArrayList<>();
+        for (String a : asked) {
+            String match = Cases.ENGINES.stream().filter(e -> e.equalsIgnoreCase(a)).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException("unknown engine '" + a + "'; known: " + String.join(", ", Cases.ENGINES)));
+            out.add(match);
+        }
+        return out;
+    }
+}

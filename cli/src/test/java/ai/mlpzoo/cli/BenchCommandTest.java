@@ -1,0 +1,46 @@
+package ai.mlpzoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+class BenchCommandTest {
+
+    @Test
+    void benchPrintsOneLinePerCase() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            System.setOut(out);
+            code = MlpZooCli.run("bench", "gemm", "--steps", "2", "--warmup", "1");
+        } finally {
+            System.setOut(saved);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(0, code, text);
+        assertTrue(text.matches("gemm ms_per_step=[0-9.]+ steps=2 gflops=[0-9.]+ cpu_ms_per_step=[0-9.]+ faults_per_step=\\d+"), text);
+    }
+
+    @Test
+    void badArgumentsAreClearErrors() {
+        assertError("unknown benchmark case 'gemmm'; known: gemm, ", "bench", "gemmm");
+        assertError("unknown engine 'tensorflow'; known: PyTorch, OnnxRuntime", "bench", "--engine", "tensorflow", "gemm");
+        assertError("--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
+    }
+
+    private static void assertError(String expected, String... args) {
+        StringWriter sw = new StringWriter();
+        int code = MlpZooCli.run(new PrintWriter(sw, true), args);
+        String err = sw.toString().trim();
+        assertEquals(1, code, "exit code, stderr: " + err);
+        assertTrue(err.startsWith("mlpzoo: error: ") && err.contains(expected), err);
+    }
+}
