@@ -4,6 +4,10 @@ import ai.djl.translate.TranslateException;
 import ai.mlpzoo.spring.PoolExhaustedException;
 import ai.mlpzoo.spring.UnknownModelException;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
@@ -53,7 +57,26 @@ class ApiErrors {
         if (causedBy(e, PayloadTooLargeException.class) != null) {
             return error(HttpStatus.PAYLOAD_TOO_LARGE, causedBy(e, PayloadTooLargeException.class).getMessage(), req);
         }
-        return error(HttpStatus.BAD_REQUEST, "malformed JSON body: " + firstLine(e.getMostSpecificCause().getMessage()), req);
+        return error(HttpStatus.BAD_REQUEST, describe(e), req);
+    }
+
+    /** A JSON problem in the client's terms: no class or method names. */
+    private static String describe(HttpMessageNotReadableException e) {
+        JsonProcessingException json = causedBy(e, JsonProcessingException.class);
+        if (json == null) {
+            return "the request body is missing or unreadable";
+        }
+        if (json instanceof JsonParseException) {
+            return "malformed JSON: " + firstLine(json.getOriginalMessage());
+        }
+        StringBuilder where = new StringBuilder();
+        if (json instanceof JsonMappingException m) {
+            for (JsonMappingException.Reference r : m.getPath()) {
+                where.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
+            }
+        }
+        return "the JSON does not have the expected form {\"data\": [numbers], \"shape\": [integers]}"
+                + (where.length() == 0 ? "" : " (at " + where.substring(where.charAt(0) == '.' ? 1 : 0) + ")");
     }
 
     @ExceptionHandler({
