@@ -18,7 +18,8 @@ import java.io.PrintWriter;
             TrainCommand.class,
             EvalCommand.class,
             DemoCommand.class,
-            TrainSaeCommand.class
+            TrainSaeCommand.class,
+            ServeCommand.class
         })
 public final class MlpZooCli {
 

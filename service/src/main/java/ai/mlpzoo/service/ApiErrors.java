@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.converter.HttpMessageConversionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -52,8 +52,8 @@ class ApiErrors {
         return error(HttpStatus.BAD_REQUEST, e.getMessage(), req);
     }
 
-    @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Api.Error> unreadable(HttpMessageNotReadableException e, HttpServletRequest req) {
+    @ExceptionHandler(HttpMessageConversionException.class)
+    ResponseEntity<Api.Error> unreadable(HttpMessageConversionException e, HttpServletRequest req) {
         if (causedBy(e, PayloadTooLargeException.class) != null) {
             return error(HttpStatus.PAYLOAD_TOO_LARGE, causedBy(e, PayloadTooLargeException.class).getMessage(), req);
         }
@@ -61,7 +61,7 @@ class ApiErrors {
     }
 
     /** A JSON problem in the client's terms: no class or method names. */
-    private static String describe(HttpMessageNotReadableException e) {
+    private static String describe(HttpMessageConversionException e) {
         JsonProcessingException json = causedBy(e, JsonProcessingException.class);
         if (json == null) {
             return "the request body is missing or unreadable";

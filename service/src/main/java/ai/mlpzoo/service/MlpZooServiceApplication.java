@@ -40,6 +40,8 @@ public class MlpZooServiceApplication {
         args.add("--server.address=" + host);
         args.add("--server.port=" + port);
         args.addAll(List.of(extraArgs));
-        return SpringApplication.run(MlpZooServiceApplication.class, args.toArray(new String[0]));
+        SpringApplication app = new SpringApplication(MlpZooServiceApplication.class);
+        app.setMainApplicationClass(MlpZooServiceApplication.class); // its logger reports "Started ... in X seconds"
+        return app.run(args.toArray(new String[0]));
     }
 }

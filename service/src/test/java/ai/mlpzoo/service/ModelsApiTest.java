@@ -195,6 +195,8 @@ class ModelsApiTest extends ServiceTestBase {
         "application/json|{\"shape\": [-1, 28, 28], \"data\": []}",
         "application/json|{\"shape\": [100000000000, 1, 28, 28], \"data\": [0]}",
         "application/json|null",
+        "application/json|{\"data\": \"x\", \"shape\": [1]}",
+        "application/json|{\"data\": {}, \"shape\": \"y\"}",
     })
     void malformedContentIs400WithJson(String spec) throws Exception {
         String[] parts = spec.split("\\|", 2);
