@@ -40,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
+    /** Told of the running service, for tests (which then close it to end the command). */
+    static volatile java.util.function.Consumer<ConfigurableApplicationContext> onStarted = ctx -> {};
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -69,7 +72,10 @@ final class ServeCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "mlpzoo serve: listening on http://%s:%d (started in %.2f s); models: GET /v1/models%n",
                 host.contains(":") ? "[" + host + "]" : host, actual, s);
         System.out.flush();
-        closed.await();
+        onStarted.accept(ctx);
+        if (ctx.isActive()) {
+            closed.await();
+        }
         return 0;
     }
 }
