@@ -47,7 +47,7 @@ class ApiErrors {
         return error(HttpStatus.NOT_FOUND, "no such endpoint", req);
     }
 
-    @ExceptionHandler({BadRequestException.class, IllegalArgumentException.class, UnsupportedOperationException.class})
+    @ExceptionHandler({BadRequestException.class, IllegalArgumentException.class})
     ResponseEntity<Api.Error> badRequest(RuntimeException e, HttpServletRequest req) {
         return error(HttpStatus.BAD_REQUEST, e.getMessage(), req);
     }

@@ -2,7 +2,7 @@ package ai.mlpzoo.spring;
 
 /** What a served model does, which decides its translator and its endpoints. */
 public enum ModelKind {
-    /** Decided from the model: an SAE architecture is {@link #SAE}, anything else {@link #IMAGE_CLASSIFIER}. */
+    /** A model directory whose architecture is an SAE is {@link #SAE}; anything else (every zoo artifact today) {@link #IMAGE_CLASSIFIER}. */
     AUTO,
     /** Image (or image tensor) in, classes out: {@code ai.mlpzoo.translate.ImageClassifierFactory}. */
     IMAGE_CLASSIFIER,
