@@ -11,7 +11,8 @@
 #  2. deploys the build's artifacts to a file:// Maven repository, target/notebook-repo, which the
 #     notebooks add with %dependency /add-repo (MLPZOO_REPO), next to the Maven local repository
 #     the build filled (MLPZOO_M2) for DJL and the other third-party jars;
-#  3. runs jupyter nbconvert --execute on each notebook.
+#  3. executes each notebook with nbclient, as jupyter nbconvert --execute does
+#     (notebooks/execute_notebook.py: it lets the kernel settle before the first request).
 # Extra Maven arguments (e.g. -Dmaven.repo.local=DIR) come from MVN_ARGS.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +31,10 @@ done
 m2="${m2:-$HOME/.m2/repository}"
 m2="$(cd "$m2" && pwd)"
 
-command -v jupyter >/dev/null || { echo "run-notebooks: jupyter is missing (apt-get install jupyter-nbconvert jupyter-client python3-ipykernel)" >&2; exit 2; }
+# Debian's Python, where jupyter-nbconvert's nbclient and nbformat live
+py="${PYTHON:-/usr/bin/python3}"
+"$py" -c "import nbclient, nbformat, jupyter_client" 2>/dev/null || {
+  echo "run-notebooks: Jupyter is missing (apt-get install jupyter-nbconvert jupyter-client python3-ipykernel)" >&2; exit 2; }
 
 env_dir="$root/target/notebook-env"
 kernel_dir="$env_dir/kernels/$KERNEL_NAME"
@@ -77,20 +81,8 @@ for nb in notebooks/*.ipynb; do
   name="$(basename "$nb")"
   echo "== executing $name"
   start=$(date +%s)
-  # rjk 3.0.1 can miss the first request when it comes too early on a loaded machine (a race at
-  # start-up: "Kernel didn't respond"); only that is retried, never a failing cell
-  ok=false
-  for attempt in 1 2 3; do
-    if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=600 \
-        --ExecutePreprocessor.startup_timeout=180 \
-        --ExecutePreprocessor.kernel_name="$KERNEL_NAME" --output-dir "$out_dir" "$nb" \
-        > "$out_dir/$name.log" 2>&1; then
-      ok=true
-      break
-    fi
-    grep -q "Kernel didn't respond" "$out_dir/$name.log" || break
-    echo "   the kernel did not start (attempt $attempt); again"
-  done
+  ok=true
+  "$py" notebooks/execute_notebook.py "$nb" "$out_dir/$name" "$KERNEL_NAME" > "$out_dir/$name.log" 2>&1 || ok=false
   if ! $ok; then
     echo "run-notebooks: $name failed; the log's tail:" >&2
     grep -v -E '^\[20[0-9-]+ [0-9:]+\] \[INFO' "$out_dir/$name.log" | tail -40 >&2
@@ -99,7 +91,7 @@ for nb in notebooks/*.ipynb; do
   fi
   # a cell can fail without an error reply (a dependency that did not resolve is only printed):
   # require no error outputs, no failed resolution, and at least one image
-  if ! /usr/bin/env python3 - "$out_dir/$name" <<'PY'
+  if ! "$py" - "$out_dir/$name" <<'PY'
 import json, sys
 nb = json.load(open(sys.argv[1]))
 problems, images = [], 0
