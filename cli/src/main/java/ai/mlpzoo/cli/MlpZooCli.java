@@ -20,7 +20,8 @@ import java.io.PrintWriter;
             DemoCommand.class,
             TrainSaeCommand.class,
             ExportOnnxCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            ServeCommand.class
         })
 public final class MlpZooCli {
 

@@ -1,0 +1,95 @@
+package ai.mlpzoo.service;
+
+import java.util.List;
+import java.util.Map;
+
+/** The JSON bodies of the REST API. */
+final class Api {
+
+    private Api() {}
+
+    /**
+     * A tensor, row-major.
+     *
+     * @param data the values
+     * @param shape the shape (optional for a vector)
+     */
+    record Tensor(float[] data, long[] shape) {}
+
+    /**
+     * One class and its probability.
+     *
+     * @param label the class name
+     * @param index the class index
+     * @param probability its softmax probability
+     */
+    record ClassScore(String label, int index, double probability) {}
+
+    /**
+     * The answer to a prediction.
+     *
+     * @param model the model id
+     * @param predictions the top-k classes, one list per input (one for an image)
+     */
+    record Prediction(String model, List<List<ClassScore>> predictions) {}
+
+    /**
+     * The answer to a features request.
+     *
+     * @param model the model id
+     * @param width the dictionary size
+     * @param indices the active features, ascending
+     * @param values their activations
+     */
+    record Features(String model, int width, int[] indices, float[] values) {}
+
+    /**
+     * A served model.
+     *
+     * @param id its id in the URLs
+     * @param kind IMAGE_CLASSIFIER or SAE
+     * @param source the zoo artifact or the model directory
+     * @param inputShape one input's shape
+     * @param labels the class names (classifiers)
+     * @param predictors the pool size
+     */
+    record ServedModelInfo(String id, String kind, String source, long[] inputShape, List<String> labels, int predictors) {}
+
+    /**
+     * A model of the zoo.
+     *
+     * @param artifactId the artifact
+     * @param variant the variant
+     * @param application the DJL application
+     * @param filters the Criteria filters it answers to
+     * @param description one line
+     * @param pretrained whether the weights are trained
+     * @param parameters the parameter count
+     */
+    record ZooModelInfo(
+            String artifactId,
+            String variant,
+            String application,
+            Map<String, String> filters,
+            String description,
+            boolean pretrained,
+            long parameters) {}
+
+    /**
+     * The listing.
+     *
+     * @param served the models this service serves
+     * @param zoo every model of the zoo
+     */
+    record Models(List<ServedModelInfo> served, List<ZooModelInfo> zoo) {}
+
+    /**
+     * An error.
+     *
+     * @param status the HTTP status
+     * @param error its reason phrase
+     * @param message what went wrong
+     * @param path the request path
+     */
+    record Error(int status, String error, String message, String path) {}
+}

@@ -1,0 +1,312 @@
+package ai.mlpzoo.spring;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import ai.mlpzoo.config.ModelConfig;
+import ai.mlpzoo.config.SaeConfig;
+import ai.mlpzoo.translate.ImageClassifierFactory;
+import ai.mlpzoo.translate.ModelInfo;
+import ai.mlpzoo.translate.SparseFeatures;
+import ai.mlpzoo.translate.VectorTranslatorFactory;
+import ai.mlpzoo.zoo.MlpModelZoo;
+import ai.mlpzoo.zoo.MlpZoo;
+import ai.mlpzoo.zoo.ModelDirs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One configured model: the {@link ZooModel} and its bounded {@link PredictorPool}s (one per input
+ * form). Image classifiers answer {@link #classify(Image)} and {@link #classifyTensor}; sparse
+ * autoencoders answer {@link #features(float[])}.
+ */
+public final class ServedModel implements AutoCloseable {
+
+    private final String id;
+    private final ModelKind kind;
+    private final String source;
+    private final ZooModel<?, ?> model;
+    private final Shape inputShape;
+    private final List<String> labels;
+    private final PredictorPool<Image, Classifications> images;
+    private final PredictorPool<TensorClassifier.Tensor, float[][]> tensors;
+    private final PredictorPool<float[], SparseFeatures> features;
+
+    private ServedModel(
+            String id,
+            ModelKind kind,
+            String source,
+            ZooModel<?, ?> model,
+            Shape inputShape,
+            List<String> labels,
+            PredictorPool<Image, Classifications> images,
+            PredictorPool<TensorClassifier.Tensor, float[][]> tensors,
+            PredictorPool<float[], SparseFeatures> features) {
+        this.id = id;
+        this.kind = kind;
+        this.source = source;
+        this.model = model;
+        this.inputShape = inputShape;
+        this.labels = labels;
+        this.images = images;
+        this.tensors = tensors;
+        this.features = features;
+    }
+
+    /**
+     * Loads a model as its properties describe and creates its predictor pools.
+     *
+     * @param id the model id
+     * @param spec its properties
+     * @param global the defaults (engine, pool size, borrow timeout)
+     * @param metrics where predictions are reported
+     * @return the model, ready to serve
+     * @throws IOException when the model cannot be found or read, naming the model id
+     */
+    @SuppressWarnings("unchecked")
+    public static ServedModel load(String id, MlpZooProperties.Model spec, MlpZooProperties global, PredictionMetrics metrics)
+            throws IOException {
+        boolean fromZoo = spec.getArtifactId() != null && !spec.getArtifactId().isBlank();
+        Path dir = spec.getModelDir();
+        if (fromZoo == (dir != null)) {
+            throw new IOException("mlpzoo.models." + id + ": set exactly one of artifact-id and model-dir");
+        }
+        if (dir != null && !Files.isRegularFile(dir.resolve(ModelDirs.ARCHITECTURE))) {
+            throw new IOException("mlpzoo.models." + id + ": " + dir + " is not an mlp-zoo model directory (no "
+                    + ModelDirs.ARCHITECTURE + ")");
+        }
+        ModelKind kind = spec.getKind() == null ? ModelKind.AUTO : spec.getKind();
+        if (kind == ModelKind.AUTO) {
+            kind = dir != null && ModelDirs.readArchitecture(dir) instanceof SaeConfig ? ModelKind.SAE : ModelKind.IMAGE_CLASSIFIER;
+        }
+        String engine = spec.getEngine() != null ? spec.getEngine() : global.getEngine();
+        int poolSize = spec.getPoolSize() != null ? spec.getPoolSize() : global.getPoolSize();
+        Duration timeout = global.getBorrowTimeout();
+        String source = fromZoo
+                ? MlpModelZoo.GROUP_ID + ":" + spec.getArtifactId() + (spec.getFilters().isEmpty() ? "" : " " + spec.getFilters())
+                : dir.toString();
+
+        Criteria.Builder<?, ?> b;
+        if (kind == ModelKind.SAE) {
+            b = Criteria.builder().setTypes(float[].class, SparseFeatures.class).optTranslatorFactory(new VectorTranslatorFactory());
+        } else {
+            b = Criteria.builder().setTypes(Image.class, Classifications.class).optTranslatorFactory(new ImageClassifierFactory());
+        }
+        if (fromZoo) {
+            b = b.optGroupId(MlpModelZoo.GROUP_ID).optArtifactId(spec.getArtifactId());
+            if (!spec.getFilters().isEmpty()) {
+                b = b.optFilters(spec.getFilters());
+            }
+        } else {
+            b = b.optModelPath(dir);
+        }
+        if (engine != null && !engine.isBlank()) {
+            b = b.optEngine(engine);
+        }
+        ZooModel<?, ?> model;
+        try {
+            model = MlpZoo.loadModel(b.build());
+        } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            throw new IOException("mlpzoo.models." + id + ": cannot load " + source + ": " + e.getMessage(), e);
+        }
+        try {
+            ModelConfig config = ModelDirs.readArchitecture(model.getModelPath());
+            Shape shape = config.inputShape();
+            Shape perItem = shape.slice(1);
+            if (kind == ModelKind.SAE) {
+                ZooModel<float[], SparseFeatures> sae = (ZooModel<float[], SparseFeatures>) model;
+                PredictorPool<float[], SparseFeatures> pool =
+                        new PredictorPool<>(id, poolSize, sae::newPredictor, timeout, metrics);
+                return new ServedModel(id, kind, source, model, perItem, List.of(), null, null, pool);
+            }
+            ZooModel<Image, Classifications> cls = (ZooModel<Image, Classifications>) model;
+            List<String> labels = ModelInfo.of(model).labelNames();
+            PredictorPool<Image, Classifications> img = new PredictorPool<>(id, poolSize, cls::newPredictor, timeout, metrics);
+            PredictorPool<TensorClassifier.Tensor, float[][]> raw;
+            try {
+                raw = new PredictorPool<>(id, poolSize, () -> cls.newPredictor(new TensorClassifier()), timeout, metrics);
+            } catch (RuntimeException e) {
+                img.close();
+                throw e;
+            }
+            return new ServedModel(id, kind, source, model, perItem,
+                    labels == null ? null : Collections.unmodifiableList(new ArrayList<>(labels)), img, raw, null);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** @return the model id */
+    public String id() {
+        return id;
+    }
+
+    /** @return what the model does */
+    public ModelKind kind() {
+        return kind;
+    }
+
+    /** @return where it was loaded from: the zoo artifact and filters, or the model directory */
+    public String source() {
+        return source;
+    }
+
+    /** @return the DJL model */
+    public ZooModel<?, ?> model() {
+        return model;
+    }
+
+    /** @return the shape of one input, without the batch axis ([C, H, W] for an image model, [d_in] for an SAE) */
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    /** @return the class names (null when the model has none: classes are numbered) */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** @return the pool that serves this model's main input form (images, or vectors for an SAE) */
+    public PredictorPool<?, ?> pool() {
+        return kind == ModelKind.SAE ? features : images;
+    }
+
+    /** @return every pool of this model */
+    public List<PredictorPool<?, ?>> pools() {
+        List<PredictorPool<?, ?>> all = new ArrayList<>();
+        for (PredictorPool<?, ?> p : Arrays.asList(images, tensors, features)) {
+            if (p != null) {
+                all.add(p);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Classifies an image with the model's own preprocessing.
+     *
+     * @param image the image
+     * @return every class with its probability
+     * @throws TranslateException when the prediction fails
+     * @throws UnsupportedOperationException when the model is not an image classifier
+     */
+    public Classifications classify(Image image) throws TranslateException {
+        requireKind(ModelKind.IMAGE_CLASSIFIER);
+        return images.predict(image);
+    }
+
+    /**
+     * Classifies model-ready (normalised) tensors.
+     *
+     * @param data the values, row-major
+     * @param shape the input shape, or the input shape with a leading batch axis
+     * @return one result per batch item
+     * @throws IllegalArgumentException when the shape does not fit the model or the data
+     * @throws TranslateException when the prediction fails
+     */
+    public List<Classifications> classifyTensor(float[] data, long[] shape) throws TranslateException {
+        requireKind(ModelKind.IMAGE_CLASSIFIER);
+        long[] item = inputShape.getShape();
+        long[] full;
+        if (Arrays.equals(shape, item)) {
+            full = new long[item.length + 1];
+            full[0] = 1;
+            System.arraycopy(item, 0, full, 1, item.length);
+        } else if (shape.length == item.length + 1 && shape[0] >= 1 && shape[0] <= 1024
+                && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), item)) {
+            full = shape;
+        } else {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not fit model " + id
+                    + ": expected " + Arrays.toString(item) + " or [batch (1..1024), " + Arrays.toString(item).substring(1));
+        }
+        long n = 1;
+        for (long d : full) {
+            n *= d;
+        }
+        if (data.length != n) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
+        }
+        checkFinite(data);
+        float[][] probs = tensors.predict(new TensorClassifier.Tensor(data, full));
+        List<Classifications> out = new ArrayList<>(probs.length);
+        for (float[] row : probs) {
+            List<String> names = labels;
+            if (names == null || names.size() != row.length) {
+                names = new ArrayList<>(row.length);
+                for (int i = 0; i < row.length; i++) {
+                    names.add(Integer.toString(i));
+                }
+            }
+            List<Double> p = new ArrayList<>(row.length);
+            for (float v : row) {
+                p.add((double) v);
+            }
+            out.add(new Classifications(names, p));
+        }
+        return out;
+    }
+
+    /**
+     * The active features of a sparse autoencoder for one activation vector.
+     *
+     * @param activations the vector, d_in values
+     * @return the active features
+     * @throws IllegalArgumentException when the vector has the wrong length or a non-finite value
+     * @throws TranslateException when the prediction fails
+     */
+    public SparseFeatures features(float[] activations) throws TranslateException {
+        requireKind(ModelKind.SAE);
+        long dIn = inputShape.get(0);
+        if (activations.length != dIn) {
+            throw new IllegalArgumentException("model " + id + " takes vectors of " + dIn + " values, got " + activations.length);
+        }
+        checkFinite(activations);
+        return features.predict(activations);
+    }
+
+    private static void checkFinite(float[] data) {
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw new IllegalArgumentException("value " + i + " is " + data[i] + " (NaN or infinite)");
+            }
+        }
+    }
+
+    private void requireKind(ModelKind k) {
+        if (kind != k) {
+            throw new UnsupportedOperationException("model " + id + " is " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + ", not " + k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        }
+    }
+
+    /** @return whether every pool is open */
+    public boolean isOpen() {
+        return pools().stream().noneMatch(PredictorPool::isClosed);
+    }
+
+    /** Closes the pools, then the model. */
+    @Override
+    public void close() {
+        pools().forEach(PredictorPool::close);
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ServedModel[" + id + ", " + kind + ", " + source + "]";
+    }
+}
