@@ -29,6 +29,7 @@ import java.util.Set;
  *       1024, decoder-norm step included;
  *   <li>{@code predict1_<engine>}: single-image latency (p50, p99) through a Predictor of the zoo's
  *       Fashion-MNIST Mixer, per engine (PyTorch, OnnxRuntime);
+ *   <li>{@code predict64_<engine>}: the same with 64 images per {@code batchPredict};
  *   <li>{@code predict_rss}: RSS before and after 100,000 predictions (PyTorch);
  *   <li>{@code train_<variant>}: training throughput (images/s) of each Fashion-MNIST zoo model
  *       (mixer_fmnist, resmlp_fmnist, gmlp_fmnist), batch 128.
@@ -71,6 +72,9 @@ public final class Cases {
         for (String e : o.engines()) {
             n.add("predict1_" + e.toLowerCase(Locale.ROOT));
         }
+        for (String e : o.engines()) {
+            n.add("predict64_" + e.toLowerCase(Locale.ROOT));
+        }
         n.add("predict_rss");
         for (String v : FMNIST_VARIANTS) {
             n.add("train_" + v);
@@ -95,9 +99,9 @@ public final class Cases {
         for (String a : asked) {
             if ("all".equals(a)) {
                 out.addAll(all);
-            } else if (a.startsWith("predict1_") && !all.contains(a)) {
+            } else if ((a.startsWith("predict1_") || a.startsWith("predict64_")) && !all.contains(a)) {
                 // an engine not selected with --engine is still a known case
-                String e = a.substring("predict1_".length());
+                String e = a.substring(a.indexOf('_') + 1);
                 if (ENGINES.stream().noneMatch(x -> x.toLowerCase(Locale.ROOT).equals(e))) {
                     throw unknown(a, all);
                 }
@@ -166,12 +170,13 @@ public final class Cases {
             default:
                 break;
         }
-        if (name.startsWith("predict1_")) {
-            String e = name.substring("predict1_".length());
+        if (name.startsWith("predict1_") || name.startsWith("predict64_")) {
+            String e = name.substring(name.indexOf('_') + 1);
+            int batch = name.startsWith("predict64_") ? 64 : 1;
             for (String engine : ENGINES) {
                 if (engine.toLowerCase(Locale.ROOT).equals(e)) {
                     Path dir = PredictorCase.ONNX.equals(engine) ? o.onnxModel() : null;
-                    return new PredictorCase(name, engine, dir, false, 0);
+                    return new PredictorCase(name, engine, dir, false, 0, batch);
                 }
             }
         }

@@ -36,6 +36,7 @@ final class PredictorCase extends BenchCase {
     private final Path modelDir;
     private final boolean memory;
     private final int predictions;
+    private final int batch;
     private ZooModel<Image, Classifications> model;
     private Predictor<Image, Classifications> predictor;
     private final List<Image> images = new ArrayList<>();
@@ -53,7 +54,20 @@ final class PredictorCase extends BenchCase {
      * @param predictions the number of timed predictions in memory mode
      */
     PredictorCase(String name, String engine, Path modelDir, boolean memory, int predictions) {
+        this(name, engine, modelDir, memory, predictions, 1);
+    }
+
+    /**
+     * @param name the case
+     * @param engine the DJL engine name (PyTorch or OnnxRuntime)
+     * @param modelDir a model directory to load instead of the zoo's mixer/fmnist, or null
+     * @param memory whether to measure RSS over {@code predictions} predictions
+     * @param predictions the number of timed predictions in memory mode
+     * @param batch images per timed step: 1 is {@code predict}, more is one {@code batchPredict}
+     */
+    PredictorCase(String name, String engine, Path modelDir, boolean memory, int predictions, int batch) {
         super(name);
+        this.batch = batch;
         this.engine = engine;
         this.modelDir = modelDir;
         this.memory = memory;
@@ -103,6 +117,13 @@ final class PredictorCase extends BenchCase {
 
     @Override
     public void step() throws Exception {
+        if (batch > 1) {
+            List<Classifications> out = predictor.batchPredict(images.subList(0, batch));
+            if (out.size() != batch || out.get(batch - 1).best() == null) {
+                throw new IllegalStateException(name() + ": batch prediction gave " + out.size() + " results");
+            }
+            return;
+        }
         Classifications c = predictor.predict(images.get(next++ % images.size()));
         if (c.best() == null) {
             throw new IllegalStateException(name() + ": empty prediction");
@@ -115,12 +136,12 @@ final class PredictorCase extends BenchCase {
 
     @Override
     public int defaultWarmup() {
-        return memory ? 5000 : 50;
+        return memory ? 5000 : batch > 1 ? 5 : 50;
     }
 
     @Override
     public int defaultSteps() {
-        return memory ? predictions : 1000;
+        return memory ? predictions : batch > 1 ? 50 : 1000;
     }
 
     @Override
@@ -149,6 +170,7 @@ final class PredictorCase extends BenchCase {
     @Override
     public void report(double[] sortedMs, Map<String, String> extras) {
         extras.put("engine", engine);
+        extras.put("batch", Integer.toString(batch));
         extras.put("p50_ms", BenchResult.fmt(BenchResult.percentile(sortedMs, 50)));
         extras.put("p99_ms", BenchResult.fmt(BenchResult.percentile(sortedMs, 99)));
         if (memory) {

@@ -51,7 +51,7 @@ class BenchSmokeTest {
             System.out.println(line);
             String name = cases.get(i);
             if (line.startsWith(name + " skipped: ")) {
-                assertEquals("predict1_onnxruntime", name, "only the ONNX Runtime case may be skipped: " + line);
+                assertTrue(name.endsWith("_onnxruntime"), "only the ONNX Runtime cases may be skipped: " + line);
                 continue;
             }
             Matcher mm = LINE.matcher(line);
