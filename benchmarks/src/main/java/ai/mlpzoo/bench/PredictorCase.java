@@ -92,7 +92,7 @@ final class PredictorCase extends BenchCase {
         }
         try {
             model = MlpZoo.loadModel(b.build());
-        } catch (ModelNotFoundException e) {
+        } catch (ModelNotFoundException | IllegalArgumentException e) {
             if (ONNX.equals(engine)) {
                 throw new Skipped("no ONNX model of mixer/fmnist to load (" + e.getMessage()
                         + "); export one with mlpzoo export-onnx and pass --onnx-model <dir>");
