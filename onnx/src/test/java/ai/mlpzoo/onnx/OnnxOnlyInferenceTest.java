@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OnnxOnlyInferenceTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"resmlp", "gmlp", "kan"})
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "kan"})
     void pretrainedZooModelsClassifyWithoutPyTorch(String artifact) throws Exception {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("ai.djl.pytorch.engine.PtEngine"));
         assertFalse(Engine.hasEngine("PyTorch"));

@@ -21,7 +21,7 @@ import java.io.ByteArrayOutputStream;
 class PackagedOnnxTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"resmlp", "gmlp", "kan"})
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "kan"})
     void packagedModelOnnxIsAFreshExport(String artifact) throws Exception {
         String res = "/ai/mlpzoo/zoo/models/" + artifact + "/fmnist/model.onnx";
         byte[] packaged;
