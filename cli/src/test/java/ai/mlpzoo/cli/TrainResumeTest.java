@@ -27,16 +27,8 @@ class TrainResumeTest {
 
     @Test
     void killedRunResumesFromItsLastCheckpoint() throws Exception {
-        Path config = tmp.resolve("tiny.json");
-        Files.writeString(config, "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
-                + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
         Path run = tmp.resolve("run");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-Dmlpzoo.fashionMnist=" + ai.mlpzoo.data.FashionMnist.defaultDir(),
-                MlpZooCli.class.getName(), "train", config.toString(),
-                "--epochs", "50", "--train-limit", "640", "--batch", "64", "--out", run.toString());
+        ProcessBuilder pb = tinyTrainingChild(run);
         pb.redirectErrorStream(true).redirectOutput(tmp.resolve("first.log").toFile());
         Process first = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -76,17 +68,9 @@ class TrainResumeTest {
 
     @Test
     void sigtermStopsBetweenStepsWithoutANativeCrash() throws Exception {
-        Path config = tmp.resolve("tiny.json");
-        Files.writeString(config, "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
-                + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
         Path run = tmp.resolve("run");
         Path workDir = Files.createDirectories(tmp.resolve("cwd")); // where a JVM crash would leave hs_err_pid*.log
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-Dmlpzoo.fashionMnist=" + ai.mlpzoo.data.FashionMnist.defaultDir(),
-                MlpZooCli.class.getName(), "train", config.toString(),
-                "--epochs", "50", "--train-limit", "640", "--batch", "64", "--out", run.toString());
+        ProcessBuilder pb = tinyTrainingChild(run);
         Path log = tmp.resolve("term.log");
         pb.directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
@@ -105,6 +89,19 @@ class TrainResumeTest {
             assertEquals(List.of(), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
                     "no hs_err crash log");
         }
+    }
+
+    /** A child JVM training a one-block Mixer for 50 epochs of 10 steps into {@code run}. */
+    private ProcessBuilder tinyTrainingChild(Path run) throws Exception {
+        Path config = tmp.resolve("tiny.json");
+        Files.writeString(config, "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
+                + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-Dmlpzoo.fashionMnist=" + ai.mlpzoo.data.FashionMnist.defaultDir(),
+                MlpZooCli.class.getName(), "train", config.toString(),
+                "--epochs", "50", "--train-limit", "640", "--batch", "64", "--out", run.toString());
     }
 
     private static TrainState read(Path checkpoint) throws Exception {

@@ -69,12 +69,7 @@ public final class ZooGenerator {
 
     private static ObjectNode fmnist(Path root, String artifact, int seed) throws Exception {
         MixerConfig config = Configs.mixerVariant(artifact + "_fmnist");
-        ObjectNode meta = Configs.MAPPER.createObjectNode();
-        meta.put("dataset", "fashion-mnist");
-        meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {1, FashionMnist.SIZE, FashionMnist.SIZE}));
-        meta.set("mean", Configs.MAPPER.valueToTree(new float[] {FashionMnist.MEAN}));
-        meta.set("std", Configs.MAPPER.valueToTree(new float[] {FashionMnist.STD}));
-        meta.set("label_names", Configs.MAPPER.valueToTree(FashionMnist.CLASSES));
+        ObjectNode meta = fmnistMeta(false);
         long params;
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(seed);
@@ -102,16 +97,24 @@ public final class ZooGenerator {
                 params);
     }
 
-    /** efficient-kan's MNIST classifier, KAN [784, 64, 10], on flat Fashion-MNIST images. */
-    private static ObjectNode kanFmnist(Path root, int seed) throws Exception {
-        KanBSplineConfig config = (KanBSplineConfig) Configs.variant("kan_fmnist");
+    /** The preprocessing metadata of a Fashion-MNIST classifier; {@code flatten} for flat-vector models. */
+    private static ObjectNode fmnistMeta(boolean flatten) {
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("dataset", "fashion-mnist");
         meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {1, FashionMnist.SIZE, FashionMnist.SIZE}));
         meta.set("mean", Configs.MAPPER.valueToTree(new float[] {FashionMnist.MEAN}));
         meta.set("std", Configs.MAPPER.valueToTree(new float[] {FashionMnist.STD}));
-        meta.put("flatten", true);
+        if (flatten) {
+            meta.put("flatten", true);
+        }
         meta.set("label_names", Configs.MAPPER.valueToTree(FashionMnist.CLASSES));
+        return meta;
+    }
+
+    /** efficient-kan's MNIST classifier, KAN [784, 64, 10], on flat Fashion-MNIST images. */
+    private static ObjectNode kanFmnist(Path root, int seed) throws Exception {
+        KanBSplineConfig config = (KanBSplineConfig) Configs.variant("kan_fmnist");
+        ObjectNode meta = fmnistMeta(true);
         long params;
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(seed);
