@@ -169,7 +169,7 @@ class MlpModelZooTest {
                         .build();
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class, criteria::loadModel);
         String msg = chain(e);
-        for (String s : new String[] {"artifact 'mixer' with filters {variant=cifar10}", "mixer [variant: fmnist, s32_224",
+        for (String s : new String[] {"artifact 'mixer' with filters {variant=cifar10}", "mixer [variant: fmnist (pretrained), s32_224", "kan [variant: fmnist",
                 "b16_224", "resmlp [variant: fmnist", "gmlp [variant: fmnist", "filters: variant, dataset"}) {
             assertTrue(msg.contains(s), "'" + s + "' in " + msg);
         }
