@@ -56,7 +56,7 @@ class ZooCommandsTest {
         String out = run(0, "demo", "--all", "--embedded", "--limit", "40", "--latency-samples", "3", "--batch", "16");
         assertTrue(out.contains("Test data: embedded Fashion-MNIST test slice, 40 images"), out);
         Pattern row = Pattern.compile(
-                "(mixer|resmlp|gmlp)/fmnist\\s+(trained|random \\(placeholder\\))\\s+\\S+[KM]\\s+40\\s+(\\d+\\.\\d\\d)%\\s+(\\d+\\.\\d\\d)\\s+\\d+\\s+\\d+\\.\\d");
+                "(mixer|resmlp|gmlp|kan)/fmnist\\s+(trained|random \\(placeholder\\))\\s+\\S+[KM]\\s+40\\s+(\\d+\\.\\d\\d)%\\s+(\\d+\\.\\d\\d)\\s+\\d+\\s+\\d+\\.\\d");
         Matcher m = row.matcher(out);
         int rows = 0;
         while (m.find()) {
@@ -65,7 +65,7 @@ class ZooCommandsTest {
             assertTrue(acc >= 0 && acc <= 100, m.group());
             assertTrue(Double.parseDouble(m.group(4)) > 0, "a latency: " + m.group());
         }
-        assertEquals(3, rows, out);
+        assertEquals(4, rows, out);
     }
 
     @Test

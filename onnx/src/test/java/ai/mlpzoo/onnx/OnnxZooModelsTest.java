@@ -38,10 +38,17 @@ class OnnxZooModelsTest {
     }
 
     @Test
-    void modelDirWithoutOnnxFileNamesTheFix() {
+    void modelDirWithoutOnnxFileNamesTheFix() throws Exception {
+        // a model directory as mlpzoo train or import writes it: DJL files, no model.onnx yet
+        Path dir = tmp.resolve("no-onnx");
+        ai.mlpzoo.config.MixerConfig config = ai.mlpzoo.config.Configs.mixerVariant("mixer_fmnist");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ai.djl.nn.Block block = config.toBlock();
+            block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, config.inputShape());
+            ai.mlpzoo.zoo.ModelDirs.save(dir, config, block, null, null);
+        }
         Criteria<NDList, NDList> c =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
-                        .optArtifactId("mixer").optFilter("variant", "fmnist").optEngine("OnnxRuntime").build();
+                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).optEngine("OnnxRuntime").build();
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, c::loadModel);
         String msg = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " / " + e.getCause().getMessage());
         assertTrue(msg.contains("no model.onnx") && msg.contains("export-onnx"), msg);
