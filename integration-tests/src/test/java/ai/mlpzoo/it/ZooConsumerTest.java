@@ -44,10 +44,11 @@ class ZooConsumerTest {
 
     /**
      * Accuracy floors on the full test set, by artifact: issue 3's targets, except the Mixer's. The
-     * shipped Mixer reaches 90.01%, short of the issue's 91%; its floor is what it reaches, so that
-     * a regression shows, and the miss is stated in the README until a better run replaces it.
+     * shipped Mixer reaches 90.01%, short of the issue's 91%; its floor is what it reaches less ten
+     * images (room for float differences between CPUs), so that a regression shows, and the miss is
+     * stated in the README until a better run replaces it.
      */
-    private static final Map<String, Double> TARGETS = Map.of("mixer", 0.90, "gmlp", 0.91, "resmlp", 0.90, "kan", 0.88);
+    private static final Map<String, Double> TARGETS = Map.of("mixer", 0.899, "gmlp", 0.91, "resmlp", 0.90, "kan", 0.88);
 
     private static List<ZooEntry> fashionMnistModels() throws Exception {
         return MlpZoo.entries().stream()
@@ -107,7 +108,9 @@ class ZooConsumerTest {
                 Predictor<NDList, NDList> rp = rawModel.newPredictor();
                 NDManager m = NDManager.newBaseManager()) {
             List<Classifications> got = p.batchPredict(images);
-            NDArray x = m.create(Arrays.copyOf(test.images(), n * 784), new Shape(n, 1, 28, 28))
+            // the KAN classifier takes flat 784-pixel vectors ("flatten": true in its metadata)
+            Shape shape = "kan".equals(e.artifactId()) ? new Shape(n, 784) : new Shape(n, 1, 28, 28);
+            NDArray x = m.create(Arrays.copyOf(test.images(), n * 784), shape)
                     .sub(FashionMnist.MEAN).div(FashionMnist.STD);
             float[] probs = rp.predict(new NDList(x)).get(0).softmax(-1).toFloatArray();
             double maxDiff = 0;
