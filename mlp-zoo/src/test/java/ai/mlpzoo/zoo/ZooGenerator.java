@@ -8,6 +8,7 @@ import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.KanBSplineConfig;
 import ai.mlpzoo.config.MixerConfig;
+import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.translate.ImageClassifierFactory;
 
@@ -69,20 +70,7 @@ public final class ZooGenerator {
 
     private static ObjectNode fmnist(Path root, String artifact, int seed) throws Exception {
         MixerConfig config = Configs.mixerVariant(artifact + "_fmnist");
-        ObjectNode meta = fmnistMeta(false);
-        long params;
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(seed);
-            Block block = config.toBlock();
-            block.initialize(m, DataType.FLOAT32, config.inputShape());
-            params = NamedParameters.count(block);
-            ModelDirs.save(
-                    root.resolve(artifact).resolve("fmnist"),
-                    config,
-                    block,
-                    Configs.toJson(meta) + "\n",
-                    Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
-        }
+        long params = saveFmnist(root, artifact, config, false, seed);
         return entry(
                 artifact,
                 "fmnist",
@@ -95,6 +83,28 @@ public final class ZooGenerator {
                         config.embedDim,
                         config.patchSize),
                 params);
+    }
+
+    /**
+     * Writes {@code <artifact>/fmnist} with randomly initialised weights (a placeholder until training
+     * replaces them) and the image translator.
+     *
+     * @return the parameter count
+     */
+    private static long saveFmnist(Path root, String artifact, ModelConfig config, boolean flatten, int seed)
+            throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(seed);
+            Block block = config.toBlock();
+            block.initialize(m, DataType.FLOAT32, config.inputShape());
+            ModelDirs.save(
+                    root.resolve(artifact).resolve("fmnist"),
+                    config,
+                    block,
+                    Configs.toJson(fmnistMeta(flatten)) + "\n",
+                    Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
+            return NamedParameters.count(block);
+        }
     }
 
     /** The preprocessing metadata of a Fashion-MNIST classifier; {@code flatten} for flat-vector models. */
@@ -114,20 +124,7 @@ public final class ZooGenerator {
     /** efficient-kan's MNIST classifier, KAN [784, 64, 10], on flat Fashion-MNIST images. */
     private static ObjectNode kanFmnist(Path root, int seed) throws Exception {
         KanBSplineConfig config = (KanBSplineConfig) Configs.variant("kan_fmnist");
-        ObjectNode meta = fmnistMeta(true);
-        long params;
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(seed);
-            Block block = config.toBlock();
-            block.initialize(m, DataType.FLOAT32, config.inputShape());
-            params = NamedParameters.count(block);
-            ModelDirs.save(
-                    root.resolve("kan").resolve("fmnist"),
-                    config,
-                    block,
-                    Configs.toJson(meta) + "\n",
-                    Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
-        }
+        long params = saveFmnist(root, "kan", config, true, seed);
         return entry(
                 "kan",
                 "fmnist",
