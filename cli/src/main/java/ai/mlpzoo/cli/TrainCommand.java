@@ -55,6 +55,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "no random shift and flip")
     boolean noAugment;
 
+    @Option(names = "--augment-shift", paramLabel = "PX", description = "largest random shift in pixels (default 2)")
+    Integer augmentShift;
+
+    @Option(names = "--drop-path", paramLabel = "RATE", description = "stochastic-depth rate, overriding the config's")
+    Double dropPath;
+
     @Option(names = "--train-limit", description = "use only the first N training images")
     Integer trainLimit;
 
@@ -95,10 +101,12 @@ final class TrainCommand implements Callable<Integer> {
             if (labelSmoothing != null) o.labelSmoothing = labelSmoothing;
             if (trainLimit != null) o.trainLimit = trainLimit;
             if (seed != null) o.seed = seed;
+            if (augmentShift != null) o.augmentShift = augmentShift;
             if (noAugment) {
                 o.augmentShift = 0;
                 o.augmentFlip = false;
             }
+            if (dropPath != null) config = withDropPath(config, dropPath);
             Path dir = out != null ? out : Paths.get("runs", name(model));
             if (ImageClassifierTrainer.latestCheckpoint(dir) != null) {
                 throw new IllegalArgumentException(dir + " holds a run already: --resume " + dir + " or pick another --out");
@@ -110,6 +118,28 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "trained %d epochs (%d steps, %.0f s of training): test accuracy %.2f%% on %d images; model in %s%n",
                 result.state.epoch, result.state.step, seconds, 100 * last.testAcc, test.size(), result.modelDir);
         return 0;
+    }
+
+    /**
+     * Sets the stochastic-depth rate of a Mixer-family config.
+     *
+     * @param config the architecture
+     * @param rate the drop-path rate, in [0, 1)
+     * @return the same config, changed
+     */
+    static ModelConfig withDropPath(ModelConfig config, double rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("--drop-path must be in [0, 1), got " + rate);
+        }
+        if (config instanceof ai.mlpzoo.config.MixerConfig m) {
+            m.dropPathRate = rate;
+        } else if (config instanceof ai.mlpzoo.config.KanMixerConfig k) {
+            k.dropPathRate = rate;
+        } else {
+            throw new IllegalArgumentException("--drop-path applies to Mixer-family models; "
+                    + config.getClass().getSimpleName() + " has no stochastic depth");
+        }
+        return config;
     }
 
     /**

@@ -91,11 +91,44 @@ class TrainResumeTest {
         }
     }
 
+    @Test
+    void recipeOptionsReachTheCheckpoint() throws Exception {
+        Path config = tmp.resolve("tiny.json");
+        Files.writeString(config, TINY);
+        Path run = tmp.resolve("recipe");
+        StringWriter err = new StringWriter();
+        int code = MlpZooCli.run(new PrintWriter(err, true), "train", config.toString(), "--epochs", "1",
+                "--train-limit", "128", "--batch", "64", "--augment-shift", "1", "--drop-path", "0.2", "--out", run.toString());
+        assertEquals(0, code, err.toString());
+        Path checkpoint = ImageClassifierTrainer.latestCheckpoint(run);
+        assertEquals(1, read(checkpoint).options.augmentShift);
+        assertTrue(read(checkpoint).options.augmentFlip);
+        var architecture = Configs.MAPPER.readTree(checkpoint.resolve("architecture.json").toFile());
+        assertEquals(0.2, architecture.get("drop_path_rate").asDouble(), 1e-12);
+
+        assertTrainError("--drop-path must be in [0, 1), got 1.5", config.toString(), "--drop-path", "1.5");
+        assertTrainError("--drop-path applies to Mixer-family models", "kan_fmnist", "--drop-path", "0.1");
+        assertTrainError("augment_shift must be in [0, 14), got 20", config.toString(), "--augment-shift", "20");
+    }
+
+    private void assertTrainError(String expected, String... args) {
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 5];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.arraycopy(new String[] {"--epochs", "1", "--out", tmp.resolve("never").toString()}, 0, all, args.length + 1, 4);
+        assertEquals(1, MlpZooCli.run(new PrintWriter(err, true), all), err.toString());
+        assertTrue(err.toString().contains(expected), err.toString());
+        assertTrue(Files.notExists(tmp.resolve("never")), "nothing written for a refused run");
+    }
+
+    private static final String TINY = "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
+            + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}";
+
     /** A child JVM training a one-block Mixer for 50 epochs of 10 steps into {@code run}. */
     private ProcessBuilder tinyTrainingChild(Path run) throws Exception {
         Path config = tmp.resolve("tiny.json");
-        Files.writeString(config, "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
-                + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
+        Files.writeString(config, TINY);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(
                 java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
