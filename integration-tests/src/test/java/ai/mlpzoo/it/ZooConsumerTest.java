@@ -42,13 +42,8 @@ import java.util.stream.Stream;
  */
 class ZooConsumerTest {
 
-    /**
-     * Accuracy floors on the full test set, by artifact: issue 3's targets, except the Mixer's. The
-     * shipped Mixer reaches 90.01%, short of the issue's 91%; its floor is what it reaches less ten
-     * images (room for float differences between CPUs), so that a regression shows, and the miss is
-     * stated in the README until a better run replaces it.
-     */
-    private static final Map<String, Double> TARGETS = Map.of("mixer", 0.899, "gmlp", 0.91, "resmlp", 0.90, "kan", 0.88);
+    /** Accuracy floors on the full test set, by artifact: issue 3's targets. */
+    private static final Map<String, Double> TARGETS = Map.of("mixer", 0.91, "gmlp", 0.91, "resmlp", 0.90, "kan", 0.88);
 
     private static List<ZooEntry> fashionMnistModels() throws Exception {
         return MlpZoo.entries().stream()
