@@ -9,10 +9,26 @@ import java.util.Map;
 public abstract class BenchCase implements AutoCloseable {
 
     private final String name;
+    private final double flops;
+    private final int warmup;
+    private final int steps;
 
-    /** @param name the case name printed at the start of its line */
+    /** @param name the case name printed at the start of its line; no FLOP count, 3 + 10 steps */
     protected BenchCase(String name) {
+        this(name, Double.NaN, 3, 10);
+    }
+
+    /**
+     * @param name the case name printed at the start of its line
+     * @param flops floating-point operations of one step (matmuls counted analytically), or NaN
+     * @param warmup the default number of warm-up steps
+     * @param steps the default number of timed steps
+     */
+    protected BenchCase(String name, double flops, int warmup, int steps) {
         this.name = name;
+        this.flops = flops;
+        this.warmup = warmup;
+        this.steps = steps;
     }
 
     /** @return the case name */
@@ -36,8 +52,8 @@ public abstract class BenchCase implements AutoCloseable {
     public abstract void step() throws Exception;
 
     /** @return floating-point operations of one step (matmuls counted analytically), or NaN */
-    public double flopsPerStep() {
-        return Double.NaN;
+    public final double flopsPerStep() {
+        return flops;
     }
 
     /**
@@ -51,13 +67,13 @@ public abstract class BenchCase implements AutoCloseable {
     }
 
     /** @return the default number of warm-up steps */
-    public int defaultWarmup() {
-        return 3;
+    public final int defaultWarmup() {
+        return warmup;
     }
 
     /** @return the default number of timed steps */
-    public int defaultSteps() {
-        return 10;
+    public final int defaultSteps() {
+        return steps;
     }
 
     /**

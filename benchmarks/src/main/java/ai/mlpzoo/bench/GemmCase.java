@@ -13,7 +13,7 @@ final class GemmCase extends BenchCase {
     private NDArray b;
 
     GemmCase(int n) {
-        super("gemm");
+        super("gemm", 2.0 * n * n * n, 10, 50);
         this.n = n;
     }
 
@@ -30,21 +30,6 @@ final class GemmCase extends BenchCase {
             // computed on return (eager CPU engine); closed at once
             c.getShape();
         }
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return 2.0 * n * n * n;
-    }
-
-    @Override
-    public int defaultWarmup() {
-        return 10;
-    }
-
-    @Override
-    public int defaultSteps() {
-        return 50;
     }
 
     @Override

@@ -19,21 +19,15 @@ final class InferCase extends BenchCase {
 
     private final Supplier<Block> factory;
     private final Shape batchShape;
-    private final double flops;
-    private final int warmup;
-    private final int steps;
     private NDManager manager;
     private Block block;
     private NDArray x;
     private ParameterStore ps;
 
     InferCase(String name, Supplier<Block> factory, Shape batchShape, double flops, int warmup, int steps) {
-        super(name);
+        super(name, flops, warmup, steps);
         this.factory = factory;
         this.batchShape = batchShape;
-        this.flops = flops;
-        this.warmup = warmup;
-        this.steps = steps;
     }
 
     @Override
@@ -53,21 +47,6 @@ final class InferCase extends BenchCase {
             NDList out = block.forward(ps, new NDList(xs), false);
             out.head().getShape();
         }
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return flops;
-    }
-
-    @Override
-    public int defaultWarmup() {
-        return warmup;
-    }
-
-    @Override
-    public int defaultSteps() {
-        return steps;
     }
 
     @Override

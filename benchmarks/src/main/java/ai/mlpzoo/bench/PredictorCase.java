@@ -66,7 +66,8 @@ final class PredictorCase extends BenchCase {
      * @param batch images per timed step: 1 is {@code predict}, more is one {@code batchPredict}
      */
     PredictorCase(String name, String engine, Path modelDir, boolean memory, int predictions, int batch) {
-        super(name);
+        // memory mode: a long warm-up, then exactly the asked-for predictions; a batch step is slower
+        super(name, Double.NaN, memory ? 5000 : batch > 1 ? 5 : 50, memory ? predictions : batch > 1 ? 50 : 1000);
         this.batch = batch;
         this.engine = engine;
         this.modelDir = modelDir;
@@ -132,16 +133,6 @@ final class PredictorCase extends BenchCase {
             // RSS after every tenth of the run: a leak grows steadily, a warm-up effect levels off
             trace.append(trace.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.1f", rssKiB() / 1024.0));
         }
-    }
-
-    @Override
-    public int defaultWarmup() {
-        return memory ? 5000 : batch > 1 ? 5 : 50;
-    }
-
-    @Override
-    public int defaultSteps() {
-        return memory ? predictions : batch > 1 ? 50 : 1000;
     }
 
     @Override

@@ -27,7 +27,7 @@ final class SaeTopKCase extends BenchCase {
     private NDArray x;
 
     SaeTopKCase(int dIn, int dSae, int k, int batch) {
-        super("sae_topk_train");
+        super("sae_topk_train", flops(dIn, dSae, k, batch), 3, 20);
         this.dIn = dIn;
         this.dSae = dSae;
         this.k = k;
@@ -57,20 +57,9 @@ final class SaeTopKCase extends BenchCase {
      * everything else touches k latents per row: the selected pre-activations, the decoder and
      * their backward, 2 N k d each, six of them.
      */
-    @Override
-    public double flopsPerStep() {
+    private static double flops(int dIn, int dSae, int k, int batch) {
         double n = batch;
         return 2 * n * dIn * dSae + 6 * 2 * n * k * dIn;
-    }
-
-    @Override
-    public int defaultWarmup() {
-        return 3;
-    }
-
-    @Override
-    public int defaultSteps() {
-        return 20;
     }
 
     @Override

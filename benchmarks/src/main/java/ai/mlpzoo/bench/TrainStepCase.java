@@ -27,9 +27,6 @@ final class TrainStepCase extends BenchCase {
     private final Supplier<Block> block;
     private final Shape batchShape;
     private final int classes;
-    private final double flops;
-    private final int warmup;
-    private final int steps;
     private Model model;
     private Trainer trainer;
     private AdamW adamw;
@@ -47,13 +44,10 @@ final class TrainStepCase extends BenchCase {
      * @param steps default timed steps
      */
     TrainStepCase(String name, Supplier<Block> block, Shape batchShape, int classes, double flops, int warmup, int steps) {
-        super(name);
+        super(name, flops, warmup, steps);
         this.block = block;
         this.batchShape = batchShape;
         this.classes = classes;
-        this.flops = flops;
-        this.warmup = warmup;
-        this.steps = steps;
     }
 
     @Override
@@ -90,21 +84,6 @@ final class TrainStepCase extends BenchCase {
             }
             trainer.step();
         }
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return flops;
-    }
-
-    @Override
-    public int defaultWarmup() {
-        return warmup;
-    }
-
-    @Override
-    public int defaultSteps() {
-        return steps;
     }
 
     @Override
