@@ -1,5 +1,6 @@
 package ai.mlpzoo.cli;
 
+import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 class BenchCommandTest {
@@ -31,16 +30,9 @@ class BenchCommandTest {
 
     @Test
     void badArgumentsAreClearErrors() {
-        assertError("unknown benchmark case 'gemmm'; known: gemm, ", "bench", "gemmm");
-        assertError("unknown engine 'tensorflow'; known: PyTorch, OnnxRuntime", "bench", "--engine", "tensorflow", "gemm");
-        assertError("--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
+        assertCliError("unknown benchmark case 'gemmm'; known: gemm, ", "bench", "gemmm");
+        assertCliError("unknown engine 'tensorflow'; known: PyTorch, OnnxRuntime", "bench", "--engine", "tensorflow", "gemm");
+        assertCliError("--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
     }
 
-    private static void assertError(String expected, String... args) {
-        StringWriter sw = new StringWriter();
-        int code = MlpZooCli.run(new PrintWriter(sw, true), args);
-        String err = sw.toString().trim();
-        assertEquals(1, code, "exit code, stderr: " + err);
-        assertTrue(err.startsWith("mlpzoo: error: ") && err.contains(expected), err);
-    }
 }

@@ -1,5 +1,6 @@
 package ai.mlpzoo.cli;
 
+import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +67,7 @@ class CliTest {
             wrong.setName("input");
             Path wrongFile = tmp.resolve("wrong.safetensors");
             SafeTensors.write(new NDList(wrong), wrongFile);
-            assertError("must have shape (batch, 3, 32, 32), got (2, 1, 32, 32)",
+            assertCliError("must have shape (batch, 3, 32, 32), got (2, 1, 32, 32)",
                     "predict", "--model", model.toString(), "--input", wrongFile.toString(), "--output", tmp.resolve("o1").toString());
 
             NDArray nan = input.duplicate();
@@ -74,24 +75,15 @@ class CliTest {
             nan.setName("input");
             Path nanFile = tmp.resolve("nan.safetensors");
             SafeTensors.write(new NDList(nan), nanFile);
-            assertError("NaN", "predict", "--model", model.toString(), "--input", nanFile.toString(), "--output", tmp.resolve("o2").toString());
+            assertCliError("NaN", "predict", "--model", model.toString(), "--input", nanFile.toString(), "--output", tmp.resolve("o2").toString());
         }
         byte[] bytes = Files.readAllBytes(io);
         Path truncated = tmp.resolve("truncated.safetensors");
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
-        assertError("truncated", "predict", "--model", model.toString(), "--input", truncated.toString(), "--output", tmp.resolve("o3").toString());
-        assertError("unknown checkpoint format 'keras'", "import", "--format", "keras", "x", "--out", "y");
-        assertError("model directory not found", "predict", "--model", tmp.resolve("nope").toString(), "--input", io.toString(), "--output", "z");
+        assertCliError("truncated", "predict", "--model", model.toString(), "--input", truncated.toString(), "--output", tmp.resolve("o3").toString());
+        assertCliError("unknown checkpoint format 'keras'", "import", "--format", "keras", "x", "--out", "y");
+        assertCliError("model directory not found", "predict", "--model", tmp.resolve("nope").toString(), "--input", io.toString(), "--output", "z");
         assertFalseExit0("import", "--format", "timm");
-    }
-
-    private static void assertError(String expected, String... args) {
-        StringWriter sw = new StringWriter();
-        int code = MlpZooCli.run(new PrintWriter(sw, true), args);
-        String err = sw.toString().trim();
-        assertEquals(1, code, "exit code, stderr: " + err);
-        assertTrue(err.startsWith("mlpzoo: error: ") && err.contains(expected), err);
-        assertEquals(1, err.lines().count(), "one line: " + err);
     }
 
     private static void assertFalseExit0(String... args) {

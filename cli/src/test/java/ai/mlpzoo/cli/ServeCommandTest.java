@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,9 +44,7 @@ class ServeCommandTest {
         for (String[] args : new String[][] {
             {"serve", "--port", "70000"}, {"serve", "--host", " "}, {"serve", "stray"}
         }) {
-            StringWriter err = new StringWriter();
-            assertEquals(1, MlpZooCli.run(new PrintWriter(err, true), args), String.join(" ", args));
-            assertTrue(err.toString().startsWith("mlpzoo: error: "), err.toString());
+            CliAssertions.assertCliError("", args);
         }
     }
 }

@@ -111,14 +111,13 @@ class TrainResumeTest {
         assertTrainError("augment_shift must be in [0, 14), got 20", config.toString(), "--augment-shift", "20");
     }
 
+    /** Asserts the refusal of {@code train <args> --epochs 1}, and that the run wrote nothing. */
     private void assertTrainError(String expected, String... args) {
-        StringWriter err = new StringWriter();
         String[] all = new String[args.length + 5];
         all[0] = "train";
         System.arraycopy(args, 0, all, 1, args.length);
         System.arraycopy(new String[] {"--epochs", "1", "--out", tmp.resolve("never").toString()}, 0, all, args.length + 1, 4);
-        assertEquals(1, MlpZooCli.run(new PrintWriter(err, true), all), err.toString());
-        assertTrue(err.toString().contains(expected), err.toString());
+        CliAssertions.assertCliError(expected, all);
         assertTrue(Files.notExists(tmp.resolve("never")), "nothing written for a refused run");
     }
 
