@@ -2,10 +2,10 @@ package ai.mlpzoo.capture;
 
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
+import ai.mlpzoo.blocks.common.NamedParameters;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Names the sub-blocks of a block tree as PyTorch does ({@code blocks.1.mlp_channels}): DJL's
@@ -35,7 +35,7 @@ public final class HookPoints {
     private static void collect(Block block, String prefix, List<String> out) {
         int i = 0;
         for (Pair<String, Block> child : block.getChildren()) {
-            String name = prefix + strip(child.getKey(), i++);
+            String name = prefix + NamedParameters.childName(child.getKey(), ++i);
             out.add(name);
             collect(child.getValue(), name + ".", out);
         }
@@ -66,7 +66,7 @@ public final class HookPoints {
             int bestLen = -1;
             int i = 0;
             for (Pair<String, Block> child : current.getChildren()) {
-                for (String name : new String[] {strip(child.getKey(), i), child.getKey(), Integer.toString(i)}) {
+                for (String name : new String[] {NamedParameters.childName(child.getKey(), i + 1), child.getKey(), Integer.toString(i)}) {
                     boolean match = rest.equals(name) || rest.startsWith(name + ".");
                     if (match && name.length() > bestLen) {
                         best = i;
@@ -85,11 +85,6 @@ public final class HookPoints {
             rest = rest.length() == bestLen ? "" : rest.substring(bestLen + 1);
         }
         return new Location(parent, index, current);
-    }
-
-    static String strip(String key, int index) {
-        String position = String.format(Locale.ROOT, "%02d", index + 1);
-        return key.startsWith(position) ? key.substring(position.length()) : key;
     }
 
     private static String summarise(List<String> names) {

@@ -9,6 +9,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 import ai.mlpzoo.blocks.kan.FANLayer;
 import ai.mlpzoo.blocks.kan.FastKAN;
@@ -174,10 +175,7 @@ public final class Emitters {
         List<String> out = List.of(x);
         int i = 0;
         for (var child : b.getChildren()) {
-            i++;
-            String key = child.getKey();
-            String position = String.format(java.util.Locale.ROOT, "%02d", i);
-            String name = key.startsWith(position) ? key.substring(position.length()) : key;
+            String name = NamedParameters.childName(child.getKey(), ++i);
             if (out.size() != 1) {
                 throw new UnsupportedBlockException(
                         child.getValue().getClass().getName(), ExportContext.join(path, name), "its input has several values");

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -93,11 +92,7 @@ public final class ExportContext {
     public static Block findChild(Block parent, String name) {
         int i = 0;
         for (Pair<String, Block> c : parent.getChildren()) {
-            i++;
-            String key = c.getKey();
-            String position = String.format(Locale.ROOT, "%02d", i);
-            String stripped = key.startsWith(position) ? key.substring(position.length()) : key;
-            if (stripped.equals(name)) {
+            if (NamedParameters.childName(c.getKey(), ++i).equals(name)) {
                 return c.getValue();
             }
         }

@@ -38,12 +38,20 @@ public final class NamedParameters {
         }
         int i = 0;
         for (Pair<String, Block> child : block.getChildren()) {
-            i++;
-            String key = child.getKey();
-            String position = String.format(Locale.ROOT, "%02d", i);
-            String name = key.startsWith(position) ? key.substring(position.length()) : key;
-            collect(child.getValue(), prefix + name + ".", out);
+            collect(child.getValue(), prefix + childName(child.getKey(), ++i) + ".", out);
         }
+    }
+
+    /**
+     * A child's name without the position prefix DJL gives it ({@code 01stem} is {@code stem}).
+     *
+     * @param key the child's key in {@link Block#getChildren()}
+     * @param position its position there, counted from 1
+     * @return the name the block gave the child
+     */
+    public static String childName(String key, int position) {
+        String prefix = String.format(Locale.ROOT, "%02d", position);
+        return key.startsWith(prefix) ? key.substring(prefix.length()) : key;
     }
 
     private static String paramName(Block block, String name) {
