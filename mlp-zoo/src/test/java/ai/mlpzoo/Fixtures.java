@@ -7,15 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates the Python references' fixtures in ../shared/fixtures/reference. */
+/**
+ * Locates the Python references' fixtures, committed in the repository's {@code fixtures/reference}
+ * (system property {@code mlpzoo.fixtures}, set by the build; {@code tools/fixtures} regenerates them).
+ */
 public final class Fixtures {
 
     private Fixtures() {}
 
     /** @return the reference folder */
     public static Path reference() {
-        String shared = System.getProperty("mlpzoo.shared", "../shared");
-        Path dir = Paths.get(shared, "fixtures", "reference").toAbsolutePath().normalize();
+        String root = System.getProperty("mlpzoo.fixtures", "../fixtures");
+        Path dir = Paths.get(root, "reference").toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("reference fixtures not found at " + dir);
         }

@@ -32,7 +32,7 @@ class CliTest {
 
     @BeforeAll
     static void locate() {
-        reference = Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference");
+        reference = Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference");
         assertTrue(Files.isDirectory(reference), "fixtures at " + reference);
     }
 

@@ -26,7 +26,7 @@ class ExportOnnxCliTest {
     @TempDir Path tmp;
 
     static Path reference() {
-        return Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference").toAbsolutePath().normalize();
+        return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference").toAbsolutePath().normalize();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -25,7 +25,7 @@ class KanCliTest {
     @TempDir Path tmp;
 
     private static Path reference() {
-        return Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference")
+        return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference")
                 .toAbsolutePath()
                 .normalize();
     }

@@ -26,7 +26,7 @@ class SaeCliTest {
     @TempDir Path tmp;
 
     static Path sae() {
-        return Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference", "sae")
+        return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference", "sae")
                 .toAbsolutePath()
                 .normalize();
     }

@@ -3,11 +3,13 @@ package ai.mlpzoo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.train.ImageClassifierTrainer;
 import ai.mlpzoo.train.TrainState;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,12 @@ import java.util.stream.Collectors;
 class TrainResumeTest {
 
     @TempDir Path tmp;
+
+    /** Every test here trains on the real data set. */
+    @BeforeAll
+    static void needsFashionMnist() {
+        assumeTrue(ai.mlpzoo.data.FashionMnist.isInstalled(), ai.mlpzoo.data.FashionMnist.notInstalledMessage());
+    }
 
     @Test
     void killedRunResumesFromItsLastCheckpoint() throws Exception {

@@ -1,6 +1,7 @@
 package ai.mlpzoo.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -27,6 +28,7 @@ class MixerTrainingTest {
 
     @Test
     void smallMixerLowersItsLossOnFashionMnist() throws Exception {
+        assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
         FashionMnist data = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 4096);
         MixerConfig config =
                 Configs.readMixer(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
@@ -81,6 +82,7 @@ class ZooConsumerTest {
 
     @TestFactory
     Stream<DynamicTest> everyFashionMnistModelClassifiesRealImagesLikeItsRawTensorPipeline() throws Exception {
+        assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
         FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 64);
         List<ZooEntry> models = fashionMnistModels();
         assertTrue(models.stream().map(ZooEntry::artifactId).collect(Collectors.toSet()).containsAll(TARGETS.keySet()), models.toString());
@@ -123,6 +125,7 @@ class ZooConsumerTest {
 
     @TestFactory
     Stream<DynamicTest> pretrainedModelsMeetTheirTargetsOnTheFullTestSet() throws Exception {
+        assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
         List<ZooEntry> pretrained = fashionMnistModels().stream().filter(ZooEntry::pretrained).collect(Collectors.toList());
         System.out.println("pretrained Fashion-MNIST models in the zoo: "
                 + (pretrained.isEmpty() ? "none yet (random-weight placeholders)" : pretrained.stream().map(ZooEntry::id).collect(Collectors.toList())));

@@ -70,6 +70,19 @@ public final class FashionMnist {
         return prop == null ? DEFAULT_DIR : Paths.get(prop);
     }
 
+    /**
+     * Says which data is missing and how to get it: tests that need the full data set are skipped
+     * with this message when it is absent.
+     *
+     * @return the message
+     */
+    public static String notInstalledMessage() {
+        return "Fashion-MNIST not found in "
+                + defaultDir()
+                + ": install Debian's dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist)"
+                + " or point -Dmlpzoo.fashionMnist=<dir> at a folder with its IDX files";
+    }
+
     /** @return whether the IDX files are present in {@link #defaultDir()} */
     public static boolean isInstalled() {
         return find(defaultDir(), Split.TEST.prefix + "-images-idx3-ubyte") != null;

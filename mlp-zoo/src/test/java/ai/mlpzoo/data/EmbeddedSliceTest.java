@@ -2,6 +2,7 @@ package ai.mlpzoo.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ class EmbeddedSliceTest {
 
     @Test
     void embeddedSliceEqualsTheFirstThousandTestImages() throws Exception {
+        assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
         FashionMnist slice = FashionMnist.embeddedTestSlice();
         FashionMnist full = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 1000);
         assertEquals(1000, slice.size());

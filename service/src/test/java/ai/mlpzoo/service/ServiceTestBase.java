@@ -49,7 +49,7 @@ abstract class ServiceTestBase {
 
     /** The SAELens top-k reference SAE (d_in 16, d_sae 64, k 6), imported into a model directory. */
     static Path saeFixture() {
-        return Paths.get(System.getProperty("mlpzoo.shared", "../shared"), "fixtures", "reference", "sae")
+        return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference", "sae")
                 .toAbsolutePath().normalize();
     }
 
