@@ -68,7 +68,8 @@ rm -rf "$kernel_dir/mima_cache/ai/mlpzoo"
 
 echo "== deploying the build to file://$repo"
 rm -rf "$repo"
-./mvnw -B -ntp -q "${mvn_args[@]}" deploy -pl mlp-zoo -am -DskipTests \
+# the notebooks are examples too: they may use the examples module, which is never published elsewhere
+./mvnw -B -ntp -q "${mvn_args[@]}" deploy -pl examples -am -DskipTests -Dmaven.deploy.skip=false \
   -DaltDeploymentRepository="notebooks::file://$repo"
 
 export JUPYTER_PATH="$env_dir"

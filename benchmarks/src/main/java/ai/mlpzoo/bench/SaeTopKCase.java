@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.TopKSae;
-import ai.mlpzoo.train.sae.SaeMetrics;
-import ai.mlpzoo.train.sae.SaeTrainer;
-import ai.mlpzoo.train.sae.SaeTrainingConfig;
+import ai.mlpzoo.sae.training.SaeMetrics;
+import ai.mlpzoo.sae.training.SaeTrainer;
+import ai.mlpzoo.sae.training.SaeTrainingConfig;
 
 /**
  * {@code sae_topk_train}: one Adam step of a TopK SAE through {@link SaeTrainer#step}: encode

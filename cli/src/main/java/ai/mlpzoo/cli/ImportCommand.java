@@ -1,7 +1,7 @@
 package ai.mlpzoo.cli;
 
 import ai.mlpzoo.config.ModelConfig;
-import ai.mlpzoo.importer.Importers;
+import ai.mlpzoo.loading.Importers;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.io.SafeTensors;
-import ai.mlpzoo.sae.SaeLensFormat;
-import ai.mlpzoo.sae.SparsifyFormat;
-import ai.mlpzoo.train.sae.BatchSource;
-import ai.mlpzoo.train.sae.SaeMetrics;
-import ai.mlpzoo.train.sae.SaeTrainer;
-import ai.mlpzoo.train.sae.SaeTrainingConfig;
+import ai.mlpzoo.loading.sae.SaeLensFormat;
+import ai.mlpzoo.loading.sae.SparsifyFormat;
+import ai.mlpzoo.sae.training.BatchSource;
+import ai.mlpzoo.sae.training.SaeMetrics;
+import ai.mlpzoo.sae.training.SaeTrainer;
+import ai.mlpzoo.sae.training.SaeTrainingConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -10,8 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.io.SafeTensors;
-import ai.mlpzoo.sae.LoadedSae;
-import ai.mlpzoo.sae.SaeLensFormat;
+import ai.mlpzoo.loading.sae.LoadedSae;
+import ai.mlpzoo.loading.sae.SaeLensFormat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package ai.mlpzoo.service;
 
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
-import ai.mlpzoo.sae.SaeImporter;
+import ai.mlpzoo.loading.sae.SaeImporter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,0 +1,150 @@
+package ai.mlpzoo.loading.sae;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.mlpzoo.blocks.sae.SparseCoder;
+import ai.mlpzoo.config.ConfigException;
+import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.SaeConfig;
+import ai.mlpzoo.io.AtomicFiles;
+import ai.mlpzoo.io.SafeTensors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * SAELens v6's folder layout: {@code cfg.json} (d_in, d_sae, architecture, apply_b_dec_to_input,
+ * k for topk, d_out for transcoders, metadata) and {@code sae_weights.safetensors} (W_enc (d_in,
+ * d_sae), b_enc, W_dec (d_sae, d_out), b_dec, and threshold or W_skip where the architecture has
+ * them). Architectures standard, topk, jumprelu, gated, transcoder and skip_transcoder; a BatchTopK
+ * SAE is written as jumprelu with its global threshold, as SAELens does.
+ */
+public final class SaeLensFormat {
+
+    /** The config file. */
+    public static final String CONFIG = "cfg.json";
+    /** The weights file. */
+    public static final String WEIGHTS = "sae_weights.safetensors";
+
+    private static final List<String> READABLE =
+            List.of("standard", "topk", "jumprelu", "gated", "transcoder", "skip_transcoder");
+
+    private SaeLensFormat() {}
+
+    /**
+     * Reads a {@code cfg.json}.
+     *
+     * @param file the file
+     * @return the validated architecture
+     * @throws IOException when the file is missing or not JSON
+     */
+    public static SaeConfig readConfig(Path file) throws IOException {
+        SaeTensors.requireFile(file, "SAELens cfg.json");
+        String source = file.toString();
+        JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
+        String arch = SaeTensors.text(root, "architecture");
+        if (arch == null) {
+            throw new ConfigException(source + ": field 'architecture' is missing");
+        }
+        if (!READABLE.contains(arch)) {
+            throw new ConfigException(
+                    source + ": unknown SAELens architecture '" + arch + "'; supported: " + String.join(", ", READABLE));
+        }
+        requireNone(root, "normalize_activations", source);
+        requireNone(root, "reshape_activations", source);
+        JsonNode rescale = root.get("rescale_acts_by_decoder_norm");
+        if (rescale != null && rescale.asBoolean(false)) {
+            throw new ConfigException(source + ": rescale_acts_by_decoder_norm = true is not supported");
+        }
+        SaeConfig c = new SaeConfig();
+        c.architecture = arch;
+        c.dIn = SaeTensors.requiredInt(root, "d_in", source);
+        c.dSae = SaeTensors.requiredInt(root, "d_sae", source);
+        if (c.isTranscoderArchitecture()) {
+            c.dOut = SaeTensors.requiredInt(root, "d_out", source);
+            c.applyBDecToInput = false;
+        } else {
+            JsonNode apply = root.get("apply_b_dec_to_input");
+            c.applyBDecToInput = apply == null || apply.asBoolean(true);
+        }
+        if ("topk".equals(arch)) {
+            c.k = SaeTensors.requiredInt(root, "k", source);
+        }
+        JsonNode meta = root.get("metadata");
+        c.metadata = meta != null && meta.isObject() ? meta : null;
+        try {
+            return c.validate();
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireNone(JsonNode root, String field, String source) {
+        String v = SaeTensors.text(root, field);
+        if (v != null && !"none".equals(v)) {
+            throw new ConfigException(source + ": " + field + " = '" + v + "' is not supported (only 'none')");
+        }
+    }
+
+    /**
+     * Reads a SAELens folder.
+     *
+     * @param manager the owner of the weights
+     * @param dir the folder
+     * @return the architecture and the block holding the weights
+     * @throws IOException when a file is missing, truncated or corrupt
+     */
+    public static LoadedSae read(NDManager manager, Path dir) throws IOException {
+        SaeTensors.requireDir(dir);
+        SaeConfig config = readConfig(dir.resolve(CONFIG));
+        Path weights = dir.resolve(WEIGHTS);
+        NDList tensors = SafeTensors.read(manager, weights);
+        return SaeTensors.load(manager, config, tensors, weights.toString());
+    }
+
+    /**
+     * Writes a SAELens folder.
+     *
+     * @param dir the folder to create or update
+     * @param config the architecture
+     * @param block the block holding the weights
+     * @throws IOException when writing fails
+     */
+    public static void write(Path dir, SaeConfig config, SparseCoder block) throws IOException {
+        config.validate();
+        String arch = "batchtopk".equals(config.architecture) ? "jumprelu" : config.architecture;
+        if (config.dims().skip() && !"skip_transcoder".equals(arch)) {
+            throw new IllegalArgumentException(
+                    "a " + arch + " SAE with a skip connection cannot be written in the SAELens layout");
+        }
+        if (!config.isTranscoderArchitecture() && config.outWidth() != config.dIn) {
+            throw new IllegalArgumentException(
+                    "a " + arch + " transcoder (d_out != d_in) cannot be written in the SAELens layout");
+        }
+        ObjectNode root = Configs.MAPPER.createObjectNode();
+        root.put("d_in", config.dIn);
+        root.put("d_sae", config.dSae);
+        root.put("dtype", "float32");
+        root.put("device", "cpu");
+        root.put("apply_b_dec_to_input", config.dims().applyBDecToInput());
+        root.put("normalize_activations", "none");
+        root.put("reshape_activations", "none");
+        root.set("metadata", config.metadata != null ? config.metadata : Configs.MAPPER.createObjectNode());
+        root.put("architecture", arch);
+        if ("topk".equals(arch)) {
+            root.put("k", config.k);
+            root.put("rescale_acts_by_decoder_norm", false);
+        }
+        if (config.isTranscoderArchitecture()) {
+            root.put("d_out", config.outWidth());
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(CONFIG), Configs.toJson(root) + "\n");
+        SafeTensors.write(SaeTensors.named(block), dir.resolve(WEIGHTS));
+    }
+}
