@@ -14,6 +14,11 @@ import java.nio.file.StandardOpenOption;
  * Writes a file so that readers see either the old content or the complete new one: the bytes go
  * to a temporary file in the same folder, are forced to disk, and the file is renamed into place.
  * A process killed mid-write leaves at most a stray temporary file.
+ *
+ * <p>Only regular files are replaced that way. An existing target that is a device, a FIFO or a
+ * socket ({@code --output /dev/null}, {@code /dev/stdout}) is written in place: renaming over it
+ * would replace a system file with a regular one. A directory is refused. A symbolic link is
+ * followed, so the link stays and its target gets the new content.
  */
 public final class AtomicFiles {
 
@@ -24,10 +29,24 @@ public final class AtomicFiles {
      *
      * @param file the target
      * @param writer what to write
-     * @throws IOException when writing fails (the target is then untouched)
+     * @throws IOException when writing fails (the target is then untouched), or the target is a
+     *     directory
      */
     public static void write(Path file, SafeTensors.Writer writer) throws IOException {
         Path abs = file.toAbsolutePath();
+        if (Files.exists(abs)) {
+            abs = abs.toRealPath();
+            if (Files.isDirectory(abs)) {
+                throw new IOException(file + " is a directory; name a file to write");
+            }
+            if (!Files.isRegularFile(abs)) {
+                try (OutputStream os = new BufferedOutputStream(
+                        Files.newOutputStream(abs, StandardOpenOption.WRITE))) {
+                    writer.write(os);
+                }
+                return;
+            }
+        }
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
