@@ -1,7 +1,9 @@
 package ai.mlpzoo.cli;
 
 import ai.mlpzoo.config.ModelConfig;
+import ai.mlpzoo.loading.CheckpointImporter;
 import ai.mlpzoo.loading.Importers;
+import ai.mlpzoo.zoo.ModelDirs;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,9 +32,15 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "<model-dir>", description = "model directory to write")
     Path out;
 
+    @Option(names = "--force", description = "replace an existing model directory at --out")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
-        ModelConfig config = Importers.get(format).importCheckpoint(checkpoint, out);
+        CheckpointImporter importer = Importers.get(format);
+        // refuse before any work: never overwrite the checkpoint or a folder we did not write
+        ModelDirs.checkOutput(out, force, checkpoint);
+        ModelConfig config = importer.importCheckpoint(checkpoint, out);
         System.out.println("imported " + config + " to " + out);
         return 0;
     }

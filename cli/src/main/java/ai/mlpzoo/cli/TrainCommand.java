@@ -78,6 +78,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!"fashion-mnist".equals(dataset)) {
             throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: fashion-mnist");
         }
+        if (resume == null && model != null) {
+            // refuse a bad --out before the data set is read
+            checkRunDir(out != null ? out : Paths.get("runs", name(model)));
+        }
         FashionMnist train = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0);
         FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
         ImageClassifierTrainer trainer = new ImageClassifierTrainer();
@@ -108,9 +112,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (dropPath != null) config = withDropPath(config, dropPath);
             Path dir = out != null ? out : Paths.get("runs", name(model));
-            if (ImageClassifierTrainer.latestCheckpoint(dir) != null) {
-                throw new IllegalArgumentException(dir + " holds a run already: --resume " + dir + " or pick another --out");
-            }
             result = trainer.train(config, o, train, test, dir);
         }
         EpochRecord last = result.state.history.get(result.state.history.size() - 1);
@@ -170,5 +171,26 @@ final class TrainCommand implements Callable<Integer> {
     private static String name(String spec) {
         String base = Paths.get(spec).getFileName().toString();
         return base.endsWith(".json") ? base.substring(0, base.length() - 5) : base;
+    }
+
+    /** A new run goes into a new or empty folder: never over a run, never into a user's folder. */
+    private static void checkRunDir(Path dir) throws java.io.IOException {
+        if (ImageClassifierTrainer.latestCheckpoint(dir) != null) {
+            throw new IllegalArgumentException(dir + " holds a run already: --resume " + dir + " or pick another --out");
+        }
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " exists and is not a folder: name a new --out");
+        }
+        if (java.nio.file.Files.isDirectory(dir) && !isEmpty(dir)) {
+            // a run writes checkpoints and <run>/model into this folder
+            throw new IllegalArgumentException(dir + " is a folder with other content, not a run directory;"
+                    + " it is left untouched: name a new or empty --out");
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 }

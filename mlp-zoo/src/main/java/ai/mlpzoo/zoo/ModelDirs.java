@@ -97,6 +97,9 @@ public final class ModelDirs {
             Extras extras)
             throws IOException {
         Path target = dir.toAbsolutePath().normalize();
+        // never delete what we did not write: only an empty folder or a model directory of ours
+        // is replaced (callers that replace ours only with --force check that first)
+        checkOutput(target, true);
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
@@ -128,6 +131,70 @@ public final class ModelDirs {
             replace(tmp, target);
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /**
+     * Whether a folder is a model directory this project wrote: it has an architecture file and a
+     * serving.properties naming one of our block factories.
+     *
+     * @param dir the folder
+     * @return true for a model directory of ours
+     */
+    public static boolean isModelDir(Path dir) {
+        Path props = dir.resolve("serving.properties");
+        if (!Files.isRegularFile(dir.resolve(ARCHITECTURE)) || !Files.isRegularFile(props)) {
+            return false;
+        }
+        try {
+            String text = Files.readString(props);
+            return text.contains("blockFactory=" + MlpZooBlockFactory.class.getName())
+                    || text.contains("blockFactory=" + RandomInitBlockFactory.class.getName());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Refuses an output folder that writing a model directory would destroy: a file, a folder
+     * holding anything but a model directory of ours, one of ours unless {@code force}, or a folder
+     * that is, holds or lies inside one of the inputs.
+     *
+     * @param out the model directory to write
+     * @param force whether an existing model directory of ours may be replaced
+     * @param inputs what the command reads (checkpoints, data), never to be overwritten
+     * @throws IOException naming the conflict and the fix
+     */
+    public static void checkOutput(Path out, boolean force, Path... inputs) throws IOException {
+        Path target = out.toAbsolutePath().normalize();
+        Path real = Files.exists(target) ? target.toRealPath() : target;
+        for (Path in : inputs) {
+            if (in == null || !Files.exists(in)) {
+                continue;
+            }
+            Path input = in.toRealPath();
+            if (real.startsWith(input) || input.startsWith(real)) {
+                throw new IOException("--out " + out + " would overwrite the input " + in
+                        + ": write the model directory somewhere else");
+            }
+        }
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(out + " exists and is not a folder: name a new folder for the model directory");
+        }
+        try (Stream<Path> entries = Files.list(target)) {
+            if (entries.findAny().isEmpty()) {
+                return;
+            }
+        }
+        if (!isModelDir(target)) {
+            throw new IOException(out + " is a folder with other content, not an mlp-zoo model directory;"
+                    + " it is left untouched: name a new or empty folder");
+        }
+        if (!force) {
+            throw new IOException(out + " holds a model directory already: pass --force to replace it");
         }
     }
 
