@@ -72,8 +72,12 @@ class OutputSafetyTest {
     @Test
     void anEmptyFolderIsFine() throws Exception {
         Path out = Files.createDirectory(tmp.resolve("empty"));
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         assertEquals(0, MlpZooCli.run(importTo(out)));
         assertTrue(Files.isRegularFile(out.resolve("model-0000.params")));
+        // a service account that did not write the model must be able to read it
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out.resolve("model-0000.params"))));
     }
 
     @Test

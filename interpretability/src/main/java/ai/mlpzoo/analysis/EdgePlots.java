@@ -75,8 +75,8 @@ public final class EdgePlots {
             }
         }
         g.dispose();
-        createParent(file);
-        javax.imageio.ImageIO.write(all, "png", file.toFile());
+        // ImageIO.write(.., File) deletes the target first: write through AtomicFiles instead
+        ai.mlpzoo.io.AtomicFiles.write(file, os -> javax.imageio.ImageIO.write(all, "png", os));
     }
 
     /**
@@ -127,21 +127,8 @@ public final class EdgePlots {
     }
 
     private static void save(XYChart chart, Path file) throws IOException {
-        createParent(file);
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        if (!Files.isRegularFile(file)) {
-            // XChart appends ".png" when the name lacks it
-            Path appended = Path.of(file + ".png");
-            if (Files.isRegularFile(appended)) {
-                Files.move(appended, file);
-            }
-        }
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        ai.mlpzoo.io.AtomicFiles.write(file, os -> os.write(png));
     }
 
-    private static void createParent(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-    }
 }

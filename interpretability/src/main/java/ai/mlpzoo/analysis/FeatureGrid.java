@@ -83,13 +83,12 @@ public final class FeatureGrid {
                 draw(img, px, index * per, c, h, w, pad + k * cellW, pad + r * cellH, scale);
             }
         }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException("no PNG writer available");
-        }
+        // ImageIO.write(.., File) deletes the target first: write through AtomicFiles instead
+        ai.mlpzoo.io.AtomicFiles.write(file, os -> {
+            if (!ImageIO.write(img, "png", os)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
     }
 
     private static void draw(BufferedImage img, float[] px, int off, int c, int h, int w, int x0, int y0, int scale) {

@@ -51,6 +51,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
+            readableByOthers(tmp);
             try (OutputStream os =
                     new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE))) {
                 writer.write(os);
@@ -65,6 +66,23 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives a file (rw-r--r--) or folder (rwxr-xr-x) the modes of an ordinary written file: the
+     * temporary files this class and {@code ModelDirs} start from are owner-only, and a model must
+     * stay readable by a service account that did not write it.
+     *
+     * @param path the file or folder
+     * @throws IOException when the modes cannot be set
+     */
+    public static void readableByOthers(Path path) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults hold
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.mlpzoo.zoo;
 
+import ai.mlpzoo.io.AtomicFiles;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.mlpzoo.config.Configs;
@@ -104,6 +105,7 @@ public final class ModelDirs {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
+            AtomicFiles.readableByOthers(tmp);
             Files.writeString(tmp.resolve(ARCHITECTURE), Configs.toJson(config) + "\n");
             if (metadataJson != null) {
                 Files.writeString(tmp.resolve(METADATA), metadataJson);
@@ -128,6 +130,11 @@ public final class ModelDirs {
                 extras.write(tmp);
             }
             fsync(tmp);
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    AtomicFiles.readableByOthers(f);
+                }
+            }
             replace(tmp, target);
         } finally {
             deleteTree(tmp);

@@ -32,6 +32,13 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWrittenFileIsReadableByOthers() throws Exception {
+        Path f = tmp.resolve("model.onnx");
+        AtomicFiles.writeString(f, "x");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
     void devNullStaysADevice() throws Exception {
         Path devNull = Paths.get("/dev/null");
         Object before = Files.readAttributes(devNull, BasicFileAttributes.class).fileKey();

@@ -9,10 +9,8 @@ import ai.mlpzoo.blocks.sae.SparseCoder;
 import onnx.Onnx.ModelProto;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -95,21 +93,6 @@ public final class OnnxExporter {
      */
     public static void write(Block block, Shape inputShape, Path file) throws IOException {
         ModelProto model = export(block, inputShape);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                model.writeTo(os);
-            }
-            try { // a temporary file is owner-only; the model is as readable as the DJL files
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        ai.mlpzoo.io.AtomicFiles.write(file, model::writeTo);
     }
 }
