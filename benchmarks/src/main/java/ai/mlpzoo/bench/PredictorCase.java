@@ -87,6 +87,7 @@ final class PredictorCase extends BenchCase {
         Criteria.Builder<Image, Classifications> b =
                 Criteria.builder().setTypes(Image.class, Classifications.class).optEngine(engine);
         if (modelDir != null) {
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(modelDir);
             b.optModelPath(modelDir);
         } else {
             b.optGroupId(MlpModelZoo.GROUP_ID).optArtifactId("mixer").optFilter("variant", "fmnist");

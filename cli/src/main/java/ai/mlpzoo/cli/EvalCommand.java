@@ -46,6 +46,7 @@ final class EvalCommand implements Callable<Integer> {
         Path dir = Paths.get(model);
         Criteria<NDList, NDList> criteria;
         if (Files.isDirectory(dir)) {
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, weights verified, before DJL reads it
             criteria = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
         } else if (model.matches("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?")) {
             String[] parts = model.split("/");

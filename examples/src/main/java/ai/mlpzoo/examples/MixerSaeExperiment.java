@@ -67,6 +67,7 @@ public final class MixerSaeExperiment {
         Random random = new Random(0);
         Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class);
         if (java.nio.file.Files.isDirectory(Paths.get(artifact))) { // a model directory, e.g. a run's model/
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(Paths.get(artifact));
             builder.optModelPath(Paths.get(artifact));
         } else {
             builder.optGroupId(MlpModelZoo.GROUP_ID).optArtifactId(artifact).optFilter("variant", "fmnist");

@@ -106,7 +106,7 @@ class MlpModelZooTest {
     @Test
     void zooLoadsExactlyThePackagedWeights() throws Exception {
         // the same directory loaded straight from the build's resources gives identical outputs
-        Path resources = Paths.get("target/classes", ClasspathRepository.ROOT, "mixer", "fmnist");
+        Path resources = Paths.get("../mlp-zoo/src/main/resources", ClasspathRepository.ROOT, "mixer", "fmnist");
         Criteria<NDList, NDList> fromZoo =
                 Criteria.builder().setTypes(NDList.class, NDList.class)
                         .optGroupId("ai.mlpzoo").optArtifactId("mixer").optFilter("variant", "fmnist").build();
@@ -129,7 +129,7 @@ class MlpModelZooTest {
     @Test
     void servingPropertiesChooseTheTranslatorOfAModelDirectoryLoadedByPath() throws Exception {
         // DJL reads serving.properties' translatorFactory for a path only through its deferred factory
-        Path dir = Paths.get("target/classes", ClasspathRepository.ROOT, "gmlp", "fmnist");
+        Path dir = Paths.get("../mlp-zoo/src/main/resources", ClasspathRepository.ROOT, "gmlp", "fmnist");
         Criteria<Image, Classifications> criteria =
                 Criteria.builder()
                         .setTypes(Image.class, Classifications.class)

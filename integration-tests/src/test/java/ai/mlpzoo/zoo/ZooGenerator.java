@@ -30,8 +30,8 @@ import java.util.Map;
  * root after {@code ./mvnw -o install -DskipTests}:
  *
  * <pre>
- * ./mvnw -q -o dependency:build-classpath -pl mlp-zoo -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -cp mlp-zoo/target/test-classes:mlp-zoo/target/classes:$(cat /tmp/cp.txt) ai.mlpzoo.zoo.ZooGenerator
+ * ./mvnw -q -o dependency:build-classpath -pl integration-tests -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp integration-tests/target/test-classes:$(cat /tmp/cp.txt) ai.mlpzoo.zoo.ZooGenerator
  * </pre>
  */
 public final class ZooGenerator {

@@ -29,6 +29,12 @@ public class MlpZooBlockFactory implements BlockFactory {
                 throw new IllegalArgumentException(
                         modelPath + " has no model.onnx for ONNX Runtime: write it with mlpzoo export-onnx");
             }
+            try {
+                ModelDirs.verifyFile(modelPath.resolve("model.onnx"));
+            } catch (IOException e) {
+                model.close();
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
             return null;
         }
         Path dir = modelPath.toAbsolutePath().normalize();

@@ -141,6 +141,63 @@ public final class ModelDirs {
         }
     }
 
+    /** The classes a model directory's serving.properties may name: the project's own. */
+    static final java.util.Set<String> OWN_FACTORIES = java.util.Set.of(
+            MlpZooBlockFactory.class.getName(),
+            RandomInitBlockFactory.class.getName(),
+            ai.mlpzoo.translate.ImageClassifierFactory.class.getName(),
+            ai.mlpzoo.translate.VectorTranslatorFactory.class.getName());
+
+    /**
+     * Checks that a model directory is data before DJL reads it. DJL builds a class loader over a
+     * model directory's jars, {@code classes/} and {@code libs/} (compiling any Java sources there)
+     * and initialises the classes serving.properties names, so a directory from elsewhere could
+     * run code. A model directory of ours holds only data files: architecture.json, metadata.json,
+     * serving.properties, model-0000.params and model.onnx with their .sha256 checksums. This
+     * refuses code in the folder and any class in serving.properties but the project's own
+     * factories, and verifies the weights' checksums.
+     *
+     * @param dir the model directory
+     * @throws IOException naming the offending file or property and why it is refused
+     */
+    public static void checkSafe(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "model directory not found");
+        }
+        try (Stream<Path> walk = Files.walk(dir, 4)) {
+            for (Path f : (Iterable<Path>) walk::iterator) {
+                String name = f.getFileName().toString();
+                boolean codeDir = Files.isDirectory(f) && !f.equals(dir)
+                        && (name.equals("classes") || name.equals("libs") || name.equals("lib"));
+                if (codeDir || name.endsWith(".jar") || name.endsWith(".class") || name.endsWith(".java")) {
+                    throw new IOException(dir + " carries code (" + dir.relativize(f) + "): a model directory"
+                            + " is data and is refused when it holds jars, classes or sources, which DJL would"
+                            + " load; remove them (see docs/zoo.md, what a model directory may contain)");
+                }
+            }
+        }
+        Path propsFile = dir.resolve("serving.properties");
+        if (Files.exists(propsFile)) {
+            if (!Files.isRegularFile(propsFile)) {
+                throw new IOException(propsFile + " is not a regular file");
+            }
+            java.util.Properties props = new java.util.Properties();
+            try (java.io.Reader r = Files.newBufferedReader(propsFile)) {
+                props.load(r);
+            }
+            for (String key : props.stringPropertyNames()) {
+                String value = props.getProperty(key).trim();
+                boolean namesClass = key.endsWith("Factory") || key.equals("translator")
+                        || key.endsWith(".translator") || key.endsWith("Class");
+                if (namesClass && !OWN_FACTORIES.contains(value)) {
+                    throw new IOException(propsFile + ": " + key + "=" + value + " is refused: a model directory"
+                            + " may name only mlp-zoo's own factories " + new java.util.TreeSet<>(OWN_FACTORIES));
+                }
+            }
+        }
+        verify(dir);
+    }
+
     /**
      * Whether a folder is a model directory this project wrote: it has an architecture file and a
      * serving.properties naming one of our block factories.
@@ -206,28 +263,63 @@ public final class ModelDirs {
     }
 
     /**
-     * Verifies the params file against its checksum, when there is one.
+     * Verifies every weight file of a model directory against its checksum: the params file
+     * (absent only in an architecture-only directory, whose serving.properties says {@code
+     * option.hasParameter=false}) and model.onnx when present. A missing, non-regular or mismatched
+     * checksum file is an error: a weight file is never loaded unchecked.
      *
      * @param dir the model directory
-     * @throws IOException when the file is missing or does not match
+     * @throws IOException when a file is missing, not regular or does not match
      */
     public static void verify(Path dir) throws IOException {
         Path params = dir.resolve(PARAMS);
-        if (!Files.isRegularFile(params)) {
-            throw new IOException("parameter file " + params + " is missing");
+        if (Files.exists(params) || !architectureOnly(dir)) {
+            verifyFile(params);
         }
-        Path sum = dir.resolve(CHECKSUM);
-        if (Files.isRegularFile(sum)) {
-            String expected = Files.readString(sum).trim();
-            String actual = sha256(params);
-            if (!expected.equalsIgnoreCase(actual)) {
-                throw new IOException(
-                        "parameter file "
-                                + params
-                                + " is corrupt: its SHA-256 does not match "
-                                + CHECKSUM);
-            }
+        Path onnx = dir.resolve("model.onnx");
+        if (Files.exists(onnx)) {
+            verifyFile(onnx);
         }
+    }
+
+    private static boolean architectureOnly(Path dir) throws IOException {
+        Path propsFile = dir.resolve("serving.properties");
+        return Files.isRegularFile(propsFile)
+                && Files.readString(propsFile).lines().map(String::trim)
+                        .anyMatch(l -> l.replace(" ", "").equals("option.hasParameter=false"));
+    }
+
+    /**
+     * Checks one weight file against {@code <file>.sha256}.
+     *
+     * @param file the weight file
+     * @throws IOException when the file or its checksum is missing, not regular, or they disagree
+     */
+    public static void verifyFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("weight file " + file + " is missing or not a regular file");
+        }
+        Path sum = file.resolveSibling(file.getFileName() + ".sha256");
+        if (!Files.isRegularFile(sum)) {
+            throw new IOException("weight file " + file + " has no checksum " + sum.getFileName()
+                    + ": it is not loaded unchecked (write it with: sha256sum " + file.getFileName()
+                    + " | cut -d' ' -f1 > " + sum.getFileName() + ")");
+        }
+        String expected = Files.readString(sum).trim().split("\\s+")[0];
+        String actual = sha256(file);
+        if (!expected.equalsIgnoreCase(actual)) {
+            throw new IOException("weight file " + file + " is corrupt: its SHA-256 does not match " + sum.getFileName());
+        }
+    }
+
+    /**
+     * Writes {@code <file>.sha256} beside a weight file.
+     *
+     * @param file the weight file
+     * @throws IOException when reading or writing fails
+     */
+    public static void writeChecksum(Path file) throws IOException {
+        AtomicFiles.writeString(file.resolveSibling(file.getFileName() + ".sha256"), sha256(file) + "\n");
     }
 
     /**

@@ -28,7 +28,9 @@ public class RandomInitBlockFactory implements BlockFactory {
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
         try {
-            ModelConfig config = ModelDirs.readArchitecture(modelPath.toAbsolutePath().normalize());
+            Path dir = modelPath.toAbsolutePath().normalize();
+            ModelConfig config = ModelDirs.readArchitecture(dir);
+            ModelDirs.verify(dir); // a params file here is loaded by DJL after us: never unchecked
             Block block = config.toBlock();
             Object seed = arguments.get("seed");
             if (seed != null) {

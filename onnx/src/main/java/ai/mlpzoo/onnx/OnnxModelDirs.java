@@ -48,6 +48,8 @@ public final class OnnxModelDirs {
         }
         Path file = target.resolve(OnnxExporter.FILE_NAME);
         OnnxExporter.write(model.getBlock(), config.inputShape(), file);
+        // every weight file of a model directory carries a checksum that loading verifies
+        ai.mlpzoo.zoo.ModelDirs.writeChecksum(file);
         return file;
     }
 }
