@@ -67,6 +67,7 @@ class SaeArchitectureContractTest {
     static {
         // architectures that only the tests know: one SaeArchitectures.register line each, as a
         // user's code registers its own
+        SaeArchitectures.register(ProLuSae.ARCHITECTURE);
     }
 
     @TempDir Path tmp;
