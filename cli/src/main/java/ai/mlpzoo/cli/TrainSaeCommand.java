@@ -5,11 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.io.SafeTensors;
-import ai.mlpzoo.loading.sae.SaeLensFormat;
-import ai.mlpzoo.loading.sae.SparsifyFormat;
+import ai.mlpzoo.loading.Importers;
+import ai.mlpzoo.loading.sae.SaeImporter;
 import ai.mlpzoo.sae.training.BatchSource;
 import ai.mlpzoo.sae.training.SaeMetrics;
 import ai.mlpzoo.sae.training.SaeTrainer;
@@ -36,7 +37,8 @@ final class TrainSaeCommand implements Callable<Integer> {
     @Option(names = "--activations", required = true, description = "safetensors with 'x' (N, d_in) and optionally 'y' (N, d_out)")
     Path activations;
 
-    @Option(names = "--architecture", defaultValue = "topk", description = "standard, topk, batchtopk, jumprelu, gated, transcoder, skip_transcoder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--architecture", defaultValue = "topk", completionCandidates = Architectures.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String architecture;
 
     @Option(names = "--d-sae", required = true, description = "dictionary size")
@@ -60,7 +62,8 @@ final class TrainSaeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--format", defaultValue = "saelens", description = "saelens or sparsify (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "saelens", completionCandidates = SaeFormats.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(names = "--out", required = true, description = "folder to write")
@@ -68,6 +71,9 @@ final class TrainSaeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // names are checked before the activations are read and the SAE trained, not after
+        SaeImporter writer = Importers.saeFormat(format);
+        SaeArchitectures.get(architecture);
         Engine.getInstance().setRandomSeed((int) seed);
         try (NDManager m = NDManager.newBaseManager()) {
             NDList data = SafeTensors.read(m, activations);
@@ -107,16 +113,26 @@ final class TrainSaeCommand implements Callable<Integer> {
             }
             trainer.fit(source, steps, null);
             SaeMetrics eval = trainer.evaluate(x, y);
-            if ("sparsify".equals(format)) {
-                SparsifyFormat.write(out, cfg, sae);
-            } else if ("saelens".equals(format)) {
-                SaeLensFormat.write(out, cfg, sae);
-            } else {
-                throw new IllegalArgumentException("unknown --format '" + format + "'; known: saelens, sparsify");
-            }
+            writer.write(out, cfg, sae);
             System.out.println("trained " + cfg + " for " + steps + " steps: " + eval.summary() + "; wrote " + out);
         }
         return 0;
+    }
+
+    /** The registered architectures, for the help text. */
+    static final class Architectures implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return SaeArchitectures.names().iterator();
+        }
+    }
+
+    /** The formats that hold sparse coders, for the help text. */
+    static final class SaeFormats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Importers.saeFormats().iterator();
+        }
     }
 
     private static NDArray named(NDList list, String name) {

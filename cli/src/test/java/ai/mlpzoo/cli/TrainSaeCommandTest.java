@@ -1,6 +1,8 @@
 package ai.mlpzoo.cli;
 
+import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -47,5 +49,26 @@ class TrainSaeCommandTest {
             assertEquals(new Shape(2, 32), y.get(0).getShape());
         }
         assertEquals(0, MlpZooCli.run("import", "--format", "saelens", out.toString(), "--out", tmp.resolve("model").toString()));
+    }
+
+    /**
+     * A mistyped --format or --architecture is refused before any work: the activations file does
+     * not even exist, so an error about the name (not about the file) proves nothing was read or
+     * trained, and no output folder is left behind.
+     */
+    @Test
+    void unknownFormatAndArchitectureAreRefusedBeforeTraining() {
+        Path missing = tmp.resolve("no-such-activations.safetensors");
+        Path out = tmp.resolve("out");
+        assertCliError("unknown SAE format 'saelense'; known: saelens, sparsify",
+                "train-sae", "--activations", missing.toString(), "--d-sae", "32", "--k", "4",
+                "--format", "saelense", "--out", out.toString());
+        assertCliError("format 'timm' does not hold sparse coders; SAE formats: saelens, sparsify",
+                "train-sae", "--activations", missing.toString(), "--d-sae", "32", "--k", "4",
+                "--format", "timm", "--out", out.toString());
+        assertCliError("unknown SAE architecture 'topkk'; known: standard, topk, batchtopk",
+                "train-sae", "--activations", missing.toString(), "--d-sae", "32", "--k", "4",
+                "--architecture", "topkk", "--out", out.toString());
+        assertFalse(Files.exists(out));
     }
 }

@@ -1,9 +1,17 @@
 package ai.mlpzoo.loading;
 
+import ai.mlpzoo.loading.sae.SaeImporter;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The checkpoint formats {@code mlpzoo import --format} knows. */
+/**
+ * The checkpoint formats, by name: the one map that {@code mlpzoo import --format}, {@code mlpzoo
+ * train-sae --format} and any other caller consult, so that a format is named once and an unknown
+ * name is refused, with the known ones listed, before any work.
+ */
 public final class Importers {
 
     private static final Map<String, CheckpointImporter> FORMATS = new LinkedHashMap<>();
@@ -21,8 +29,8 @@ public final class Importers {
                 return TimmImporter.importCheckpoint(in, out);
             }
         });
-        register(ai.mlpzoo.loading.sae.SaeImporter.saeLens());
-        register(ai.mlpzoo.loading.sae.SaeImporter.sparsify());
+        register(SaeImporter.saeLens());
+        register(SaeImporter.sparsify());
         register(KanImporter.efficientKan());
         register(KanImporter.fastKan());
         register(KanImporter.katRational());
@@ -48,6 +56,38 @@ public final class Importers {
                     "unknown checkpoint format '" + format + "'; known: " + String.join(", ", FORMATS.keySet()));
         }
         return importer;
+    }
+
+    /**
+     * Finds a format that holds sparse coders (and can write them).
+     *
+     * @param format the format name
+     * @return its reader and writer
+     * @throws IllegalArgumentException naming the SAE formats when the name is unknown or is not one
+     */
+    public static SaeImporter saeFormat(String format) {
+        CheckpointImporter importer = FORMATS.get(format);
+        if (importer == null) {
+            throw new IllegalArgumentException(
+                    "unknown SAE format '" + format + "'; known: " + String.join(", ", saeFormats()));
+        }
+        if (!(importer instanceof SaeImporter)) {
+            throw new IllegalArgumentException(
+                    "format '" + format + "' does not hold sparse coders; SAE formats: "
+                            + String.join(", ", saeFormats()));
+        }
+        return (SaeImporter) importer;
+    }
+
+    /** @return the names of the formats that hold sparse coders */
+    public static List<String> saeFormats() {
+        List<String> out = new ArrayList<>();
+        FORMATS.forEach((name, importer) -> {
+            if (importer instanceof SaeImporter) {
+                out.add(name);
+            }
+        });
+        return out;
     }
 
     /** @return the known format names */

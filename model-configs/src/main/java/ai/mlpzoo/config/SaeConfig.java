@@ -1,38 +1,31 @@
 package ai.mlpzoo.config;
 
 import ai.djl.ndarray.types.Shape;
-import ai.mlpzoo.blocks.sae.BatchTopKSae;
-import ai.mlpzoo.blocks.sae.GatedSae;
-import ai.mlpzoo.blocks.sae.JumpReLUSae;
+import ai.mlpzoo.blocks.sae.SaeArchitecture;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.SaeSpec;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-import ai.mlpzoo.blocks.sae.StandardSae;
-import ai.mlpzoo.blocks.sae.TopKSae;
-import ai.mlpzoo.blocks.sae.Transcoder;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
  * A sparse autoencoder or transcoder (blocks in {@code ai.mlpzoo.blocks.sae}). Field names follow
  * SAELens' {@code cfg.json} (d_in, d_sae, d_out, k, apply_b_dec_to_input, architecture) so that
  * the checkpoint readers map one to one. {@code metadata} carries SAELens' metadata (hook names,
- * model name) through a round trip unchanged.
+ * model name) through a round trip unchanged. What the fields mean and which are required is the
+ * architecture's to say: this class looks it up in {@link SaeArchitectures} and delegates.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SaeConfig implements ModelConfig {
 
     /** The {@code model_type} of this family. */
     public static final String MODEL_TYPE = "sae";
-
-    /** The architectures, by SAELens name (batchtopk saves to SAELens as jumprelu). */
-    public static final List<String> ARCHITECTURES =
-            List.of("standard", "topk", "batchtopk", "jumprelu", "gated", "transcoder", "skip_transcoder");
 
     @JsonProperty("model_type")
     public String modelType = MODEL_TYPE;
@@ -53,15 +46,15 @@ public class SaeConfig implements ModelConfig {
     @JsonProperty("d_out")
     public Integer dOut;
 
-    /** Active latents per row for topk and batchtopk. */
+    /** Active latents per row, for the architectures that keep k (topk, batchtopk). */
     @JsonProperty("k")
     public Integer k;
 
-    /** Whether b_dec is subtracted from the input; forced false for transcoders. */
+    /** Whether b_dec is subtracted from the input; a transcoder never subtracts it. */
     @JsonProperty("apply_b_dec_to_input")
     public boolean applyBDecToInput = true;
 
-    /** Whether a skip connection W_skip exists (implied by skip_transcoder). */
+    /** Whether a skip connection W_skip exists (always for skip_transcoder). */
     @JsonProperty("skip")
     public boolean skip;
 
@@ -74,17 +67,32 @@ public class SaeConfig implements ModelConfig {
         return dOut == null ? dIn : dOut;
     }
 
-    /** @return whether the architecture is a transcoder's */
+    /**
+     * @return whether the architecture is a transcoder's
+     * @throws ConfigException when the architecture is not registered
+     */
     @JsonIgnore
     public boolean isTranscoderArchitecture() {
-        return "transcoder".equals(architecture) || "skip_transcoder".equals(architecture);
+        return registered().isTranscoder();
+    }
+
+    /** @return the registered architecture of the field {@code architecture} */
+    @JsonIgnore
+    public SaeArchitecture registered() {
+        return SaeArchitectures.find(architecture)
+                .orElseThrow(() -> new ConfigException(
+                        "unknown SAE architecture '" + architecture + "' in field 'architecture'; known: "
+                                + String.join(", ", SaeArchitectures.names())));
+    }
+
+    /** @return the fields, as the architecture reads them */
+    public SaeSpec spec() {
+        return new SaeSpec(dIn, dSae, dOut, k, applyBDecToInput, skip);
     }
 
     /** @return the block's sizes */
     public SaeDims dims() {
-        boolean hasSkip = skip || "skip_transcoder".equals(architecture);
-        boolean subtract = applyBDecToInput && !isTranscoderArchitecture();
-        return new SaeDims(dIn, dSae, outWidth(), subtract, hasSkip);
+        return registered().dims(spec());
     }
 
     @Override
@@ -92,30 +100,11 @@ public class SaeConfig implements ModelConfig {
         if (!MODEL_TYPE.equals(modelType)) {
             throw new ConfigException("field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
         }
-        if (architecture == null || !ARCHITECTURES.contains(architecture)) {
-            throw new ConfigException(
-                    "unknown SAE architecture '" + architecture + "' in field 'architecture'; known: "
-                            + String.join(", ", ARCHITECTURES));
-        }
-        positive(dIn, "d_in");
-        positive(dSae, "d_sae");
-        if (dOut != null) {
-            positive(dOut, "d_out");
-        }
-        boolean needsK = "topk".equals(architecture) || "batchtopk".equals(architecture);
-        if (needsK) {
-            if (k == null) {
-                throw new ConfigException("field 'k' is required for architecture " + architecture);
-            }
-            positive(k, "k");
-            if (k > dSae) {
-                throw new ConfigException(
-                        "field 'k' (" + k + ") is larger than the dictionary size d_sae (" + dSae + ")");
-            }
-        }
-        if (applyBDecToInput && !isTranscoderArchitecture() && outWidth() != dIn) {
-            throw new ConfigException(
-                    "field 'apply_b_dec_to_input' needs d_out == d_in, got d_in " + dIn + ", d_out " + outWidth());
+        SaeArchitecture arch = registered();
+        try {
+            arch.validate(spec());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
         }
         return this;
     }
@@ -123,22 +112,7 @@ public class SaeConfig implements ModelConfig {
     @Override
     public SparseCoder toBlock() {
         validate();
-        SaeDims dims = dims();
-        switch (architecture) {
-            case "topk":
-                return new TopKSae(dims, k);
-            case "batchtopk":
-                return new BatchTopKSae(dims, k);
-            case "jumprelu":
-                return new JumpReLUSae(dims);
-            case "gated":
-                return new GatedSae(dims);
-            case "transcoder":
-            case "skip_transcoder":
-                return new Transcoder(dIn, dSae, outWidth(), dims.skip());
-            default:
-                return new StandardSae(dims);
-        }
+        return registered().build(spec());
     }
 
     @Override
@@ -149,12 +123,6 @@ public class SaeConfig implements ModelConfig {
     @Override
     public Shape inputShape() {
         return new Shape(1, dIn);
-    }
-
-    private static void positive(int value, String field) {
-        if (value <= 0) {
-            throw new ConfigException("field '" + field + "' must be positive, got " + value);
-        }
     }
 
     @Override

@@ -29,14 +29,9 @@ import ai.mlpzoo.blocks.mixer.PatchEmbed;
 import ai.mlpzoo.blocks.mixer.ResBlock;
 import ai.mlpzoo.blocks.mixer.SpatialGatingBlock;
 import ai.mlpzoo.blocks.mixer.SpatialGatingUnit;
-import ai.mlpzoo.blocks.sae.BatchTopKSae;
-import ai.mlpzoo.blocks.sae.GatedSae;
-import ai.mlpzoo.blocks.sae.JumpReLUSae;
-import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.SaeArchitecture;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-import ai.mlpzoo.blocks.sae.StandardSae;
-import ai.mlpzoo.blocks.sae.TopKSae;
-import ai.mlpzoo.blocks.sae.Transcoder;
 
 import onnx.Onnx.AttributeProto;
 
@@ -49,7 +44,9 @@ import java.util.stream.Collectors;
 /**
  * The registry of block emitters: each reproduces one block class's inference forward as ONNX
  * nodes. Lookup is by exact class, so a subclass that changes the math is never exported with its
- * parent's graph: it is unknown until it gets its own emitter.
+ * parent's graph: it is unknown until it gets its own emitter. Sparse coders have no entry here:
+ * the block class of every architecture registered in {@link SaeArchitectures} is emitted by
+ * {@link SaeEmitter} from the encoder graph the block states.
  */
 public final class Emitters {
 
@@ -80,13 +77,7 @@ public final class Emitters {
         register(GroupRational.class, Emitters::groupRational);
         register(KatMlp.class, Emitters::katMlp);
         register(FANLayer.class, Emitters::fanLayer);
-        // SAEs and transcoders
-        register(StandardSae.class, Emitters::sparseCoder);
-        register(Transcoder.class, Emitters::sparseCoder);
-        register(TopKSae.class, Emitters::sparseCoder);
-        register(JumpReLUSae.class, Emitters::sparseCoder);
-        register(BatchTopKSae.class, Emitters::sparseCoder);
-        register(GatedSae.class, Emitters::sparseCoder);
+        // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by SaeEmitter
     }
 
     private Emitters() {}
@@ -104,11 +95,18 @@ public final class Emitters {
 
     @SuppressWarnings("unchecked")
     static synchronized Emitter<Block> find(Block block) {
-        return (Emitter<Block>) EMITTERS.get(block.getClass());
+        Emitter<Block> e = (Emitter<Block>) EMITTERS.get(block.getClass());
+        if (e == null && block instanceof SparseCoder && SaeArchitectures.of((SparseCoder) block).isPresent()) {
+            return (c, b, path, x) -> SaeEmitter.emit(c, (SparseCoder) b, path, x);
+        }
+        return e;
     }
 
     static synchronized String known() {
-        return EMITTERS.keySet().stream().map(Class::getSimpleName).collect(Collectors.joining(", "));
+        String blocks = EMITTERS.keySet().stream().map(Class::getSimpleName).collect(Collectors.joining(", "));
+        String saes = SaeArchitectures.all().stream()
+                .map(SaeArchitecture::blockType).distinct().map(Class::getSimpleName).collect(Collectors.joining(", "));
+        return blocks + ", and the registered SAE architectures' " + saes;
     }
 
     private static List<String> one(String v) {
@@ -463,47 +461,5 @@ public final class Emitters {
         String gl = c.gelu(ExportContext.join(path, "act"), c.child(b, path, "input_linear_g", x));
         return one(c.op(path, "concat", "Concat", a(attr("axis", -1L)),
                 c.op(path, "cos", "Cos", p), c.op(path, "sin", "Sin", p), gl));
-    }
-
-    // ---------------------------------------------------------------- SAEs and transcoders
-
-    private static List<String> sparseCoder(ExportContext c, SparseCoder b, String path, String x) {
-        OnnxGraph g = c.graph();
-        SaeDims d = b.getDims();
-        String flat = c.flatten(path, x, d.dIn());
-        String in = d.applyBDecToInput() ? c.op(path, "sae_in", "Sub", flat, c.param(b.getBDec())) : flat;
-        String xw = c.op(path, "encode.MatMul", "MatMul", in, c.param(b.getWEnc()));
-        String acts;
-        if (b instanceof GatedSae) {
-            String gate = c.op(path, "gate_pre", "Add", xw, c.param(b, path, "b_gate"));
-            String scale = c.op(path, "r_mag.exp", "Exp", c.param(b, path, "r_mag"));
-            String mag = c.op(path, "mag_pre", "Add", c.op(path, "mag.mul", "Mul", xw, scale), c.param(b, path, "b_mag"));
-            String active = c.op(path, "gate.active", "Cast", a(attr("to", (long) onnx.Onnx.TensorProto.DataType.FLOAT_VALUE)),
-                    c.op(path, "gate.gt0", "Greater", gate, g.scalar(0f)));
-            acts = c.op(path, "feature_acts", "Mul", c.op(path, "mag.relu", "Relu", mag), active);
-        } else {
-            String pre = b.getBEnc() == null ? xw : c.op(path, "hidden_pre", "Add", xw, c.param(b.getBEnc()));
-            if (b instanceof TopKSae) {
-                int k = ((TopKSae) b).getK();
-                String[] top = c.opN(path, "topk", "TopK", 2, a(attr("axis", 1L), attr("largest", 1L), attr("sorted", 1L)),
-                        pre, g.ints(k));
-                String values = c.op(path, "topk.relu", "Relu", top[0]);
-                String zeros = c.op(path, "zeros", "ConstantOfShape", a(OnnxGraph.attrTensor("value", 0f)),
-                        c.op(path, "hidden_pre.shape", "Shape", pre));
-                acts = c.op(path, "feature_acts", "ScatterElements", a(attr("axis", 1L)), zeros, top[1], values);
-            } else if (b instanceof JumpReLUSae) { // JumpReLU and BatchTopK (a JumpReLU at inference)
-                String theta = c.param(((JumpReLUSae) b).getThreshold());
-                String mask = c.op(path, "jump.mask", "Cast", a(attr("to", (long) onnx.Onnx.TensorProto.DataType.FLOAT_VALUE)),
-                        c.op(path, "jump.gt", "Greater", pre, theta));
-                acts = c.op(path, "feature_acts", "Mul", c.op(path, "relu", "Relu", pre), mask);
-            } else {
-                acts = c.op(path, "feature_acts", "Relu", pre);
-            }
-        }
-        String y = c.op(path, "decode.Add", "Add", c.op(path, "decode.MatMul", "MatMul", acts, c.param(b.getWDec())), c.param(b.getBDec()));
-        if (b.getWSkip() != null) {
-            y = c.op(path, "skip.Add", "Add", y, c.linear(ExportContext.join(path, "skip"), flat, c.param(b.getWSkip()), null));
-        }
-        return List.of(c.unflatten(path, "feature_acts", acts, x, d.dSae()), c.unflatten(path, "output", y, x, d.dOut()));
     }
 }

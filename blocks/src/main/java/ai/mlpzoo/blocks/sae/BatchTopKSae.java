@@ -16,6 +16,18 @@ import ai.djl.training.ParameterStore;
  */
 public class BatchTopKSae extends JumpReLUSae {
 
+    /**
+     * The {@code batchtopk} architecture: k N latents per batch while training, AuxK on dead
+     * latents; a JumpReLU SAE at inference, saved to SAELens as {@code jumprelu}.
+     */
+    public static final SaeArchitecture ARCHITECTURE =
+            SaeArchitecture.builder("batchtopk", BatchTopKSae.class)
+                    .usesK()
+                    .savedInSaeLensAs("jumprelu")
+                    .factory((dims, spec) -> new BatchTopKSae(dims, spec.k()))
+                    .training(TopKSae::auxKLoss)
+                    .build();
+
     private static final byte VERSION = 1;
 
     /** SAELens' {@code topk_threshold_lr}. */

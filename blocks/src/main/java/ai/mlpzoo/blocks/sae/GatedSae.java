@@ -1,6 +1,7 @@
 package ai.mlpzoo.blocks.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -15,6 +16,16 @@ import ai.djl.training.initializer.Initializer;
  * parameters W_enc, b_gate, r_mag, b_mag, W_dec, b_dec.
  */
 public class GatedSae extends SparseCoder {
+
+    /**
+     * The {@code gated} architecture: L1 on the gate weighted by decoder norms, plus the
+     * reconstruction through the gate with a frozen decoder.
+     */
+    public static final SaeArchitecture ARCHITECTURE =
+            SaeArchitecture.builder("gated", GatedSae.class)
+                    .factory((dims, spec) -> new GatedSae(dims))
+                    .training(GatedSae::gatePenalty)
+                    .build();
 
     private static final byte VERSION = 1;
 
@@ -66,5 +77,35 @@ public class GatedSae extends SparseCoder {
         NDArray magPre = xw.mul(scale).add(ps.getValue(bMag, x.getDevice(), training));
         NDArray active = gatePre.gt(0f).toType(gatePre.getDataType(), false);
         return Latents.dense(gatePre, Activation.relu(magPre).mul(active));
+    }
+
+    @Override
+    public <T> T encoderGraph(SaeOps<T> ops, T saeIn) {
+        T xw = ops.matMul(saeIn, ops.param(wEnc));
+        T gate = ops.add(xw, ops.param(bGate));
+        T mag = ops.add(ops.mul(xw, ops.exp(ops.param(rMag))), ops.param(bMag));
+        return ops.mul(ops.relu(mag), ops.greater(gate, ops.constant(0f)));
+    }
+
+    /**
+     * The gated SAE's training term (Rajamanoharan et al. 2024): the L1 of the gate's ReLU
+     * weighted by decoder norms, times the coefficient {@code l1}, plus the auxiliary
+     * reconstruction from the gate through a frozen decoder, which trains the gate to find the
+     * active latents without shrinking their magnitudes.
+     *
+     * @param step the step
+     * @return the term
+     */
+    private static NDArray gatePenalty(SaeTrainingStep step) {
+        float l1 = step.coefficient(SaeTerms.L1);
+        NDManager m = step.manager();
+        NDArray gate = Activation.relu(step.z().hiddenPre());
+        NDArray sparsity = SaeTerms.decoderWeightedL1(step, gate).mul(l1);
+        NDArray wFrozen = step.value(step.block().getWDec()).stopGradient();
+        NDArray bFrozen = step.value(step.block().getBDec()).stopGradient();
+        wFrozen.attach(m);
+        bFrozen.attach(m);
+        NDArray viaGate = gate.matMul(wFrozen).add(bFrozen);
+        return sparsity.add(SaeTerms.rowSquaredError(viaGate, step.y()));
     }
 }

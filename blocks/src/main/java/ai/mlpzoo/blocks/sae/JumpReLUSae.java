@@ -1,6 +1,7 @@
 package ai.mlpzoo.blocks.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -18,6 +19,16 @@ import ai.djl.training.initializer.ConstantInitializer;
  * rectangle kernel K and bandwidth eps (see {@link JumpReLU}).
  */
 public class JumpReLUSae extends SparseCoder {
+
+    /**
+     * The {@code jumprelu} architecture: learned thresholds, an L0 penalty reaching them through
+     * the straight-through estimator, thresholds kept positive after each update.
+     */
+    public static final SaeArchitecture ARCHITECTURE =
+            SaeArchitecture.builder("jumprelu", JumpReLUSae.class)
+                    .factory((dims, spec) -> new JumpReLUSae(dims))
+                    .training(new L0Penalty())
+                    .build();
 
     private static final byte VERSION = 1;
 
@@ -94,5 +105,39 @@ public class JumpReLUSae extends SparseCoder {
         // inference form, as SAELens: ReLU(pre) masked where pre > threshold
         NDArray mask = pre.gt(theta).toType(pre.getDataType(), false);
         return Latents.dense(pre, Activation.relu(pre).mul(mask));
+    }
+
+    @Override
+    public <T> T encoderGraph(SaeOps<T> ops, T saeIn) {
+        T pre = hiddenPreGraph(ops, saeIn);
+        return ops.mul(ops.relu(pre), ops.greater(pre, ops.param(threshold)));
+    }
+
+    /**
+     * The JumpReLU SAE's training term: the expected L0, {@code sum_i H(pre_i - theta_i)}
+     * averaged over rows, whose gradient reaches the thresholds through the step's
+     * straight-through estimator, times the coefficient {@code l0}.
+     */
+    private static final class L0Penalty implements SaeTrainingTerm {
+
+        @Override
+        public NDArray loss(SaeTrainingStep step) {
+            JumpReLUSae sae = (JumpReLUSae) step.block();
+            NDArray theta = step.value(sae.getThreshold());
+            NDArray l0 = JumpReLU.step(step.z().hiddenPre(), theta, sae.getBandwidth()).sum(new int[] {1}).mean();
+            return l0.mul(step.coefficient(SaeTerms.L0));
+        }
+
+        /** A threshold at or below zero would let every negative pre-activation through. */
+        @Override
+        public void afterUpdate(SparseCoder block, NDManager manager) {
+            Parameter t = ((JumpReLUSae) block).getThreshold();
+            if (!t.requiresGradient()) {
+                return;
+            }
+            NDArray c = t.getArray().maximum(1e-6f);
+            c.attach(manager);
+            t.getArray().set(c.toFloatArray());
+        }
     }
 }

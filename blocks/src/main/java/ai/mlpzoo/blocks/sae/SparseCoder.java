@@ -112,7 +112,12 @@ public abstract class SparseCoder extends AbstractBlock {
         return wSkip;
     }
 
-    /** @return the SAELens architecture name this block saves as */
+    /**
+     * The block's architecture, as registered in {@link SaeArchitectures} (which also says the
+     * SAELens name it is saved under).
+     *
+     * @return the architecture's name
+     */
     public abstract String architecture();
 
     /**
@@ -209,6 +214,32 @@ public abstract class SparseCoder extends AbstractBlock {
      * @return the latents of the N rows
      */
     public abstract Latents encode(ParameterStore ps, NDArray x, boolean training);
+
+    /**
+     * The inference encoder once more, as a graph of {@link SaeOps} (what an exporter rebuilds
+     * without knowing the architecture): from {@code sae_in}, the input after the b_dec
+     * subtraction, to the dense latents {@code feature_acts}. It must compute what {@link
+     * #encode} computes with {@code training} false; the ONNX parity tests hold the two together.
+     *
+     * @param ops the exporter's operations
+     * @param saeIn (N, d_in)
+     * @param <T> the exporter's value handle
+     * @return the latents (N, d_sae)
+     */
+    public abstract <T> T encoderGraph(SaeOps<T> ops, T saeIn);
+
+    /**
+     * {@link #hiddenPre} as a graph: {@code sae_in W_enc + b_enc} (no b_enc when there is none).
+     *
+     * @param ops the exporter's operations
+     * @param saeIn (N, d_in)
+     * @param <T> the exporter's value handle
+     * @return the pre-activations (N, d_sae)
+     */
+    protected final <T> T hiddenPreGraph(SaeOps<T> ops, T saeIn) {
+        T xw = ops.matMul(saeIn, ops.param(wEnc));
+        return bEnc == null ? xw : ops.add(xw, ops.param(bEnc));
+    }
 
     /**
      * Dense decoding {@code z W_dec + b_dec}.

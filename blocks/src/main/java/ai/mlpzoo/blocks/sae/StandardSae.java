@@ -11,6 +11,13 @@ import ai.djl.training.ParameterStore;
  */
 public class StandardSae extends SparseCoder {
 
+    /** The {@code standard} architecture: ReLU latents, L1 penalty weighted by decoder norms. */
+    public static final SaeArchitecture ARCHITECTURE =
+            SaeArchitecture.builder("standard", StandardSae.class)
+                    .factory((dims, spec) -> new StandardSae(dims))
+                    .training(StandardSae::l1Penalty)
+                    .build();
+
     private static final byte VERSION = 1;
 
     /**
@@ -31,5 +38,22 @@ public class StandardSae extends SparseCoder {
     public Latents encode(ParameterStore ps, NDArray x, boolean training) {
         NDArray pre = hiddenPre(ps, x, training);
         return Latents.dense(pre, Activation.relu(pre));
+    }
+
+    @Override
+    public <T> T encoderGraph(SaeOps<T> ops, T saeIn) {
+        return ops.relu(hiddenPreGraph(ops, saeIn));
+    }
+
+    /**
+     * The training term of ReLU latents, the SAE's and the transcoders': L1 on the latents
+     * weighted by decoder-row norms (Anthropic, April 2024), times the coefficient {@code l1}.
+     *
+     * @param step the step
+     * @return the term
+     */
+    static NDArray l1Penalty(SaeTrainingStep step) {
+        float l1 = step.coefficient(SaeTerms.L1);
+        return SaeTerms.decoderWeightedL1(step, step.z().dense()).mul(l1);
     }
 }

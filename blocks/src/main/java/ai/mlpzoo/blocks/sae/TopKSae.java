@@ -15,6 +15,15 @@ import ai.djl.training.ParameterStore;
  */
 public class TopKSae extends SparseCoder {
 
+    /** The {@code topk} architecture: k latents per row, AuxK on dead latents; sparsify's topk. */
+    public static final SaeArchitecture ARCHITECTURE =
+            SaeArchitecture.builder("topk", TopKSae.class)
+                    .usesK()
+                    .sparsify("topk")
+                    .factory((dims, spec) -> new TopKSae(dims, spec.k()))
+                    .training(TopKSae::auxKLoss)
+                    .build();
+
     private static final byte VERSION = 1;
 
     private final int k;
@@ -53,5 +62,22 @@ public class TopKSae extends SparseCoder {
         NDArray indices = pre.stopGradient().topK(k, 1, true, false).get(1);
         NDArray values = hiddenPreAt(ps, x, indices, true);
         return Latents.sparse(pre, Activation.relu(values), indices, dims.dSae());
+    }
+
+    @Override
+    public <T> T encoderGraph(SaeOps<T> ops, T saeIn) {
+        // ReLU after the selection, as encode: zeros stay zeros
+        return ops.relu(ops.keepTopK(hiddenPreGraph(ops, saeIn), k));
+    }
+
+    /**
+     * The training term of the TopK and BatchTopK SAEs: AuxK on dead latents times the
+     * coefficient {@code auxk} (their sparsity is fixed by k, so there is no penalty).
+     *
+     * @param step the step
+     * @return the term
+     */
+    static NDArray auxKLoss(SaeTrainingStep step) {
+        return SaeTerms.auxK(step).mul(step.coefficient(SaeTerms.AUXK));
     }
 }

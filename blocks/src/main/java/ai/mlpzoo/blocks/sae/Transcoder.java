@@ -10,6 +10,28 @@ package ai.mlpzoo.blocks.sae;
  */
 public class Transcoder extends StandardSae {
 
+    /** The {@code transcoder} architecture: ReLU latents, L1 penalty, d_out of its own. */
+    public static final SaeArchitecture ARCHITECTURE =
+            SaeArchitecture.builder("transcoder", Transcoder.class)
+                    .transcoder(false)
+                    .rules(spec -> {
+                        if (spec.skip()) {
+                            throw new IllegalArgumentException(
+                                    "field 'skip' is true: a transcoder with W_skip is architecture skip_transcoder");
+                        }
+                    })
+                    .factory(Transcoder::of)
+                    .training(StandardSae::l1Penalty)
+                    .build();
+
+    /** The {@code skip_transcoder} architecture: a transcoder with the skip connection W_skip. */
+    public static final SaeArchitecture SKIP_ARCHITECTURE =
+            SaeArchitecture.builder("skip_transcoder", Transcoder.class)
+                    .transcoder(true)
+                    .factory(Transcoder::of)
+                    .training(StandardSae::l1Penalty)
+                    .build();
+
     /**
      * Creates the transcoder.
      *
@@ -20,6 +42,10 @@ public class Transcoder extends StandardSae {
      */
     public Transcoder(int dIn, int dSae, int dOut, boolean skip) {
         super(SaeDims.transcoder(dIn, dSae, dOut, skip));
+    }
+
+    private static Transcoder of(SaeDims dims, SaeSpec spec) {
+        return new Transcoder(dims.dIn(), dims.dSae(), dims.dOut(), dims.skip());
     }
 
     @Override

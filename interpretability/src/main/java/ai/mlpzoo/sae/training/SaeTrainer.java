@@ -12,9 +12,12 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.NamedParameters;
-import ai.mlpzoo.blocks.sae.JumpReLUSae;
 import ai.mlpzoo.blocks.sae.Latents;
+import ai.mlpzoo.blocks.sae.SaeArchitecture;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.SaeTerms;
+import ai.mlpzoo.blocks.sae.SaeTrainingStep;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 
 import java.util.ArrayList;
@@ -23,9 +26,10 @@ import java.util.function.Consumer;
 
 /**
  * Trains a sparse autoencoder or transcoder with DJL's Adam and GradientCollector. Per step:
- * reconstruction loss (squared error summed over features, averaged over rows) plus the
- * architecture's term (L1 weighted by decoder norms with warm-up, AuxK on dead latents, JumpReLU's
- * L0 through the straight-through estimator, or the gated SAE's auxiliary loss); the decoder
+ * reconstruction loss (squared error summed over features, averaged over rows) plus the training
+ * term its architecture declares in {@link SaeArchitectures} (L1 weighted by decoder norms with
+ * warm-up, AuxK on dead latents, JumpReLU's L0 through the straight-through estimator, the gated
+ * SAE's auxiliary loss, or a registered architecture's own); the decoder
  * gradient loses its component parallel to each row and the rows are renormalised after the
  * update (OpenAI's recipe); dead latents are counted in rows since they last fired.
  *
@@ -34,6 +38,7 @@ import java.util.function.Consumer;
 public final class SaeTrainer {
 
     private final SparseCoder sae;
+    private final SaeArchitecture architecture;
     private final SaeTrainingConfig cfg;
     private final Optimizer adam;
     private final List<Parameter> trainable = new ArrayList<>();
@@ -48,9 +53,11 @@ public final class SaeTrainer {
      *
      * @param sae the block, initialised (its parameters are trained in place)
      * @param cfg the hyper-parameters
+     * @throws IllegalArgumentException when the block's exact class is not a registered architecture
      */
     public SaeTrainer(SparseCoder sae, SaeTrainingConfig cfg) {
         this.sae = sae;
+        this.architecture = SaeArchitectures.require(sae);
         this.cfg = cfg.validate();
         if (!sae.isInitialized()) {
             throw new IllegalStateException("initialise the SAE block before training it");
@@ -153,8 +160,10 @@ public final class SaeTrainer {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 z = sae.encode(ps, xs, true);
                 yHat = sae.reconstruct(ps, xs, z, true);
-                NDArray total = SaeLosses.rowSquaredError(yHat, ys)
-                        .add(SaeLosses.penalty(sae, ps, xs, ys, z, yHat, deadMask, cfg, step, m));
+                int at = step;
+                SaeTrainingStep view = new SaeTrainingStep(sae, ps, xs, ys, z, yHat, deadMask, cfg.kAux, m,
+                        name -> cfg.coefficientAt(name, at, architecture.name()));
+                NDArray total = SaeTerms.rowSquaredError(yHat, ys).add(architecture.training().loss(view));
                 loss = total.getFloat();
                 if (!Float.isFinite(loss)) {
                     throw new IllegalStateException(
@@ -173,9 +182,7 @@ public final class SaeTrainer {
             if (cfg.normalizeDecoder) {
                 normalizeRows(sae.getWDec().getArray(), m);
             }
-            if (sae instanceof JumpReLUSae && ((JumpReLUSae) sae).getThreshold().requiresGradient()) {
-                clampPositive(((JumpReLUSae) sae).getThreshold().getArray(), m);
-            }
+            architecture.training().afterUpdate(sae, m);
             long rows = x.getShape().get(0);
             boolean[] fired = new boolean[sae.getDims().dSae()];
             long active = firedLatents(z, fired);
@@ -268,12 +275,6 @@ public final class SaeTrainer {
         NDArray norms = w.norm(new int[] {1}, true);
         norms.attach(m);
         w.divi(norms.addi(1e-8f));
-    }
-
-    private static void clampPositive(NDArray t, NDManager m) {
-        NDArray c = t.maximum(1e-6f);
-        c.attach(m);
-        t.set(c.toFloatArray());
     }
 
     /**

@@ -1,11 +1,19 @@
 package ai.mlpzoo.sae.training;
 
+import ai.mlpzoo.blocks.sae.SaeTerms;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Hyper-parameters of SAE and transcoder training. Defaults follow the trainers they come from:
  * OpenAI's TopK recipe (Gao et al. 2024: unit-norm decoder rows, tied encoder initialisation,
  * AuxK with coefficient 1/32 and k_aux = d_in / 2), Anthropic's April 2024 update for the L1 SAE
  * (L1 weighted by decoder-row norms, coefficient warm-up) and SAELens for JumpReLU and gated SAEs.
- * Fluent setters; {@link #validate()} names the first bad field.
+ * The loss coefficients are kept by name, as SAELens' {@code get_coefficients}: an architecture's
+ * training term asks for the ones it uses ({@link SaeTerms#L1}, {@link SaeTerms#L0}, {@link
+ * SaeTerms#AUXK}, or its own, set with {@link #coefficient(String, float)}). Fluent setters;
+ * {@link #validate()} names the first bad field.
  */
 public final class SaeTrainingConfig {
 
@@ -22,11 +30,17 @@ public final class SaeTrainingConfig {
     float learningRate = 4e-4f;
     float beta1 = 0.9f;
     float beta2 = 0.999f;
-    float l1Coefficient = 5f;
-    int l1WarmupSteps;
-    float l0Coefficient = 1f;
-    int l0WarmupSteps;
-    float auxKCoefficient = 1f / 32f;
+    /** Loss coefficients by name, with their defaults. */
+    private final Map<String, Float> coefficients = new LinkedHashMap<>();
+    /** Warm-up steps by coefficient name; absent means none. */
+    private final Map<String, Integer> warmups = new LinkedHashMap<>();
+
+    {
+        coefficients.put(SaeTerms.L1, 5f);
+        coefficients.put(SaeTerms.L0, 1f);
+        coefficients.put(SaeTerms.AUXK, 1f / 32f);
+    }
+
     int kAux = -1;
     long deadTokens = 10_000_000L;
     boolean normalizeDecoder = true;
@@ -62,34 +76,73 @@ public final class SaeTrainingConfig {
         return this;
     }
 
+    /**
+     * Sets a loss coefficient by name.
+     *
+     * @param name the name an architecture's training term asks for, such as {@link SaeTerms#L1}
+     * @param value its value, &gt;= 0
+     * @return this
+     */
+    public SaeTrainingConfig coefficient(String name, float value) {
+        coefficients.put(name, value);
+        return this;
+    }
+
+    /**
+     * Ramps a coefficient linearly from 0 over the first steps.
+     *
+     * @param name the coefficient's name
+     * @param steps the warm-up steps, &gt;= 0
+     * @return this
+     */
+    public SaeTrainingConfig coefficientWarmupSteps(String name, int steps) {
+        warmups.put(name, steps);
+        return this;
+    }
+
     /** @param v the L1 coefficient of the standard and gated SAEs @return this */
     public SaeTrainingConfig l1Coefficient(float v) {
-        l1Coefficient = v;
-        return this;
+        return coefficient(SaeTerms.L1, v);
     }
 
     /** @param v steps over which the L1 coefficient ramps linearly from 0 @return this */
     public SaeTrainingConfig l1WarmupSteps(int v) {
-        l1WarmupSteps = v;
-        return this;
+        return coefficientWarmupSteps(SaeTerms.L1, v);
     }
 
     /** @param v the L0 coefficient of the JumpReLU SAE @return this */
     public SaeTrainingConfig l0Coefficient(float v) {
-        l0Coefficient = v;
-        return this;
+        return coefficient(SaeTerms.L0, v);
     }
 
     /** @param v steps over which the L0 coefficient ramps from 0 @return this */
     public SaeTrainingConfig l0WarmupSteps(int v) {
-        l0WarmupSteps = v;
-        return this;
+        return coefficientWarmupSteps(SaeTerms.L0, v);
     }
 
     /** @param v the AuxK loss coefficient (OpenAI: 1/32) @return this */
     public SaeTrainingConfig auxKCoefficient(float v) {
-        auxKCoefficient = v;
-        return this;
+        return coefficient(SaeTerms.AUXK, v);
+    }
+
+    /**
+     * A coefficient's value at a step, after its warm-up.
+     *
+     * @param name the coefficient's name
+     * @param step the step
+     * @param architecture who asks, for the message
+     * @return the value
+     * @throws IllegalArgumentException when no coefficient has that name
+     */
+    float coefficientAt(String name, int step, String architecture) {
+        Float v = coefficients.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(
+                    "the " + architecture + " architecture's loss needs the coefficient '" + name
+                            + "'; set it with SaeTrainingConfig.coefficient(\"" + name + "\", value) (known: "
+                            + String.join(", ", coefficients.keySet()) + ")");
+        }
+        return warm(v, warmups.getOrDefault(name, 0), step);
     }
 
     /** @param v dead latents used by AuxK; -1 for d_in / 2 @return this */
@@ -145,12 +198,12 @@ public final class SaeTrainingConfig {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        nonNegative(l1Coefficient, "l1_coefficient");
-        nonNegative(l0Coefficient, "l0_coefficient");
-        nonNegative(auxKCoefficient, "auxk_coefficient");
-        if (l1WarmupSteps < 0 || l0WarmupSteps < 0) {
-            throw new IllegalArgumentException("warm-up steps must be >= 0");
-        }
+        coefficients.forEach((name, v) -> nonNegative(v, name + "_coefficient"));
+        warmups.forEach((name, steps) -> {
+            if (steps < 0) {
+                throw new IllegalArgumentException("warm-up steps must be >= 0, got " + steps + " for " + name);
+            }
+        });
         if (kAux == 0 || kAux < -1) {
             throw new IllegalArgumentException("k_aux must be positive (or -1 for d_in / 2), got " + kAux);
         }

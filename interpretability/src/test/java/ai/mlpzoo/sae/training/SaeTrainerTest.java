@@ -11,10 +11,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.mlpzoo.blocks.sae.BatchTopKSae;
-import ai.mlpzoo.blocks.sae.GatedSae;
 import ai.mlpzoo.blocks.sae.JumpReLUSae;
+import ai.mlpzoo.blocks.sae.SaeArchitecture;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.SaeSpec;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.StandardSae;
 import ai.mlpzoo.blocks.sae.TopKSae;
@@ -22,7 +23,10 @@ import ai.mlpzoo.blocks.sae.TopKSae;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
 
 @ExtendWith(SingleThread.class)
 class SaeTrainerTest {
@@ -125,20 +129,49 @@ class SaeTrainerTest {
         assertTrue(l0[1] < 0.7 * l0[0], "L0 " + l0[0] + " without the penalty, " + l0[1] + " with it");
     }
 
+    @Test
+    void unregisteredSubclassIsRefusedWithTheFix() {
+        class Unregistered extends StandardSae {
+            Unregistered() {
+                super(SaeDims.autoencoder(4, 8));
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Unregistered sae = new Unregistered();
+            sae.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new SaeTrainer(sae, new SaeTrainingConfig().progress(false)));
+            assertTrue(e.getMessage().contains(Unregistered.class.getName()), e.getMessage());
+            assertTrue(e.getMessage().contains("SaeArchitectures.register"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownCoefficientIsNamedWithTheSetter() {
+        SaeTrainingConfig cfg = new SaeTrainingConfig().l1Coefficient(2f).l1WarmupSteps(4);
+        assertEquals(1f, cfg.coefficientAt("l1", 1, "standard"), 1e-6f);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> cfg.coefficientAt("ortho", 0, "mine"));
+        assertTrue(e.getMessage().contains("the mine architecture's loss needs the coefficient 'ortho'"), e.getMessage());
+        assertTrue(e.getMessage().contains("coefficient(\"ortho\", value)"), e.getMessage());
+    }
+
+    /** @return every registered autoencoder architecture (the transcoders need targets) */
+    static Stream<String> autoencoders() {
+        return SaeArchitectures.all().stream().filter(a -> !a.isTranscoder()).map(SaeArchitecture::name);
+    }
+
+    @Test
+    void theBuiltInAutoencodersAreRegistered() {
+        assertEquals(List.of("standard", "topk", "batchtopk", "jumprelu", "gated"), autoencoders().toList());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"standard", "topk", "batchtopk", "jumprelu", "gated"})
+    @MethodSource("autoencoders")
     void everyArchitectureTrainsWithUnitDecoderRows(String arch) {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(4);
-            SaeDims dims = SaeDims.autoencoder(32, 64);
-            SparseCoder sae;
-            switch (arch) {
-                case "topk": sae = new TopKSae(dims, 4); break;
-                case "batchtopk": sae = new BatchTopKSae(dims, 4); break;
-                case "jumprelu": sae = new JumpReLUSae(dims); break;
-                case "gated": sae = new GatedSae(dims); break;
-                default: sae = new StandardSae(dims);
-            }
+            SparseCoder sae = SaeArchitectures.get(arch).build(SaeSpec.autoencoder(32, 64, 4));
             sae.initialize(m, DataType.FLOAT32, new Shape(1, 32));
             ToyFeatures toy = new ToyFeatures(m, 48, 32, 0.99, 3, 128);
             SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(3e-3f).l1Coefficient(0.05f)

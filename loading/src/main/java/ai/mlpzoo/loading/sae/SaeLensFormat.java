@@ -2,6 +2,8 @@ package ai.mlpzoo.loading.sae;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.mlpzoo.blocks.sae.SaeArchitecture;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
@@ -15,14 +17,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * SAELens v6's folder layout: {@code cfg.json} (d_in, d_sae, architecture, apply_b_dec_to_input,
  * k for topk, d_out for transcoders, metadata) and {@code sae_weights.safetensors} (W_enc (d_in,
  * d_sae), b_enc, W_dec (d_sae, d_out), b_dec, and threshold or W_skip where the architecture has
- * them). Architectures standard, topk, jumprelu, gated, transcoder and skip_transcoder; a BatchTopK
- * SAE is written as jumprelu with its global threshold, as SAELens does.
+ * them). The architectures are those of {@link SaeArchitectures}, each saved under the SAELens
+ * name it declares (a BatchTopK SAE as jumprelu with its global threshold, as SAELens does), with
+ * {@code k} where it declares one and {@code d_out} for a transcoder.
  */
 public final class SaeLensFormat {
 
@@ -30,9 +32,6 @@ public final class SaeLensFormat {
     public static final String CONFIG = "cfg.json";
     /** The weights file. */
     public static final String WEIGHTS = "sae_weights.safetensors";
-
-    private static final List<String> READABLE =
-            List.of("standard", "topk", "jumprelu", "gated", "transcoder", "skip_transcoder");
 
     private SaeLensFormat() {}
 
@@ -51,9 +50,11 @@ public final class SaeLensFormat {
         if (arch == null) {
             throw new ConfigException(source + ": field 'architecture' is missing");
         }
-        if (!READABLE.contains(arch)) {
+        SaeArchitecture a = SaeArchitectures.find(arch).filter(SaeArchitecture::isSaeLensArchitecture).orElse(null);
+        if (a == null) {
             throw new ConfigException(
-                    source + ": unknown SAELens architecture '" + arch + "'; supported: " + String.join(", ", READABLE));
+                    source + ": unknown SAELens architecture '" + arch + "'; supported: "
+                            + String.join(", ", SaeArchitectures.saeLensNames()));
         }
         requireNone(root, "normalize_activations", source);
         requireNone(root, "reshape_activations", source);
@@ -65,14 +66,14 @@ public final class SaeLensFormat {
         c.architecture = arch;
         c.dIn = SaeTensors.requiredInt(root, "d_in", source);
         c.dSae = SaeTensors.requiredInt(root, "d_sae", source);
-        if (c.isTranscoderArchitecture()) {
+        if (a.isTranscoder()) {
             c.dOut = SaeTensors.requiredInt(root, "d_out", source);
             c.applyBDecToInput = false;
         } else {
             JsonNode apply = root.get("apply_b_dec_to_input");
             c.applyBDecToInput = apply == null || apply.asBoolean(true);
         }
-        if ("topk".equals(arch)) {
+        if (a.usesK()) {
             c.k = SaeTensors.requiredInt(root, "k", source);
         }
         JsonNode meta = root.get("metadata");
@@ -117,12 +118,15 @@ public final class SaeLensFormat {
      */
     public static void write(Path dir, SaeConfig config, SparseCoder block) throws IOException {
         config.validate();
-        String arch = "batchtopk".equals(config.architecture) ? "jumprelu" : config.architecture;
-        if (config.dims().skip() && !"skip_transcoder".equals(arch)) {
+        SaeTensors.requireSameArchitecture(config, block);
+        // the architecture it is saved as decides the fields (BatchTopK: a jumprelu, without k)
+        SaeArchitecture saved = SaeArchitectures.get(config.registered().saeLensName());
+        String arch = saved.name();
+        if (config.dims().skip() && !saved.hasSkip()) {
             throw new IllegalArgumentException(
                     "a " + arch + " SAE with a skip connection cannot be written in the SAELens layout");
         }
-        if (!config.isTranscoderArchitecture() && config.outWidth() != config.dIn) {
+        if (!saved.isTranscoder() && config.outWidth() != config.dIn) {
             throw new IllegalArgumentException(
                     "a " + arch + " transcoder (d_out != d_in) cannot be written in the SAELens layout");
         }
@@ -136,11 +140,11 @@ public final class SaeLensFormat {
         root.put("reshape_activations", "none");
         root.set("metadata", config.metadata != null ? config.metadata : Configs.MAPPER.createObjectNode());
         root.put("architecture", arch);
-        if ("topk".equals(arch)) {
+        if (saved.usesK()) {
             root.put("k", config.k);
             root.put("rescale_acts_by_decoder_norm", false);
         }
-        if (config.isTranscoderArchitecture()) {
+        if (saved.isTranscoder()) {
             root.put("d_out", config.outWidth());
         }
         Files.createDirectories(dir);

@@ -31,6 +31,18 @@ final class SaeTensors {
         return new LoadedSae(config, block);
     }
 
+    /**
+     * Fails unless the block is of the config's architecture (a format writes the config's fields
+     * beside the block's tensors, so a mismatch would save a checkpoint nothing can read).
+     */
+    static void requireSameArchitecture(SaeConfig config, SparseCoder block) {
+        if (!config.architecture.equals(block.architecture())) {
+            throw new IllegalArgumentException(
+                    "the config says architecture " + config.architecture + " but the block is a "
+                            + block.architecture() + " (" + block.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** The block's parameters as arrays named by their SAELens names (no copy). */
     static NDList named(SparseCoder block) {
         NDList out = new NDList();

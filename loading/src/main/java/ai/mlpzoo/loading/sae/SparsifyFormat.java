@@ -3,8 +3,9 @@ package ai.mlpzoo.loading.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.mlpzoo.blocks.sae.SaeArchitecture;
+import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-import ai.mlpzoo.blocks.sae.TopKSae;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.SaeConfig;
@@ -23,7 +24,8 @@ import java.nio.file.Path;
  * expansion_factor, d_in, transcode, skip_connection) and {@code sae.safetensors} with {@code
  * encoder.weight} (num_latents, d_in) and {@code encoder.bias} (a torch Linear), {@code W_dec}
  * (num_latents, d_in), {@code b_dec} (d_in) and optionally {@code W_skip} (d_in, d_in). The input
- * has b_dec subtracted unless {@code transcode}. Only the TopK activation is supported.
+ * has b_dec subtracted unless {@code transcode}. The activations are those an architecture of
+ * {@link SaeArchitectures} declares as its sparsify name (topk).
  */
 public final class SparsifyFormat {
 
@@ -38,7 +40,7 @@ public final class SparsifyFormat {
      * Reads a sparsify {@code cfg.json}.
      *
      * @param file the file
-     * @return the validated architecture (topk)
+     * @return the validated architecture
      * @throws IOException when the file is missing or not JSON
      */
     public static SaeConfig readConfig(Path file) throws IOException {
@@ -46,12 +48,15 @@ public final class SparsifyFormat {
         String source = file.toString();
         JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
         String activation = SaeTensors.text(root, "activation");
-        if (activation != null && !"topk".equals(activation)) {
+        // sparsify's default activation is topk
+        SaeArchitecture a = SaeArchitectures.forSparsify(activation == null ? "topk" : activation).orElse(null);
+        if (a == null) {
             throw new ConfigException(
-                    source + ": unknown sparsify activation '" + activation + "'; supported: topk");
+                    source + ": unknown sparsify activation '" + activation + "'; supported: "
+                            + String.join(", ", SaeArchitectures.sparsifyActivations()));
         }
         SaeConfig c = new SaeConfig();
-        c.architecture = "topk";
+        c.architecture = a.name();
         c.dIn = SaeTensors.requiredInt(root, "d_in", source);
         JsonNode latents = root.get("num_latents");
         if (latents != null && latents.canConvertToInt() && latents.asInt() > 0) {
@@ -101,18 +106,22 @@ public final class SparsifyFormat {
      * Writes a sparsify folder.
      *
      * @param dir the folder to create or update
-     * @param config the architecture (topk, d_out == d_in)
+     * @param config the architecture (one sparsify knows, d_out == d_in)
      * @param block the block holding the weights
      * @throws IOException when writing fails
      */
     public static void write(Path dir, SaeConfig config, SparseCoder block) throws IOException {
         config.validate();
-        if (!(block instanceof TopKSae) || config.outWidth() != config.dIn) {
+        SaeTensors.requireSameArchitecture(config, block);
+        String activation = config.registered().sparsifyActivation();
+        if (activation == null || config.outWidth() != config.dIn) {
             throw new IllegalArgumentException(
-                    "only TopK coders with d_out == d_in can be written in the sparsify layout, got " + config);
+                    "only coders with d_out == d_in whose architecture sparsify knows ("
+                            + String.join(", ", SaeArchitectures.sparsifyActivations())
+                            + ") can be written in the sparsify layout, got " + config);
         }
         ObjectNode root = Configs.MAPPER.createObjectNode();
-        root.put("activation", "topk");
+        root.put("activation", activation);
         root.put("expansion_factor", Math.max(1, config.dSae / config.dIn));
         root.put("normalize_decoder", true);
         root.put("num_latents", config.dSae);
