@@ -62,6 +62,12 @@ final class BenchCommand implements Callable<Integer> {
         if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0 || threads < 0) {
             throw new IllegalArgumentException("--steps and --predictions must be positive, --warmup and --threads >= 0");
         }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads > 4 * cores) {
+            // more threads than that only time the scheduler, and thousands take minutes to start
+            throw new IllegalArgumentException("--threads " + threads + " is more than 4 x the " + cores
+                    + " cores of this machine; use at most " + 4 * cores);
+        }
         List<String> eng = engines == null || engines.isEmpty() ? Cases.ENGINES : canonical(engines);
         Bench.run(cases, warmup, steps, new Cases.Options(eng, onnxModel, predictions, threads), System.out, System.err);
         return 0;

@@ -63,6 +63,18 @@ public final class MlpZooCli {
                     w.flush();
                     return 1;
                 });
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler: an Error would end in a stack trace
+            err.println("mlpzoo: error: out of memory (" + e.getMessage() + "): the input or model does not fit"
+                    + " the Java heap; use a smaller batch or raise -Xmx in MLPZOO_JAVA_OPTS");
+        } catch (StackOverflowError e) {
+            err.println("mlpzoo: error: stack overflow: the input nests too deeply");
+        } catch (Error e) {
+            err.println("mlpzoo: error: " + Errors.describe(e));
+        }
+        err.flush();
+        return 1;
     }
 }

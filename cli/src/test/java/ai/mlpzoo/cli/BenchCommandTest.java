@@ -33,6 +33,7 @@ class BenchCommandTest {
         assertCliError("unknown benchmark case 'gemmm'; known: gemm, ", "bench", "gemmm");
         assertCliError("unknown engine 'tensorflow'; known: PyTorch, OnnxRuntime", "bench", "--engine", "tensorflow", "gemm");
         assertCliError("--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
+        assertCliError("--threads 100000 is more than 4 x the", "bench", "--threads", "100000", "gemm");
     }
 
 }
