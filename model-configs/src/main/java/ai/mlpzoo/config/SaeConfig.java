@@ -1,6 +1,7 @@
 package ai.mlpzoo.config;
 
 import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.sae.BatchTopKSae;
 import ai.mlpzoo.blocks.sae.GatedSae;
 import ai.mlpzoo.blocks.sae.JumpReLUSae;
@@ -152,9 +153,7 @@ public class SaeConfig implements ModelConfig {
     }
 
     private static void positive(int value, String field) {
-        if (value <= 0) {
-            throw new ConfigException("field '" + field + "' must be positive, got " + value);
-        }
+        ConfigException.fromBuilder(() -> Checks.positive(value, field));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package ai.mlpzoo.train.sae;
 
+import ai.mlpzoo.blocks.common.Checks;
+
 /**
  * Hyper-parameters of SAE and transcoder training. Defaults follow the trainers they come from:
  * OpenAI's TopK recipe (Gao et al. 2024: unit-norm decoder rows, tied encoder initialisation,
@@ -141,13 +143,13 @@ public final class SaeTrainingConfig {
      * @throws IllegalArgumentException naming the first bad field
      */
     public SaeTrainingConfig validate() {
-        positive(learningRate, "learning_rate");
+        Checks.positive(learningRate, "learning_rate");
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        nonNegative(l1Coefficient, "l1_coefficient");
-        nonNegative(l0Coefficient, "l0_coefficient");
-        nonNegative(auxKCoefficient, "auxk_coefficient");
+        Checks.nonNegative(l1Coefficient, "l1_coefficient");
+        Checks.nonNegative(l0Coefficient, "l0_coefficient");
+        Checks.nonNegative(auxKCoefficient, "auxk_coefficient");
         if (l1WarmupSteps < 0 || l0WarmupSteps < 0) {
             throw new IllegalArgumentException("warm-up steps must be >= 0");
         }
@@ -164,18 +166,6 @@ public final class SaeTrainingConfig {
             throw new IllegalArgumentException("log_every must be positive, got " + logEvery);
         }
         return this;
-    }
-
-    private static void positive(float v, String name) {
-        if (!(v > 0) || Float.isInfinite(v)) {
-            throw new IllegalArgumentException(name + " must be positive, got " + v);
-        }
-    }
-
-    private static void nonNegative(float v, String name) {
-        if (!(v >= 0) || Float.isInfinite(v)) {
-            throw new IllegalArgumentException(name + " must be >= 0, got " + v);
-        }
     }
 
     /** Linear warm-up from 0 to {@code value} over {@code steps}. */
