@@ -1,5 +1,7 @@
 package ai.mlpzoo.zoo;
 
+import ai.mlpzoo.config.Configs;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -61,6 +63,12 @@ public final class ZooIndex {
         for (ZooEntry e : json.models()) {
             if (!ids.add(e.id())) {
                 throw new IOException(source + ": model " + e.id() + " is listed twice");
+            }
+            if (e.architecture() != null && !Configs.variantNames().contains(e.architecture())) {
+                throw new IOException(
+                        source + ": model " + e.id() + " names architecture '" + e.architecture()
+                                + "', which is not a variant of model-configs; known: "
+                                + String.join(", ", Configs.variantNames()));
             }
             String app = apps.putIfAbsent(e.artifactId(), e.application());
             if (app != null && !app.equals(e.application())) {

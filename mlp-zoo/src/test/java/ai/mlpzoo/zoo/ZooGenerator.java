@@ -26,13 +26,20 @@ import java.util.Map;
  * Fashion-MNIST model directories of the three Mixer families and the KAN with <b>random</b> weights (placeholders:
  * training replaces only model-0000.params and its .sha256, then flips {@code pretrained} in
  * index.json), the architecture-only ImageNet variants, and index.json. The families and their
- * variants come from {@link Families} and model-configs' variants. Run from the repository root
- * after {@code ./mvnw -o install -DskipTests}:
+ * variants come from {@link Families} and model-configs' variants; every architecture.json is
+ * rendered from the variant its index entry names, so that a variant is defined once ({@code
+ * PackagedArchitecturesTest} fails when a packaged copy differs). Run from the repository root
+ * (the reactor puts the sibling modules' target/classes on the class path, so nothing needs
+ * installing):
  *
  * <pre>
- * ./mvnw -q -o dependency:build-classpath -pl mlp-zoo -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * ./mvnw -q -o test-compile dependency:build-classpath -pl mlp-zoo -am -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -cp mlp-zoo/target/test-classes:mlp-zoo/target/classes:$(cat /tmp/cp.txt) ai.mlpzoo.zoo.ZooGenerator
  * </pre>
+ *
+ * With {@code --architectures} as the first argument it rewrites only the architecture.json
+ * files of the entries in the existing index.json (weights, metadata and index untouched): the
+ * step after changing a variant or the way configs are written.
  */
 public final class ZooGenerator {
 
@@ -46,7 +53,13 @@ public final class ZooGenerator {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        Path root = Paths.get(args.length > 0 ? args[0] : ".").resolve(ROOT);
+        boolean architecturesOnly = args.length > 0 && "--architectures".equals(args[0]);
+        int rootArg = architecturesOnly ? 1 : 0;
+        Path root = Paths.get(args.length > rootArg ? args[rootArg] : ".").resolve(ROOT);
+        if (architecturesOnly) {
+            writeArchitectures(root);
+            return;
+        }
         ArrayNode models = Configs.MAPPER.createArrayNode();
         int seed = 1;
         for (Families.Vision family : Families.visions()) {
@@ -63,6 +76,21 @@ public final class ZooGenerator {
         index.set("models", models);
         Files.writeString(root.resolve(ZooIndex.FILE), Configs.toJson(index) + "\n");
         System.out.println("wrote " + models.size() + " models to " + root);
+    }
+
+    /** Rewrites the architecture.json of every index entry that names its variant. */
+    static void writeArchitectures(Path root) throws Exception {
+        ZooIndex index;
+        try (java.io.InputStream is = Files.newInputStream(root.resolve(ZooIndex.FILE))) {
+            index = ZooIndex.read(is, root.resolve(ZooIndex.FILE).toString());
+        }
+        for (ZooEntry e : index.entries()) {
+            if (e.architecture() != null) {
+                Path file = root.resolve(e.artifactId()).resolve(e.variant()).resolve(ModelDirs.ARCHITECTURE);
+                Files.writeString(file, ModelDirs.architectureJson(Configs.variant(e.architecture())));
+                System.out.println("wrote " + file + " from variant " + e.architecture());
+            }
+        }
     }
 
     private static ObjectNode fmnist(Path root, Families.Vision family, int seed) throws Exception {
@@ -136,7 +164,7 @@ public final class ZooGenerator {
         MixerConfig config = Configs.mixerVariant(artifact + "_" + variant);
         Path dir = root.resolve(artifact).resolve(variant);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(ModelDirs.ARCHITECTURE), Configs.toJson(config) + "\n");
+        Files.writeString(dir.resolve(ModelDirs.ARCHITECTURE), ModelDirs.architectureJson(config));
         // timm's pretrained_cfg, registered per family
         float[] mean = family.imagenetMean();
         float[] std = family.imagenetStd();
@@ -182,6 +210,7 @@ public final class ZooGenerator {
         ObjectNode e = Configs.MAPPER.createObjectNode();
         e.put("artifactId", artifact);
         e.put("variant", variant);
+        e.put("architecture", artifact + "_" + variant);
         e.put("application", IMAGE_CLASSIFICATION);
         e.set("properties", Configs.MAPPER.createObjectNode().put("dataset", dataset));
         e.put("description", description);
