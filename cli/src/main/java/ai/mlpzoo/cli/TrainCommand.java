@@ -133,9 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--drop-path must be in [0, 1), got " + rate);
         }
         if (config instanceof ai.mlpzoo.config.MixerConfig m) {
-            m.dropPathRate = rate;
-        } else if (config instanceof ai.mlpzoo.config.KanMixerConfig k) {
-            k.dropPathRate = rate;
+            m.dropPathRate = rate; // KAN-Mixers too: they are Mixer configs with "mlp_layer": "kat"
         } else {
             throw new IllegalArgumentException("--drop-path applies to Mixer-family models; "
                     + config.getClass().getSimpleName() + " has no stochastic depth");

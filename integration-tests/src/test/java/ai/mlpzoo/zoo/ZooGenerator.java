@@ -3,9 +3,9 @@ package ai.mlpzoo.zoo;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.util.Pair;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.Families;
 import ai.mlpzoo.config.KanBSplineConfig;
 import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.config.ModelConfig;
@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,13 +25,21 @@ import java.util.Map;
  * Writes the packaged zoo under {@code mlp-zoo/src/main/resources/ai/mlpzoo/zoo/models/}: the
  * Fashion-MNIST model directories of the three Mixer families and the KAN with <b>random</b> weights (placeholders:
  * training replaces only model-0000.params and its .sha256, then flips {@code pretrained} in
- * index.json), the architecture-only ImageNet variants, and index.json. Run from the repository
- * root after {@code ./mvnw -o install -DskipTests}:
+ * index.json), the architecture-only ImageNet variants, and index.json. The families and their
+ * variants come from {@link Families} and model-configs' variants; every architecture.json is
+ * rendered from the variant its index entry names, so that a variant is defined once ({@code
+ * PackagedArchitecturesTest} fails when a packaged copy differs). Run from the repository root
+ * (the reactor puts the sibling modules' target/classes on the class path, so nothing needs
+ * installing):
  *
  * <pre>
- * ./mvnw -q -o dependency:build-classpath -pl integration-tests -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * ./mvnw -q -o test-compile dependency:build-classpath -pl integration-tests -am -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -cp integration-tests/target/test-classes:$(cat /tmp/cp.txt) ai.mlpzoo.zoo.ZooGenerator
  * </pre>
+ *
+ * With {@code --architectures} as the first argument it rewrites only the architecture.json
+ * files of the entries in the existing index.json (weights, metadata and index untouched): the
+ * step after changing a variant or the way configs are written.
  */
 public final class ZooGenerator {
 
@@ -46,19 +53,22 @@ public final class ZooGenerator {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        Path root = Paths.get(args.length > 0 ? args[0] : ".").resolve(ROOT);
+        boolean architecturesOnly = args.length > 0 && "--architectures".equals(args[0]);
+        int rootArg = architecturesOnly ? 1 : 0;
+        Path root = Paths.get(args.length > rootArg ? args[rootArg] : ".").resolve(ROOT);
+        if (architecturesOnly) {
+            writeArchitectures(root);
+            return;
+        }
         ArrayNode models = Configs.MAPPER.createArrayNode();
-        List<Pair<String, List<String>>> families =
-                List.of(
-                        new Pair<>("mixer", List.of("s32_224", "s16_224", "b32_224", "b16_224", "l32_224", "l16_224")),
-                        new Pair<>("resmlp", List.of("12_224", "24_224", "36_224", "big_24_224")),
-                        new Pair<>("gmlp", List.of("ti16_224", "s16_224", "b16_224")));
         int seed = 1;
-        for (Pair<String, List<String>> f : families) {
-            String artifact = f.getKey();
-            models.add(fmnist(root, artifact, seed++));
-            for (String v : f.getValue()) {
-                models.add(imagenet(root, artifact, v));
+        for (Families.Vision family : Families.visions()) {
+            String artifact = family.name();
+            models.add(fmnist(root, family, seed++));
+            for (String name : Configs.variantNames()) {
+                if (name.startsWith(artifact + "_") && !name.endsWith("_fmnist")) {
+                    models.add(imagenet(root, family, name.substring(artifact.length() + 1)));
+                }
             }
         }
         models.add(kanFmnist(root, seed));
@@ -68,7 +78,23 @@ public final class ZooGenerator {
         System.out.println("wrote " + models.size() + " models to " + root);
     }
 
-    private static ObjectNode fmnist(Path root, String artifact, int seed) throws Exception {
+    /** Rewrites the architecture.json of every index entry that names its variant. */
+    static void writeArchitectures(Path root) throws Exception {
+        ZooIndex index;
+        try (java.io.InputStream is = Files.newInputStream(root.resolve(ZooIndex.FILE))) {
+            index = ZooIndex.read(is, root.resolve(ZooIndex.FILE).toString());
+        }
+        for (ZooEntry e : index.entries()) {
+            if (e.architecture() != null) {
+                Path file = root.resolve(e.artifactId()).resolve(e.variant()).resolve(ModelDirs.ARCHITECTURE);
+                Files.writeString(file, ModelDirs.architectureJson(Configs.variant(e.architecture())));
+                System.out.println("wrote " + file + " from variant " + e.architecture());
+            }
+        }
+    }
+
+    private static ObjectNode fmnist(Path root, Families.Vision family, int seed) throws Exception {
+        String artifact = family.name();
         MixerConfig config = Configs.mixerVariant(artifact + "_fmnist");
         long params = saveFmnist(root, artifact, config, false, seed);
         return entry(
@@ -78,7 +104,7 @@ public final class ZooGenerator {
                 String.format(
                         Locale.ROOT,
                         "%s for Fashion-MNIST: %d blocks x %d, patch %d, 28x28 grey, 10 classes",
-                        family(config),
+                        family.displayName(),
                         config.numBlocks,
                         config.embedDim,
                         config.patchSize),
@@ -133,14 +159,15 @@ public final class ZooGenerator {
                 params);
     }
 
-    private static ObjectNode imagenet(Path root, String artifact, String variant) throws Exception {
+    private static ObjectNode imagenet(Path root, Families.Vision family, String variant) throws Exception {
+        String artifact = family.name();
         MixerConfig config = Configs.mixerVariant(artifact + "_" + variant);
         Path dir = root.resolve(artifact).resolve(variant);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(ModelDirs.ARCHITECTURE), Configs.toJson(config) + "\n");
-        // timm's pretrained_cfg: Mixer and gMLP use the Inception mean/std, ResMLP ImageNet's
-        float[] mean = "resmlp".equals(artifact) ? new float[] {0.485f, 0.456f, 0.406f} : new float[] {0.5f, 0.5f, 0.5f};
-        float[] std = "resmlp".equals(artifact) ? new float[] {0.229f, 0.224f, 0.225f} : new float[] {0.5f, 0.5f, 0.5f};
+        Files.writeString(dir.resolve(ModelDirs.ARCHITECTURE), ModelDirs.architectureJson(config));
+        // timm's pretrained_cfg, registered per family
+        float[] mean = family.imagenetMean();
+        float[] std = family.imagenetStd();
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("dataset", "imagenet-1k");
         meta.put("timm_architecture", config.name);
@@ -183,6 +210,7 @@ public final class ZooGenerator {
         ObjectNode e = Configs.MAPPER.createObjectNode();
         e.put("artifactId", artifact);
         e.put("variant", variant);
+        e.put("architecture", artifact + "_" + variant);
         e.put("application", IMAGE_CLASSIFICATION);
         e.set("properties", Configs.MAPPER.createObjectNode().put("dataset", dataset));
         e.put("description", description);
@@ -190,16 +218,5 @@ public final class ZooGenerator {
         e.put("parameters", params);
         System.out.printf(Locale.ROOT, "%-8s %-10s %,13d  %s%n", artifact, variant, params, description);
         return e;
-    }
-
-    private static String family(MixerConfig c) {
-        switch (c.blockType()) {
-            case MIXER:
-                return "MLP-Mixer";
-            case RESMLP:
-                return "ResMLP";
-            default:
-                return "gMLP";
-        }
     }
 }

@@ -7,9 +7,7 @@ import ai.djl.nn.Block;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
-import ai.mlpzoo.config.FastKanConfig;
-import ai.mlpzoo.config.KanBSplineConfig;
-import ai.mlpzoo.config.KatRationalConfig;
+import ai.mlpzoo.config.Families;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.zoo.ModelDirs;
@@ -37,25 +35,25 @@ public final class KanImporter implements CheckpointImporter {
     private final Class<? extends ModelConfig> type;
     private final String modelType;
 
-    private KanImporter(String format, Class<? extends ModelConfig> type, String modelType) {
+    private KanImporter(String format, Families.Kan kind) {
         this.format = format;
-        this.type = type;
-        this.modelType = modelType;
+        this.type = kind.configClass();
+        this.modelType = kind.modelType();
     }
 
     /** @return efficient-kan's {@code KAN} (B-spline) importer */
     public static KanImporter efficientKan() {
-        return new KanImporter("efficient-kan", KanBSplineConfig.class, KanBSplineConfig.MODEL_TYPE);
+        return new KanImporter("efficient-kan", Families.kan("bspline"));
     }
 
     /** @return fast-kan's {@code FastKAN} (RBF) importer */
     public static KanImporter fastKan() {
-        return new KanImporter("fast-kan", FastKanConfig.class, FastKanConfig.MODEL_TYPE);
+        return new KanImporter("fast-kan", Families.kan("rbf"));
     }
 
     /** @return rational_kat_cu's {@code KAT_Group} (GR-KAN) importer */
     public static KanImporter katRational() {
-        return new KanImporter("kat-rational", KatRationalConfig.class, KatRationalConfig.MODEL_TYPE);
+        return new KanImporter("kat-rational", Families.kan("rational"));
     }
 
     @Override

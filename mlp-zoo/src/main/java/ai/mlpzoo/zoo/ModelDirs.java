@@ -106,7 +106,7 @@ public final class ModelDirs {
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
             AtomicFiles.readableByOthers(tmp);
-            Files.writeString(tmp.resolve(ARCHITECTURE), Configs.toJson(config) + "\n");
+            Files.writeString(tmp.resolve(ARCHITECTURE), architectureJson(config));
             if (metadataJson != null) {
                 Files.writeString(tmp.resolve(METADATA), metadataJson);
             }
@@ -336,6 +336,17 @@ public final class ModelDirs {
                     dir + " is not an mlp-zoo model directory: " + ARCHITECTURE + " is missing");
         }
         return Configs.read(Files.readAllBytes(file), file.toString());
+    }
+
+    /**
+     * The text of an {@code architecture.json}: one writer for model directories, the zoo's
+     * generator and the check that the packaged files are the variants' own.
+     *
+     * @param config the architecture
+     * @return pretty JSON ending in a newline
+     */
+    public static String architectureJson(ModelConfig config) {
+        return Configs.toJson(config) + "\n";
     }
 
     static String sha256(Path file) throws IOException {

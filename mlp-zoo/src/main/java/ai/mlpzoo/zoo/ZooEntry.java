@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  *
  * @param artifactId the DJL artifact id (the family: mixer, resmlp, gmlp, ...)
  * @param variant the variant, also the filter {@code variant}
+ * @param architecture the model-configs variant ({@code Configs.variant}) that the directory's
+ *     architecture.json is generated from, or null when the directory's own file is the only
+ *     definition (a model outside the named variants)
  * @param application DJL application path, e.g. {@code cv/image_classification}
  * @param properties further Criteria filters (the {@code variant} filter is implied)
  * @param description one line for listings
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 public record ZooEntry(
         String artifactId,
         String variant,
+        String architecture,
         String application,
         Map<String, String> properties,
         String description,
@@ -52,6 +56,10 @@ public record ZooEntry(
         if (variant == null || !NAME.matcher(variant).matches()) {
             throw new IllegalArgumentException(
                     "index entry " + artifactId + ": bad or missing variant '" + variant + "'");
+        }
+        if (architecture != null && !NAME.matcher(architecture).matches()) {
+            throw new IllegalArgumentException(
+                    "index entry " + artifactId + "/" + variant + ": bad architecture '" + architecture + "'");
         }
         if (application == null || application.isBlank()) {
             application = "undefined";

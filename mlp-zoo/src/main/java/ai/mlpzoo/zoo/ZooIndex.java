@@ -1,5 +1,7 @@
 package ai.mlpzoo.zoo;
 
+import ai.mlpzoo.config.Configs;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -58,9 +60,16 @@ public final class ZooIndex {
         }
         Set<String> ids = new LinkedHashSet<>();
         Map<String, String> apps = new LinkedHashMap<>();
+        List<String> variants = Configs.variantNames();
         for (ZooEntry e : json.models()) {
             if (!ids.add(e.id())) {
                 throw new IOException(source + ": model " + e.id() + " is listed twice");
+            }
+            if (e.architecture() != null && !variants.contains(e.architecture())) {
+                throw new IOException(
+                        source + ": model " + e.id() + " names architecture '" + e.architecture()
+                                + "', which is not a variant of model-configs; known: "
+                                + String.join(", ", variants));
             }
             String app = apps.putIfAbsent(e.artifactId(), e.application());
             if (app != null && !app.equals(e.application())) {

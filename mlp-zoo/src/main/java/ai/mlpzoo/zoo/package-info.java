@@ -20,10 +20,15 @@
  * {@code index.json} there:
  *
  * <pre>
- * {"artifactId": "kan", "variant": "fmnist", "application": "cv/image_classification",
- *  "properties": {"dataset": "fashion-mnist"}, "description": "...", "pretrained": true,
- *  "parameters": 123456, "files": []}
+ * {"artifactId": "kan", "variant": "fmnist", "architecture": "kan_fmnist",
+ *  "application": "cv/image_classification", "properties": {"dataset": "fashion-mnist"},
+ *  "description": "...", "pretrained": true, "parameters": 123456, "files": []}
  * </pre>
+ *
+ * {@code architecture} names the model-configs variant the directory's architecture.json is
+ * rendered from ({@code ModelDirs.architectureJson(Configs.variant(name))}); a test fails when a
+ * packaged copy differs, so a variant is defined once. Omit it only for a model outside the named
+ * variants, whose architecture.json is then its only definition.
  *
  * {@code files} lists extra files of the directory beyond the standard five. An architecture-only
  * entry ships serving.properties with {@code blockFactory=ai.mlpzoo.zoo.RandomInitBlockFactory}

@@ -168,6 +168,8 @@ class ClasspathRepositoryTest {
             {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"application\": \"cv/x\"},"
                     + " {\"artifactId\": \"a\", \"variant\": \"w\", \"application\": \"nlp/y\"}]}", "two applications"},
             {"{}", "'models' is missing"},
+            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"architecture\": \"mixer_z9\"}]}",
+                    "names architecture 'mixer_z9', which is not a variant of model-configs"},
         };
         for (String[] c : cases) {
             IOException e =

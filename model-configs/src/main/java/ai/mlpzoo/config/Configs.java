@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads, writes and looks up model configurations. Named variants are JSON resources under {@code
@@ -32,18 +30,6 @@ public final class Configs {
                     .enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final String VARIANTS = "ai/mlpzoo/config/variants/";
-
-    /** Every family's config class by its {@code model_type} tag. */
-    private static final Map<String, Class<? extends ModelConfig>> TYPES = new LinkedHashMap<>();
-
-    static {
-        TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
-        TYPES.put(SaeConfig.MODEL_TYPE, SaeConfig.class);
-        TYPES.put(KanBSplineConfig.MODEL_TYPE, KanBSplineConfig.class);
-        TYPES.put(FastKanConfig.MODEL_TYPE, FastKanConfig.class);
-        TYPES.put(KatRationalConfig.MODEL_TYPE, KatRationalConfig.class);
-        TYPES.put(KanMixerConfig.MODEL_TYPE, KanMixerConfig.class);
-    }
 
     private Configs() {}
 
@@ -107,27 +93,24 @@ public final class Configs {
     }
 
     /**
-     * Parses and validates a Mixer-family config.
+     * Parses and validates a Mixer-family config (the retired {@code kan_mixer} form included).
      *
      * @param json the JSON bytes
      * @param source where they came from, for messages
      * @return the config
+     * @throws ConfigException when it is another family's config, or invalid
      */
     public static MixerConfig readMixer(byte[] json, String source) {
-        try {
-            return MAPPER.readValue(json, MixerConfig.class).validate();
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(
-                    source + ": unknown field '" + e.getPropertyName() + "'", e);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not a valid config: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ConfigException(source + ": not a valid config: " + e.getMessage(), e);
+        ModelConfig c = read(json, source);
+        if (!(c instanceof MixerConfig)) {
+            throw new ConfigException(source + ": a " + c.modelType() + " config, not a Mixer-family one");
         }
+        return (MixerConfig) c;
     }
 
     /**
-     * Parses any family's config by its {@code model_type} tag.
+     * Parses any family's config by its {@code model_type} tag (looked up in {@link Families});
+     * a retired tag is read and upgraded, so that old files keep loading.
      *
      * @param json the JSON bytes
      * @param source where they came from, for messages
@@ -136,13 +119,7 @@ public final class Configs {
     public static ModelConfig read(byte[] json, String source) {
         JsonNode tree = readObject(json, source);
         JsonNode type = tree.get("model_type");
-        String t = type == null ? MixerConfig.MODEL_TYPE : type.asText();
-        Class<? extends ModelConfig> cls = TYPES.get(t);
-        if (cls == null) {
-            throw new ConfigException(
-                    source + ": unknown model_type '" + t + "'; known: " + String.join(", ", TYPES.keySet()));
-        }
-        return bind(tree, cls, source);
+        return Families.read(type == null ? MixerConfig.MODEL_TYPE : type.asText(), tree, source);
     }
 
     /**
@@ -176,10 +153,15 @@ public final class Configs {
      * @return the validated config
      */
     public static <T extends ModelConfig> T bind(JsonNode tree, Class<T> cls, String source) {
+        T config = map(tree, cls, source);
+        config.validate();
+        return config;
+    }
+
+    /** Binds a JSON tree to a class without validating it; messages name the source and field. */
+    static <T> T map(JsonNode tree, Class<T> cls, String source) {
         try {
-            T config = MAPPER.treeToValue(tree, cls);
-            config.validate();
-            return config;
+            return MAPPER.treeToValue(tree, cls);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown field '" + e.getPropertyName() + "'", e);
         } catch (JsonProcessingException e) {

@@ -56,36 +56,25 @@ public class FastKanConfig implements ModelConfig {
 
     @Override
     public FastKanConfig validate() {
-        KanConfigs.requireType(modelType, MODEL_TYPE);
-        KanConfigs.widths(layersHidden, "layers_hidden");
-        if (numGrids < 2) {
-            throw new ConfigException("field 'num_grids' must be at least 2, got " + numGrids);
-        }
-        if (!(gridMin < gridMax) || !Double.isFinite(gridMin) || !Double.isFinite(gridMax)) {
-            throw new ConfigException(
-                    "fields 'grid_min' < 'grid_max' must hold (finite), got " + gridMin + ", " + gridMax);
-        }
-        if (!(layerNormEps > 0)) {
-            throw new ConfigException("field 'layer_norm_eps' must be positive, got " + layerNormEps);
-        }
-        KanConfigs.nonNegative(splineWeightInitScale, "spline_weight_init_scale");
-        KanConfigs.activation(baseActivation, "base_activation");
+        toBlock();
         return this;
     }
 
     @Override
     public FastKAN toBlock() {
-        validate();
-        return new FastKAN(
-                layersHidden,
-                gridMin,
-                gridMax,
-                numGrids,
-                useBaseUpdate,
-                useLayernorm,
-                layerNormEps,
-                BaseActivation.parse(baseActivation),
-                splineWeightInitScale);
+        KanConfigs.requireType(modelType, MODEL_TYPE);
+        BaseActivation activation = KanConfigs.activation(baseActivation, "base_activation");
+        return ConfigException.fromBuilder(
+                () -> new FastKAN(
+                        layersHidden,
+                        gridMin,
+                        gridMax,
+                        numGrids,
+                        useBaseUpdate,
+                        useLayernorm,
+                        layerNormEps,
+                        activation,
+                        splineWeightInitScale));
     }
 
     @Override

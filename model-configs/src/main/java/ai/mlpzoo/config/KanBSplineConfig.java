@@ -67,39 +67,16 @@ public class KanBSplineConfig implements ModelConfig {
 
     @Override
     public KanBSplineConfig validate() {
-        KanConfigs.requireType(modelType, MODEL_TYPE);
-        KanConfigs.widths(layersHidden, "layers_hidden");
-        int layers = layersHidden.length - 1;
-        perLayer(gridSize, "grid_size", layers);
-        perLayer(splineOrder, "spline_order", layers);
-        if (gridRange == null
-                || gridRange.length != 2
-                || !Double.isFinite(gridRange[0])
-                || !Double.isFinite(gridRange[1])
-                || !(gridRange[0] < gridRange[1])) {
-            throw new ConfigException(
-                    "field 'grid_range' must be [lo, hi] with lo < hi, got " + Arrays.toString(gridRange));
-        }
-        KanConfigs.nonNegative(scaleNoise, "scale_noise");
-        KanConfigs.nonNegative(scaleBase, "scale_base");
-        KanConfigs.nonNegative(scaleSpline, "scale_spline");
-        if (!(gridEps >= 0 && gridEps <= 1)) {
-            throw new ConfigException("field 'grid_eps' must be in [0, 1], got " + gridEps);
-        }
-        KanConfigs.activation(baseActivation, "base_activation");
+        toBlock();
         return this;
     }
 
+    /** The JSON-only rule: a per-layer field holds one number or one per layer. */
     private static void perLayer(int[] values, String field, int layers) {
         if (values == null || (values.length != 1 && values.length != layers)) {
             throw new ConfigException(
                     "field '" + field + "' must be one number or one per layer (" + layers + "), got "
                             + Arrays.toString(values));
-        }
-        for (int v : values) {
-            if (v < 1) {
-                throw new ConfigException("field '" + field + "' must be at least 1, got " + v);
-            }
         }
     }
 
@@ -110,20 +87,28 @@ public class KanBSplineConfig implements ModelConfig {
      * @return its options
      */
     public KanOptions layerOptions(int l) {
+        if (gridRange == null || gridRange.length != 2) {
+            throw new ConfigException("field 'grid_range' must be [lo, hi], got " + Arrays.toString(gridRange));
+        }
+        BaseActivation activation = KanConfigs.activation(baseActivation, "base_activation");
         return KanOptions.defaults()
                 .withGridSize(gridSize[gridSize.length == 1 ? 0 : l])
                 .withSplineOrder(splineOrder[splineOrder.length == 1 ? 0 : l])
                 .withGridRange(gridRange[0], gridRange[1])
                 .withScales(scaleNoise, scaleBase, scaleSpline)
                 .withStandaloneScaler(standaloneScaleSpline)
-                .withBaseActivation(BaseActivation.parse(baseActivation))
+                .withBaseActivation(activation)
                 .withGridEps(gridEps);
     }
 
     @Override
     public KAN toBlock() {
-        validate();
-        return new KAN(layersHidden, this::layerOptions);
+        KanConfigs.requireType(modelType, MODEL_TYPE);
+        if (layersHidden != null && layersHidden.length >= 2) {
+            perLayer(gridSize, "grid_size", layersHidden.length - 1);
+            perLayer(splineOrder, "spline_order", layersHidden.length - 1);
+        }
+        return ConfigException.fromBuilder(() -> new KAN(layersHidden, this::layerOptions));
     }
 
     @Override

@@ -1,10 +1,13 @@
 package ai.mlpzoo.config;
 
 import ai.mlpzoo.blocks.kan.BaseActivation;
+import ai.mlpzoo.blocks.kan.RationalInit;
 
-import java.util.Arrays;
-
-/** Field checks shared by the KAN-family configs; every message names the field. */
+/**
+ * What the KAN-family configs check themselves: the JSON-only rules (the tag, names that become
+ * enums). Sizes, ranges and scales are the blocks' rules, reached through {@link
+ * ConfigException#fromBuilder}.
+ */
 final class KanConfigs {
 
     private KanConfigs() {}
@@ -16,34 +19,17 @@ final class KanConfigs {
         }
     }
 
-    static void widths(int[] widths, String field) {
-        if (widths == null || widths.length < 2) {
-            throw new ConfigException(
-                    "field '" + field + "' must list at least two widths, got " + Arrays.toString(widths));
-        }
-        for (int w : widths) {
-            if (w < 1) {
-                throw new ConfigException(
-                        "field '" + field + "' must hold positive widths, got " + Arrays.toString(widths));
-            }
-        }
-    }
-
-    static void positive(int value, String field) {
-        if (value < 1) {
-            throw new ConfigException("field '" + field + "' must be positive, got " + value);
-        }
-    }
-
-    static void nonNegative(double value, String field) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new ConfigException("field '" + field + "' must be a finite number >= 0, got " + value);
-        }
-    }
-
-    static void activation(String name, String field) {
+    static BaseActivation activation(String name, String field) {
         try {
-            BaseActivation.parse(name);
+            return BaseActivation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("field '" + field + "': " + e.getMessage(), e);
+        }
+    }
+
+    static RationalInit rationalInit(String name, String field) {
+        try {
+            return RationalInit.parse(name);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("field '" + field + "': " + e.getMessage(), e);
         }

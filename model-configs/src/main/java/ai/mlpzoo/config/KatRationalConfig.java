@@ -45,28 +45,25 @@ public class KatRationalConfig implements ModelConfig {
 
     @Override
     public KatRationalConfig validate() {
-        KanConfigs.requireType(modelType, MODEL_TYPE);
-        KanConfigs.positive(numGroups, "num_groups");
-        if (order == null || order.length != 2 || order[0] != 5 || order[1] != 4) {
-            throw new ConfigException(
-                    "field 'order' must be [5, 4] (KAT's only kernel), got " + Arrays.toString(order));
-        }
-        try {
-            RationalInit.parse(initMode);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("field 'init_mode': " + e.getMessage(), e);
-        }
-        if (dim != null && (dim < 1 || dim % numGroups != 0)) {
-            throw new ConfigException(
-                    "field 'dim' (" + dim + ") must be a positive multiple of 'num_groups' (" + numGroups + ")");
-        }
+        toBlock();
         return this;
     }
 
     @Override
     public GroupRational toBlock() {
-        validate();
-        return new GroupRational(numGroups, RationalInit.parse(initMode));
+        KanConfigs.requireType(modelType, MODEL_TYPE);
+        // the JSON-only rules: the block has one order, and dim only sizes the initialisation
+        if (order == null || order.length != 2 || order[0] != 5 || order[1] != 4) {
+            throw new ConfigException(
+                    "field 'order' must be [5, 4] (KAT's only kernel), got " + Arrays.toString(order));
+        }
+        RationalInit init = KanConfigs.rationalInit(initMode, "init_mode");
+        GroupRational block = ConfigException.fromBuilder(() -> new GroupRational(numGroups, init));
+        if (dim != null && (dim < 1 || dim % numGroups != 0)) {
+            throw new ConfigException(
+                    "field 'dim' (" + dim + ") must be a positive multiple of 'num_groups' (" + numGroups + ")");
+        }
+        return block;
     }
 
     @Override

@@ -1,21 +1,26 @@
 package ai.mlpzoo.config;
 
 import ai.djl.ndarray.types.Shape;
-import ai.mlpzoo.blocks.mixer.LayerFactory;
+import ai.mlpzoo.blocks.kan.RationalInit;
+import ai.mlpzoo.blocks.mixer.MixerFamily;
+import ai.mlpzoo.blocks.mixer.MlpLayer;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
-import ai.mlpzoo.blocks.mixer.Norms;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The architecture of an MLP-Mixer-style model, as timm's {@code MlpMixer} arguments (snake_case
- * JSON, the names of timm's {@code model_args}). Weight metadata (class names, normalisation) is
- * kept apart, in the model directory.
+ * JSON, the names of timm's {@code model_args}). {@code block} picks the family from {@link
+ * Families} (layer, norms, MLP and activation together); {@code mlp_layer} may replace the
+ * family's channel MLP, e.g. {@code "kat"} (KAT's group-rational MLP, with {@code num_groups} and
+ * {@code act_init}) for a KAN-Mixer. The rules on the values live in {@link MlpMixer.Builder} and
+ * the layers; {@link #validate()} runs them, so each rule and its message exist once. Weight
+ * metadata (class names, normalisation) is kept apart, in the model directory.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MixerConfig implements ModelConfig {
@@ -23,27 +28,8 @@ public class MixerConfig implements ModelConfig {
     /** The {@code model_type} of this family. */
     public static final String MODEL_TYPE = "mlp_mixer";
 
-    /** The block types, which select the family. */
-    public enum BlockType {
-        /** MLP-Mixer's MixerBlock. */
-        MIXER,
-        /** ResMLP's ResBlock with Affine norms. */
-        RESMLP,
-        /** gMLP's SpatialGatingBlock. */
-        GMLP;
-
-        static BlockType parse(String s) {
-            for (BlockType t : values()) {
-                if (t.name().equalsIgnoreCase(s)) {
-                    return t;
-                }
-            }
-            throw new ConfigException(
-                    "unknown block type '"
-                            + s
-                            + "' in field 'block': expected one of mixer, resmlp, gmlp");
-        }
-    }
+    /** The {@code mlp_layer} of a KAN-Mixer: KAT's group-rational MLP. */
+    public static final String KAT = "kat";
 
     @JsonProperty("model_type")
     public String modelType = MODEL_TYPE;
@@ -51,7 +37,7 @@ public class MixerConfig implements ModelConfig {
     @JsonProperty("name")
     public String name;
 
-    /** mixer, resmlp or gmlp. */
+    /** The family: mixer, resmlp or gmlp (see {@link Families#visions()}). */
     @JsonProperty("block")
     public String block;
 
@@ -70,15 +56,27 @@ public class MixerConfig implements ModelConfig {
     @JsonProperty("embed_dim")
     public int embedDim = 512;
 
-    /** (token, channel) ratios for mixer; one channel ratio for resmlp and gmlp. */
+    /** (token, channel) ratios for mixer; one channel ratio for resmlp and gmlp; null: the family's. */
     @JsonProperty("mlp_ratio")
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     public double[] mlpRatio;
 
+    /** The channel MLP: null for the family's own; {@code kat} for KAT's group-rational MLP. */
+    @JsonProperty("mlp_layer")
+    public String mlpLayer;
+
+    /** Rational groups of a {@code kat} MLP (KAT: 8). */
+    @JsonProperty("num_groups")
+    public Integer numGroups;
+
+    /** The second rational's initial function of a {@code kat} MLP (KAT: gelu). */
+    @JsonProperty("act_init")
+    public String actInit;
+
     @JsonProperty("num_classes")
     public int numClasses = 1000;
 
-    /** ResMLP layer-scale initial value. */
+    /** ResMLP layer-scale initial value; null: timm's 1e-4. */
     @JsonProperty("init_values")
     public Double initValues;
 
@@ -91,127 +89,89 @@ public class MixerConfig implements ModelConfig {
     @JsonProperty("drop_path_rate")
     public double dropPathRate;
 
-    /** @return the block type, validated */
-    public BlockType blockType() {
-        if (block == null) {
-            throw new ConfigException("field 'block' is missing: expected one of mixer, resmlp, gmlp");
-        }
-        return BlockType.parse(block);
+    /**
+     * @return the registered family of {@code block}
+     * @throws ConfigException when the field is missing or unknown
+     */
+    public Families.Vision family() {
+        return Families.vision(block);
+    }
+
+    /** @return whether the channel MLPs are KAT's group-rational ones (a KAN-Mixer) */
+    @JsonIgnore
+    public boolean isKanMixer() {
+        return KAT.equals(mlpLayer);
     }
 
     /**
-     * Checks every field; the message of the first failure names the field.
+     * Checks every field by building the block (the builder and the layers hold the rules); the
+     * message of the first failure names the field.
      *
      * @return this
      * @throws ConfigException when a value is impossible
      */
     @Override
     public MixerConfig validate() {
-        if (!MODEL_TYPE.equals(modelType)) {
-            throw new ConfigException(
-                    "field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
-        }
-        BlockType type = blockType();
-        positive(imgSize, "img_size");
-        positive(inChans, "in_chans");
-        positive(patchSize, "patch_size");
-        positive(numBlocks, "num_blocks");
-        positive(embedDim, "embed_dim");
-        positive(numClasses, "num_classes");
-        if (imgSize % patchSize != 0) {
-            throw new ConfigException(
-                    "field 'patch_size' ("
-                            + patchSize
-                            + ") does not divide field 'img_size' ("
-                            + imgSize
-                            + ")");
-        }
-        double[] ratios = ratios(type);
-        for (double r : ratios) {
-            if (!(r > 0) || Double.isInfinite(r)) {
-                throw new ConfigException(
-                        "field 'mlp_ratio' must hold positive numbers, got " + Arrays.toString(ratios));
-            }
-        }
-        int expected = type == BlockType.MIXER ? 2 : 1;
-        if (mlpRatio != null && mlpRatio.length != expected) {
-            throw new ConfigException(
-                    "field 'mlp_ratio' must hold "
-                            + expected
-                            + " number(s) for block "
-                            + block
-                            + ", got "
-                            + Arrays.toString(mlpRatio));
-        }
-        if (type == BlockType.GMLP && ((int) (ratios[0] * embedDim)) % 2 != 0) {
-            throw new ConfigException(
-                    "field 'mlp_ratio' times 'embed_dim' must be even for gmlp (the gate halves it)");
-        }
-        unit(dropRate, "drop_rate");
-        unit(projDropRate, "proj_drop_rate");
-        unit(dropPathRate, "drop_path_rate");
-        if (initValues != null && !(initValues > 0)) {
-            throw new ConfigException("field 'init_values' must be positive, got " + initValues);
-        }
+        toBlock();
         return this;
-    }
-
-    private double[] ratios(BlockType type) {
-        if (mlpRatio != null) {
-            return mlpRatio;
-        }
-        switch (type) {
-            case MIXER:
-                return new double[] {0.5, 4.0};
-            case RESMLP:
-                return new double[] {4.0};
-            default:
-                return new double[] {6.0};
-        }
-    }
-
-    /** @return the number of tokens (patches) per image */
-    public int numTokens() {
-        int side = imgSize / patchSize;
-        return side * side;
     }
 
     /**
      * Builds the model block, with timm's initialisers attached (not yet initialised).
      *
      * @return the block
+     * @throws ConfigException naming the first bad field
      */
     @Override
     public MlpMixer toBlock() {
-        validate();
-        BlockType type = blockType();
-        double[] r = ratios(type);
-        float drop = (float) projDropRate;
-        float dropPath = (float) dropPathRate;
+        if (!MODEL_TYPE.equals(modelType)) {
+            throw new ConfigException(
+                    "field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
+        }
+        Families.Vision vision = family();
+        MixerFamily family = vision.blocks().withMlpLayer(mlpLayer(vision));
         MlpMixer.Builder b =
                 MlpMixer.builder()
+                        .setFamily(family)
                         .setImageSize(imgSize)
                         .setPatchSize(patchSize)
                         .setEmbedDim(embedDim)
                         .setNumBlocks(numBlocks)
                         .optInChannels(inChans)
                         .optNumClasses(numClasses)
-                        .optDropRate((float) dropRate);
-        switch (type) {
-            case MIXER:
-                b.setLayer(LayerFactory.mixer(r[0], r[1], drop, dropPath));
-                break;
-            case RESMLP:
-                b.setLayer(
-                        LayerFactory.resmlp(
-                                r[0], initValues == null ? 1e-4 : initValues, drop, dropPath));
-                b.optNorm(Norms.affineFactory());
-                break;
-            default:
-                b.setLayer(LayerFactory.gmlp(r[0], drop, dropPath));
-                break;
+                        .optMlpRatio(mlpRatio)
+                        .optDropRate((float) dropRate)
+                        .optProjDropRate((float) projDropRate)
+                        .optDropPathRate((float) dropPathRate);
+        if (initValues != null) {
+            b.optInitValues(initValues);
         }
-        return b.build();
+        return ConfigException.fromBuilder(b::build);
+    }
+
+    /** The channel MLP that {@code mlp_layer} names, checked against the family's list. */
+    private MlpLayer mlpLayer(Families.Vision vision) {
+        String layer = mlpLayer == null ? vision.defaultMlpLayer() : mlpLayer;
+        if (!vision.mlpLayers().contains(layer)) {
+            throw new ConfigException(
+                    "field 'mlp_layer' '" + mlpLayer + "' does not fit block " + vision.name() + ": expected one of "
+                            + String.join(", ", vision.mlpLayers()));
+        }
+        if (!KAT.equals(layer)) {
+            if (numGroups != null || actInit != null) {
+                throw new ConfigException(
+                        "fields 'num_groups' and 'act_init' belong to \"mlp_layer\": \"kat\", got mlp_layer " + layer);
+            }
+            return vision.blocks().mlpLayer();
+        }
+        RationalInit init = KanConfigs.rationalInit(actInit == null ? "gelu" : actInit, "act_init");
+        return ConfigException.fromBuilder(() -> MlpLayer.kat(numGroups == null ? 8 : numGroups, init));
+    }
+
+    /** @return the number of tokens (patches) per image */
+    public int numTokens() {
+        int side = imgSize / patchSize;
+        return side * side;
     }
 
     @Override
@@ -224,25 +184,14 @@ public class MixerConfig implements ModelConfig {
         return new Shape(1, inChans, imgSize, imgSize);
     }
 
-    private static void positive(int value, String field) {
-        if (value <= 0) {
-            throw new ConfigException("field '" + field + "' must be positive, got " + value);
-        }
-    }
-
-    private static void unit(double value, String field) {
-        if (!(value >= 0 && value < 1)) {
-            throw new ConfigException("field '" + field + "' must be in [0, 1), got " + value);
-        }
-    }
-
     @Override
     public String toString() {
         return String.format(
                 Locale.ROOT,
-                "%s(block=%s, img=%d, in=%d, patch=%d, blocks=%d, dim=%d, classes=%d)",
+                "%s(block=%s%s, img=%d, in=%d, patch=%d, blocks=%d, dim=%d, classes=%d)",
                 name,
                 block,
+                mlpLayer == null ? "" : ", mlp=" + mlpLayer,
                 imgSize,
                 inChans,
                 patchSize,

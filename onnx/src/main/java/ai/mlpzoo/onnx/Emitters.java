@@ -215,7 +215,7 @@ public final class Emitters {
 
     private static List<String> mlp(ExportContext c, Mlp b, String path, String x) {
         String h = c.child(b, path, "fc1", x);
-        h = c.gelu(ExportContext.join(path, "act"), h);
+        h = activation(c, ExportContext.join(path, "act"), b.getActivation(), h);
         return one(c.child(b, path, "fc2", h));
     }
 
@@ -240,7 +240,7 @@ public final class Emitters {
     }
 
     private static List<String> gatedMlp(ExportContext c, GatedMlp b, String path, String x) {
-        String h = c.gelu(ExportContext.join(path, "act"), c.child(b, path, "fc1", x));
+        String h = activation(c, ExportContext.join(path, "act"), b.getActivation(), c.child(b, path, "fc1", x));
         h = c.child(b, path, "gate", h);
         return one(c.child(b, path, "fc2", h));
     }

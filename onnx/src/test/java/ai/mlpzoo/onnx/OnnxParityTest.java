@@ -114,6 +114,13 @@ class OnnxParityTest {
                 family("resmlp", () -> cfg("resmlp")),
                 family("gmlp", () -> cfg("gmlp")),
                 family("kan_mixer", () -> new Built(kanMixer().toBlock(), kanMixer().inputShape())),
+                // an injected activation reaches the graph: a ResMLP whose MLPs use SiLU
+                family("resmlp_silu", () -> new Built(
+                        ai.mlpzoo.blocks.mixer.MlpMixer.builder().setImageSize(28).setPatchSize(7).setEmbedDim(16)
+                                .setNumBlocks(2).optInChannels(1).optNumClasses(5)
+                                .setFamily(ai.mlpzoo.blocks.mixer.MixerFamily.RESMLP.withActLayer(BaseActivation.SILU))
+                                .build(),
+                        new Shape(1, 1, 28, 28))),
                 family("kan_bspline", () -> new Built(new KAN(new int[] {64, 7, 3}, KanOptions.defaults()), new Shape(1, 64))),
                 family("kan_bspline_order2_gelu", () -> new Built(
                         new KAN(new int[] {64, 3}, KanOptions.defaults().withSplineOrder(2).withGridSize(7)

@@ -3,7 +3,13 @@ package ai.mlpzoo.blocks.common;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** Argument checks that turn bad input into a message instead of a native crash or a silent NaN. */
+/**
+ * Argument checks that turn bad input into a message instead of a native crash or a silent NaN.
+ * This is the one place where the rules on sizes and rates are written: block builders call it,
+ * and configs delegate to the builders, so a rule and its message exist once. Names are the
+ * snake_case config fields (timm's argument names), so a message reads the same whether the value
+ * came from a builder call or from a JSON file.
+ */
 public final class Checks {
 
     private Checks() {}
@@ -49,13 +55,53 @@ public final class Checks {
      * Fails unless {@code value} is positive.
      *
      * @param value the value
-     * @param name the field name, for the message
+     * @param field the field's name, as a config spells it (e.g. {@code embed_dim})
      * @return the value
      */
-    public static int positive(int value, String name) {
+    public static int positive(int value, String field) {
         if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
+            throw new IllegalArgumentException(field(field) + " must be positive, got " + value);
         }
+        return value;
+    }
+
+    /**
+     * Fails unless {@code value} is a finite number above zero.
+     *
+     * @param value the value
+     * @param field the field's name, as a config spells it
+     * @return the value
+     */
+    public static double positive(double value, String field) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field(field) + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Fails unless {@code value} is a finite number at or above zero.
+     *
+     * @param value the value
+     * @param field the field's name, as a config spells it
+     * @return the value
+     */
+    public static double nonNegative(double value, String field) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field(field) + " must be a finite number >= 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Fails unless {@code value} lies in [0, 1): a dropout or stochastic-depth rate.
+     *
+     * @param value the value
+     * @param field the field's name, as a config spells it
+     * @return the value
+     */
+    public static float probability(float value, String field) {
+        probability((double) value, field);
         return value;
     }
 
@@ -63,14 +109,40 @@ public final class Checks {
      * Fails unless {@code value} lies in [0, 1).
      *
      * @param value the value
-     * @param name the field name, for the message
+     * @param field the field's name, as a config spells it
      * @return the value
      */
-    public static float probability(float value, String name) {
-        if (!(value >= 0f && value < 1f)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+    public static double probability(double value, String field) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(field(field) + " must be in [0, 1), got " + value);
         }
         return value;
+    }
+
+    /**
+     * Fails unless {@code divisor} divides {@code value}.
+     *
+     * @param divisor the divisor
+     * @param divisorField its field's name
+     * @param value the value to divide
+     * @param valueField its field's name
+     */
+    public static void divides(int divisor, String divisorField, int value, String valueField) {
+        if (divisor == 0 || value % divisor != 0) {
+            throw new IllegalArgumentException(
+                    field(divisorField) + " (" + divisor + ") does not divide " + field(valueField) + " (" + value + ")");
+        }
+    }
+
+    /**
+     * How a message names a field, the same from a builder and from a JSON file: {@code field
+     * 'name'}.
+     *
+     * @param name the field's name, as a config spells it
+     * @return the quoted name
+     */
+    public static String field(String name) {
+        return "field '" + name + "'";
     }
 
     private static String describe(long[] dims) {

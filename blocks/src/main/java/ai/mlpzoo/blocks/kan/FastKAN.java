@@ -51,7 +51,9 @@ public class FastKAN extends AbstractBlock {
             double splineInitScale) {
         super(VERSION);
         if (widths == null || widths.length < 2) {
-            throw new IllegalArgumentException("a FastKAN needs at least two widths (in and out)");
+            throw new IllegalArgumentException(
+                    Checks.field("layers_hidden") + " must list at least two widths (in and out), got "
+                            + java.util.Arrays.toString(widths));
         }
         this.widths = widths.clone();
         for (int l = 0; l + 1 < widths.length; l++) {

@@ -64,7 +64,9 @@ public class FastKANLayer extends AbstractBlock {
         super(VERSION);
         this.in = Checks.positive(in, "input_dim");
         this.out = Checks.positive(out, "output_dim");
-        this.activation = activation;
+        this.activation = java.util.Objects.requireNonNull(activation, "base_activation");
+        Checks.positive(layerNormEps, "layer_norm_eps");
+        Checks.nonNegative(splineInitScale, "spline_weight_init_scale");
         // axis 1 of the (1, in) initialisation shape: PyTorch then normalises the trailing axis of
         // any (..., in) input, as nn.LayerNorm(in) does
         layernorm =

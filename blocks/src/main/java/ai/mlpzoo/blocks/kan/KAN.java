@@ -48,7 +48,9 @@ public class KAN extends AbstractBlock {
     public KAN(int[] widths, IntFunction<KanOptions> opts) {
         super(VERSION);
         if (widths == null || widths.length < 2) {
-            throw new IllegalArgumentException("a KAN needs at least two widths (in and out)");
+            throw new IllegalArgumentException(
+                    Checks.field("layers_hidden") + " must list at least two widths (in and out), got "
+                            + java.util.Arrays.toString(widths));
         }
         this.widths = widths.clone();
         for (int l = 0; l + 1 < widths.length; l++) {

@@ -67,7 +67,8 @@ public final class KanOptions {
      */
     public KanOptions withGridRange(double lo, double hi) {
         if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
-            throw new IllegalArgumentException("grid_range must be finite with lo < hi, got [" + lo + ", " + hi + "]");
+            throw new IllegalArgumentException(
+                    Checks.field("grid_range") + " must be [lo, hi] with lo < hi, both finite, got [" + lo + ", " + hi + "]");
         }
         KanOptions o = copy();
         o.gridLo = lo;
@@ -82,9 +83,9 @@ public final class KanOptions {
      * @return a copy with those scales
      */
     public KanOptions withScales(double noise, double base, double spline) {
-        if (!(noise >= 0) || !(base >= 0) || !(spline >= 0)) {
-            throw new IllegalArgumentException("scale_noise, scale_base and scale_spline must be >= 0");
-        }
+        Checks.nonNegative(noise, "scale_noise");
+        Checks.nonNegative(base, "scale_base");
+        Checks.nonNegative(spline, "scale_spline");
         KanOptions o = copy();
         o.scaleNoise = noise;
         o.scaleBase = base;
@@ -118,7 +119,7 @@ public final class KanOptions {
      */
     public KanOptions withGridEps(double eps) {
         if (!(eps >= 0 && eps <= 1)) {
-            throw new IllegalArgumentException("grid_eps must be in [0, 1], got " + eps);
+            throw new IllegalArgumentException(Checks.field("grid_eps") + " must be in [0, 1], got " + eps);
         }
         KanOptions o = copy();
         o.gridEps = eps;

@@ -35,11 +35,12 @@ public class RadialBasis extends AbstractBlock {
     public RadialBasis(double gridMin, double gridMax, int numGrids) {
         super(VERSION);
         if (numGrids < 2) {
-            throw new IllegalArgumentException("num_grids must be at least 2, got " + numGrids);
+            throw new IllegalArgumentException(Checks.field("num_grids") + " must be at least 2, got " + numGrids);
         }
         if (!(gridMin < gridMax) || !Double.isFinite(gridMin) || !Double.isFinite(gridMax)) {
             throw new IllegalArgumentException(
-                    "grid_min must be below grid_max (both finite), got " + gridMin + ", " + gridMax);
+                    Checks.field("grid_min") + " (" + gridMin + ") must be below " + Checks.field("grid_max")
+                            + " (" + gridMax + "), both finite");
         }
         this.numGrids = numGrids;
         this.denominator = (float) ((gridMax - gridMin) / (numGrids - 1));

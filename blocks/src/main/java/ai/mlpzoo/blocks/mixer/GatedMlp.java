@@ -6,14 +6,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.kan.BaseActivation;
+
+import java.util.Objects;
 
 /**
- * gMLP's channel MLP with a {@link SpatialGatingUnit} between its layers: {@code fc2(sgu(gelu(fc1
- * x)))}. Children {@code fc1, gate, fc2} as in timm's {@code GatedMlp}.
+ * gMLP's channel MLP with a {@link SpatialGatingUnit} between its layers: {@code fc2(sgu(act(fc1
+ * x)))}, the activation injected (gMLP's is GELU). Children {@code fc1, gate, fc2} as in timm's {@code GatedMlp}.
  *
  * <p>Shapes: (batch, tokens, dim) to (batch, tokens, out); fc1 widens to hidden, the gate halves
  * it.
@@ -27,6 +30,7 @@ public class GatedMlp extends AbstractBlock {
     private final Linear fc2;
     private final int hidden;
     private final int out;
+    private final BaseActivation act;
     private final float dropRate;
 
     /**
@@ -35,16 +39,21 @@ public class GatedMlp extends AbstractBlock {
      * @param hidden the width after fc1 (even: the gate halves it)
      * @param out the output width
      * @param seqLen the number of tokens, for the gate's projection
+     * @param act the activation after fc1
      * @param dropRate dropout while training
      */
-    public GatedMlp(int hidden, int out, int seqLen, float dropRate) {
+    public GatedMlp(int hidden, int out, int seqLen, BaseActivation act, float dropRate) {
         super(VERSION);
+        Checks.positive(hidden, "hidden");
         if (hidden % 2 != 0) {
-            throw new IllegalArgumentException("gMLP hidden width must be even, got " + hidden);
+            throw new IllegalArgumentException(
+                    "the gated MLP's width (field 'mlp_ratio' times field 'embed_dim') must be even, as the gate"
+                            + " halves it; got " + hidden);
         }
         this.hidden = hidden;
-        this.out = out;
-        this.dropRate = dropRate;
+        this.out = Checks.positive(out, "out");
+        this.act = Objects.requireNonNull(act, "act_layer");
+        this.dropRate = Checks.probability(dropRate, "drop");
         fc1 = addChildBlock("fc1", Mlp.mlpLinear(hidden));
         gate = addChildBlock("gate", new SpatialGatingUnit(seqLen));
         fc2 = addChildBlock("fc2", Mlp.mlpLinear(out));
@@ -53,11 +62,16 @@ public class GatedMlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = Activation.gelu(fc1.forward(ps, inputs, training).head());
+        NDArray h = act.apply(fc1.forward(ps, inputs, training).head());
         h = Mlp.dropout(h, dropRate, training);
         h = gate.forward(ps, new NDList(h), training).head();
         NDArray y = fc2.forward(ps, new NDList(h), training).head();
         return new NDList(Mlp.dropout(y, dropRate, training));
+    }
+
+    /** @return the activation after fc1 */
+    public BaseActivation getActivation() {
+        return act;
     }
 
     @Override

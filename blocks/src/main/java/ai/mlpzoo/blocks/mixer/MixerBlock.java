@@ -17,8 +17,9 @@ import ai.mlpzoo.blocks.common.DropPath;
  * residual. Children {@code norm1, mlp_tokens, norm2, mlp_channels} as in timm's {@code
  * MixerBlock}.
  *
- * <p>The channel mixer is injectable: any block mapping (batch, tokens, dim) to the same shape,
- * such as a KAT group-rational MLP, may replace the default {@link Mlp}.
+ * <p>The norm, the channel MLP and the activation are injected through {@link LayerArgs} (timm's
+ * {@code norm_layer}, {@code mlp_layer}, {@code act_layer}): a KAT group-rational MLP as the
+ * channel MLP makes the KAN-Mixer. The token MLP stays an {@link Mlp}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
  */
@@ -33,32 +34,22 @@ public class MixerBlock extends AbstractBlock {
     private final float dropPath;
 
     /**
-     * Creates the layer.
+     * Creates the layer: norms from {@code args.norm()}, a token MLP ({@link Mlp} with the
+     * family's activation, width {@code mlp_ratio[0] * dim}) and the channel MLP from {@code
+     * args.mlp()} (width {@code mlp_ratio[1] * dim}).
      *
-     * @param dim the channel width
-     * @param seqLen the number of tokens
-     * @param tokenRatio token MLP hidden width as a fraction of dim (timm: 0.5)
-     * @param channelRatio channel MLP hidden width as a multiple of dim (timm: 4)
-     * @param eps LayerNorm epsilon (timm: 1e-6)
-     * @param drop dropout inside the MLPs while training
-     * @param dropPath stochastic-depth rate of both residual branches
-     * @param channelMlp the channel mixer, or null for the default {@link Mlp}
+     * @param args the width, token count, the two ratios (token, channel), parts and rates
+     * @throws IllegalArgumentException naming the field when there are not two ratios
      */
-    public MixerBlock(
-            int dim,
-            int seqLen,
-            double tokenRatio,
-            double channelRatio,
-            double eps,
-            float drop,
-            float dropPath,
-            Block channelMlp) {
+    public MixerBlock(LayerArgs args) {
         super(VERSION);
-        this.dropPath = dropPath;
-        norm1 = addChildBlock("norm1", Norms.layerNorm(eps));
-        mlpTokens = addChildBlock("mlp_tokens", new Mlp((int) (tokenRatio * dim), seqLen, drop));
-        norm2 = addChildBlock("norm2", Norms.layerNorm(eps));
-        Block channels = channelMlp != null ? channelMlp : new Mlp((int) (channelRatio * dim), dim, drop);
+        args.requireRatios(2, "block mixer (token, channel)");
+        int dim = args.dim();
+        this.dropPath = args.dropPath();
+        norm1 = addChildBlock("norm1", args.norm().create(dim));
+        mlpTokens = addChildBlock("mlp_tokens", new Mlp(args.hidden(0), args.seqLen(), args.act(), args.drop()));
+        norm2 = addChildBlock("norm2", args.norm().create(dim));
+        Block channels = args.mlp().create(dim, args.hidden(1), args.seqLen(), args.act(), args.drop());
         mlpChannels = addChildBlock("mlp_channels", channels);
     }
 

@@ -6,17 +6,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.Initializers;
+import ai.mlpzoo.blocks.kan.BaseActivation;
+
+import java.util.Objects;
 
 /**
- * The two-layer MLP of the Transformer and of MLP-Mixer: {@code fc2(drop(gelu(fc1(x))))} on the
- * last axis, GELU in its exact (erf) form. Children {@code fc1}, {@code fc2} as in timm's {@code
+ * The two-layer MLP of the Transformer and of MLP-Mixer: {@code fc2(drop(act(fc1(x))))} on the
+ * last axis, the activation injected (timm's {@code act_layer}; the Mixer family's is GELU in its
+ * exact (erf) form). Children {@code fc1}, {@code fc2} as in timm's {@code
  * Mlp}; weights Xavier-uniform and biases N(0, 1e-6), timm's initialisation for MLPs.
  *
  * <p>Shapes: (..., in) to (..., out).
@@ -29,6 +33,7 @@ public class Mlp extends AbstractBlock {
     private final Linear fc2;
     private final int hidden;
     private final int out;
+    private final BaseActivation act;
     private final float dropRate;
 
     /**
@@ -36,13 +41,15 @@ public class Mlp extends AbstractBlock {
      *
      * @param hidden the hidden width
      * @param out the output width
+     * @param act the activation between the layers
      * @param dropRate dropout after each layer while training
      */
-    public Mlp(int hidden, int out, float dropRate) {
+    public Mlp(int hidden, int out, BaseActivation act, float dropRate) {
         super(VERSION);
-        this.hidden = hidden;
-        this.out = out;
-        this.dropRate = dropRate;
+        this.hidden = Checks.positive(hidden, "hidden");
+        this.out = Checks.positive(out, "out");
+        this.act = Objects.requireNonNull(act, "act_layer");
+        this.dropRate = Checks.probability(dropRate, "drop");
         fc1 = addChildBlock("fc1", mlpLinear(hidden));
         fc2 = addChildBlock("fc2", mlpLinear(out));
     }
@@ -58,7 +65,7 @@ public class Mlp extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray h = fc1.forward(ps, inputs, training).head();
-        h = Activation.gelu(h);
+        h = act.apply(h);
         h = dropout(h, dropRate, training);
         NDArray y = fc2.forward(ps, new NDList(h), training).head();
         return new NDList(dropout(y, dropRate, training));
@@ -67,6 +74,11 @@ public class Mlp extends AbstractBlock {
     /** Dropout, skipped (no native call) at inference or at rate 0, where it is the identity. */
     static NDArray dropout(NDArray x, float rate, boolean training) {
         return training && rate > 0f ? Dropout.dropout(x, rate, training).head() : x;
+    }
+
+    /** @return the activation between the layers */
+    public BaseActivation getActivation() {
+        return act;
     }
 
     @Override

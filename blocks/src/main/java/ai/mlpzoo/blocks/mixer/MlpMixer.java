@@ -16,15 +16,15 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntFunction;
 
 /**
  * The generic all-MLP vision model of timm's {@code mlp_mixer.py}: a patch-embedding stem, N
- * token-mixing layers, a final norm, the mean over tokens and a linear head. The layer decides the
- * family: {@link LayerFactory#mixer MLP-Mixer} (Tolstikhin et al. 2021), {@link
- * LayerFactory#resmlp ResMLP} (Touvron et al. 2021) or {@link LayerFactory#gmlp gMLP} (Liu et al.
- * 2021). Children {@code stem, blocks.0 .. blocks.N-1, norm, head}, so that the parameter names
+ * token-mixing layers, a final norm, the mean over tokens and a linear head. One {@link
+ * MixerFamily} value decides the layer, the norms, the MLP and the activation together: {@link
+ * MixerFamily#MIXER MLP-Mixer} (Tolstikhin et al. 2021), {@link MixerFamily#RESMLP ResMLP} (Touvron
+ * et al. 2021) or {@link MixerFamily#GMLP gMLP} (Liu et al. 2021). Children {@code stem, blocks.0 .. blocks.N-1, norm, head}, so that the parameter names
  * are timm's state-dict keys.
  *
  * <p>Forward: (batch, in_chans, img, img) to {@code output} logits (batch, classes) and {@code
@@ -41,6 +41,7 @@ public class MlpMixer extends AbstractBlock {
     private final int embedDim;
     private final int numTokens;
     private final float dropRate;
+    private final MixerFamily family;
     private final PatchEmbed stem;
     private final List<Block> layers = new ArrayList<>();
     private final Block norm;
@@ -55,12 +56,14 @@ public class MlpMixer extends AbstractBlock {
         embedDim = b.embedDim;
         numClasses = b.numClasses;
         dropRate = b.dropRate;
+        family = b.family;
         numTokens = (imgSize / patchSize) * (imgSize / patchSize);
+        LayerArgs args = b.layerArgs(numTokens);
         stem = addChildBlock("stem", new PatchEmbed(patchSize, embedDim));
         for (int i = 0; i < b.numBlocks; i++) {
-            layers.add(addChildBlock("blocks." + i, b.layer.create(i, embedDim, numTokens)));
+            layers.add(addChildBlock("blocks." + i, family.blockLayer().create(args)));
         }
-        norm = addChildBlock("norm", b.norm.apply(embedDim));
+        norm = addChildBlock("norm", family.normLayer().create(embedDim));
         head = addChildBlock("head", newHead(numClasses));
     }
 
@@ -196,6 +199,11 @@ public class MlpMixer extends AbstractBlock {
         return new Shape(1, inChans, imgSize, imgSize);
     }
 
+    /** @return the family: the layer, norm, MLP and activation this model was built with */
+    public MixerFamily getFamily() {
+        return family;
+    }
+
     /** @return the token-mixing layers, in order */
     public List<Block> getLayers() {
         return List.copyOf(layers);
@@ -219,7 +227,12 @@ public class MlpMixer extends AbstractBlock {
         head.initialize(manager, dataType, new Shape(batch, embedDim));
     }
 
-    /** Builds an {@link MlpMixer}; {@code set*} values are required, {@code opt*} optional. */
+    /**
+     * Builds an {@link MlpMixer}, DJL style: {@code set*} values are required, {@code opt*}
+     * optional, and {@link #build()} validates them all. The names in messages are the config
+     * fields (timm's {@code MlpMixer} arguments), so a config delegating here reports its own
+     * field.
+     */
     public static final class Builder {
         private int imgSize = -1;
         private int inChans = 3;
@@ -227,9 +240,12 @@ public class MlpMixer extends AbstractBlock {
         private int embedDim = -1;
         private int numBlocks = -1;
         private int numClasses = 1000;
+        private MixerFamily family;
+        private double[] mlpRatio;
         private float dropRate;
-        private LayerFactory layer;
-        private IntFunction<Block> norm = Norms.layerNormFactory(1e-6);
+        private float projDropRate;
+        private float dropPathRate;
+        private double initValues = 1e-4;
 
         Builder() {}
 
@@ -257,9 +273,13 @@ public class MlpMixer extends AbstractBlock {
             return this;
         }
 
-        /** @param v the layer factory, which picks the family @return this */
-        public Builder setLayer(LayerFactory v) {
-            layer = v;
+        /**
+         * @param v the family: layer, norms, MLP and activation in one value, e.g. {@link
+         *     MixerFamily#RESMLP}; replace a part with its {@code with*} methods
+         * @return this
+         */
+        public Builder setFamily(MixerFamily v) {
+            family = v;
             return this;
         }
 
@@ -275,38 +295,87 @@ public class MlpMixer extends AbstractBlock {
             return this;
         }
 
+        /**
+         * @param v MLP widths as multiples of the token width: (token, channel) for MLP-Mixer, one
+         *     channel ratio for ResMLP and gMLP (default: the family's)
+         * @return this
+         */
+        public Builder optMlpRatio(double... v) {
+            mlpRatio = v == null ? null : v.clone();
+            return this;
+        }
+
         /** @param v dropout before the head while training (default 0) @return this */
         public Builder optDropRate(float v) {
             dropRate = v;
             return this;
         }
 
-        /** @param v the final norm (default LayerNorm eps 1e-6) @return this */
-        public Builder optNorm(IntFunction<Block> v) {
-            norm = v;
+        /** @param v dropout inside the MLPs while training (default 0) @return this */
+        public Builder optProjDropRate(float v) {
+            projDropRate = v;
+            return this;
+        }
+
+        /** @param v stochastic-depth rate of every residual branch (default 0) @return this */
+        public Builder optDropPathRate(float v) {
+            dropPathRate = v;
             return this;
         }
 
         /**
-         * Validates and builds.
+         * @param v the initial layer-scale value of layers that have one (ResMLP; timm's default
+         *     1e-4); other layers ignore it
+         * @return this
+         */
+        public Builder optInitValues(double v) {
+            initValues = v;
+            return this;
+        }
+
+        LayerArgs layerArgs(int numTokens) {
+            return new LayerArgs(
+                    embedDim,
+                    numTokens,
+                    mlpRatio != null ? mlpRatio : family.mlpRatio(),
+                    family.normLayer(),
+                    family.mlpLayer(),
+                    family.actLayer(),
+                    projDropRate,
+                    dropPathRate,
+                    initValues);
+        }
+
+        /**
+         * Validates every value, then builds. Each layer checks what only it knows (how many
+         * ratios it takes, what its MLP needs) as it is made.
          *
          * @return the model
+         * @throws IllegalArgumentException naming the first bad field
          */
         public MlpMixer build() {
-            Checks.positive(imgSize, "img_size");
-            Checks.positive(patchSize, "patch_size");
-            Checks.positive(embedDim, "embed_dim");
-            Checks.positive(numBlocks, "num_blocks");
-            Checks.positive(inChans, "in_chans");
-            Checks.positive(numClasses, "num_classes");
-            Checks.probability(dropRate, "drop_rate");
-            if (imgSize % patchSize != 0) {
+            if (family == null) {
                 throw new IllegalArgumentException(
-                        "img_size " + imgSize + " is not divisible by patch_size " + patchSize);
+                        "the family is required (setFamily: MixerFamily.MIXER, RESMLP or GMLP)");
             }
-            if (layer == null) {
-                throw new IllegalArgumentException("layer (the block type) is required");
+            Checks.positive(imgSize, "img_size");
+            Checks.positive(inChans, "in_chans");
+            Checks.positive(patchSize, "patch_size");
+            Checks.positive(numBlocks, "num_blocks");
+            Checks.positive(embedDim, "embed_dim");
+            Checks.positive(numClasses, "num_classes");
+            Checks.divides(patchSize, "patch_size", imgSize, "img_size");
+            double[] ratios = mlpRatio != null ? mlpRatio : family.mlpRatio();
+            for (double r : ratios) {
+                if (!(r > 0) || Double.isInfinite(r)) {
+                    throw new IllegalArgumentException(
+                            Checks.field("mlp_ratio") + " must hold positive numbers, got " + Arrays.toString(ratios));
+                }
             }
+            Checks.probability(dropRate, "drop_rate");
+            Checks.probability(projDropRate, "proj_drop_rate");
+            Checks.probability(dropPathRate, "drop_path_rate");
+            Checks.positive(initValues, "init_values");
             return new MlpMixer(this);
         }
     }

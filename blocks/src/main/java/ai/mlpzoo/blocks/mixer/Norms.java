@@ -1,9 +1,6 @@
 package ai.mlpzoo.blocks.mixer;
 
-import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
-
-import java.util.function.IntFunction;
 
 /** Normalisation layers over the channel axis of (batch, tokens, channels) activations. */
 public final class Norms {
@@ -19,24 +16,5 @@ public final class Norms {
      */
     public static LayerNorm layerNorm(double eps) {
         return LayerNorm.builder().axis(2).optEpsilon((float) eps).build();
-    }
-
-    /**
-     * A factory of channel LayerNorms.
-     *
-     * @param eps the variance epsilon
-     * @return dim to a LayerNorm (the width is inferred at initialisation)
-     */
-    public static IntFunction<Block> layerNormFactory(double eps) {
-        return dim -> layerNorm(eps);
-    }
-
-    /**
-     * A factory of ResMLP's {@link Affine} norms.
-     *
-     * @return dim to an Affine of that width
-     */
-    public static IntFunction<Block> affineFactory() {
-        return Affine::new;
     }
 }

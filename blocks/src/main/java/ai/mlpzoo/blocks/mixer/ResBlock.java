@@ -17,8 +17,8 @@ import ai.mlpzoo.blocks.common.Initializers;
 
 /**
  * The ResMLP layer (Touvron et al. 2021, "ResMLP: Feedforward networks for image classification
- * with data-efficient training"): Affine norms, a single linear layer across tokens, a channel MLP,
- * and a per-channel layer-scale on each residual branch. Children {@code norm1, linear_tokens,
+ * with data-efficient training"): norms (Affine in ResMLP), a single linear layer across tokens, a
+ * channel MLP, and a per-channel layer-scale on each residual branch. Children {@code norm1, linear_tokens,
  * norm2, mlp_channels}, parameters {@code ls1, ls2}, as in timm's {@code ResBlock}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
@@ -36,29 +36,30 @@ public class ResBlock extends AbstractBlock {
     private final float dropPath;
 
     /**
-     * Creates the layer.
+     * Creates the layer: norms from {@code args.norm()} (ResMLP's {@link Affine}), one linear
+     * layer across tokens, the channel MLP from {@code args.mlp()} (width {@code mlp_ratio * dim})
+     * and layer-scales starting at {@code args.initValues()} (timm: 0.1 for 12 layers, 1e-5 for
+     * 24, 1e-6 deeper).
      *
-     * @param dim the channel width
-     * @param seqLen the number of tokens
-     * @param mlpRatio channel MLP hidden width as a multiple of dim (timm: 4)
-     * @param initValues the layer-scale initial value (timm: 0.1 for 12 layers, 1e-5 for 24, 1e-6
-     *     deeper)
-     * @param drop dropout inside the MLP while training
-     * @param dropPath stochastic-depth rate of both residual branches
+     * @param args the width, token count, the channel ratio, parts and rates
+     * @throws IllegalArgumentException naming the field when there is not one ratio
      */
-    public ResBlock(
-            int dim, int seqLen, double mlpRatio, double initValues, float drop, float dropPath) {
+    public ResBlock(LayerArgs args) {
         super(VERSION);
-        this.dropPath = dropPath;
-        ls1 = addParameter(layerScale("ls1", dim, initValues));
-        ls2 = addParameter(layerScale("ls2", dim, initValues));
-        norm1 = addChildBlock("norm1", new Affine(dim));
+        args.requireRatios(1, "block resmlp (channel)");
+        int dim = args.dim();
+        int seqLen = args.seqLen();
+        this.dropPath = args.dropPath();
+        ls1 = addParameter(layerScale("ls1", dim, args.initValues()));
+        ls2 = addParameter(layerScale("ls2", dim, args.initValues()));
+        norm1 = addChildBlock("norm1", args.norm().create(dim));
         linearTokens = Linear.builder().setUnits(seqLen).build();
         linearTokens.setInitializer(Initializers.xavierUniform(), Parameter.Type.WEIGHT);
         linearTokens.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
         addChildBlock("linear_tokens", linearTokens);
-        norm2 = addChildBlock("norm2", new Affine(dim));
-        mlpChannels = addChildBlock("mlp_channels", new Mlp((int) (mlpRatio * dim), dim, drop));
+        norm2 = addChildBlock("norm2", args.norm().create(dim));
+        mlpChannels =
+                addChildBlock("mlp_channels", args.mlp().create(dim, args.hidden(0), seqLen, args.act(), args.drop()));
     }
 
     private static Parameter layerScale(String name, int dim, double initValues) {

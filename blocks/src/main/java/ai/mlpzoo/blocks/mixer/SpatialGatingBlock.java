@@ -27,22 +27,20 @@ public class SpatialGatingBlock extends AbstractBlock {
     private final float dropPath;
 
     /**
-     * Creates the layer.
+     * Creates the layer: a norm from {@code args.norm()} and the channel MLP from {@code
+     * args.mlp()} (gMLP's {@link GatedMlp}, width {@code mlp_ratio * dim}).
      *
-     * @param dim the channel width
-     * @param seqLen the number of tokens
-     * @param mlpRatio the gated MLP's hidden width as a multiple of dim (timm: 6)
-     * @param eps the LayerNorm epsilon (timm: 1e-6)
-     * @param drop dropout inside the MLP while training
-     * @param dropPath stochastic-depth rate of the residual branch
+     * @param args the width, token count, the channel ratio, parts and rates
+     * @throws IllegalArgumentException naming the field when there is not one ratio
      */
-    public SpatialGatingBlock(
-            int dim, int seqLen, double mlpRatio, double eps, float drop, float dropPath) {
+    public SpatialGatingBlock(LayerArgs args) {
         super(VERSION);
-        this.dropPath = dropPath;
-        norm = addChildBlock("norm", Norms.layerNorm(eps));
+        args.requireRatios(1, "block gmlp (channel)");
+        int dim = args.dim();
+        this.dropPath = args.dropPath();
+        norm = addChildBlock("norm", args.norm().create(dim));
         mlpChannels =
-                addChildBlock("mlp_channels", new GatedMlp((int) (mlpRatio * dim), dim, seqLen, drop));
+                addChildBlock("mlp_channels", args.mlp().create(dim, args.hidden(0), args.seqLen(), args.act(), args.drop()));
     }
 
     @Override

@@ -13,7 +13,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.mixer.LayerArgs;
 import ai.mlpzoo.blocks.mixer.MixerBlock;
+import ai.mlpzoo.blocks.mixer.MlpLayer;
+import ai.mlpzoo.blocks.mixer.NormLayer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,9 +184,13 @@ class KanBlocksTest {
     void kanMixerBlockRunsAndTrains() {
         try (NDManager manager = NDManager.newBaseManager()) {
             MixerBlock block =
-                    new MixerBlock(16, 4, 0.5, 4, 1e-6, 0f, 0f, new KatMlp(64, 16, 8, RationalInit.GELU, 0f));
+                    new MixerBlock(new LayerArgs(16, 4, new double[] {0.5, 4}, NormLayer.layerNorm(1e-6),
+                            MlpLayer.kat(8, RationalInit.GELU), BaseActivation.GELU, 0f, 0f, 1e-4));
             Shape s = new Shape(2, 4, 16);
             block.initialize(manager, DataType.FLOAT32, s);
+            java.util.Set<String> names = ai.mlpzoo.blocks.common.NamedParameters.of(block).keySet();
+            assertTrue(names.contains("mlp_channels.act1.weight_numerator"), "KAT's MLP mixes the channels: " + names);
+            assertTrue(names.contains("mlp_tokens.fc1.weight"), "a GELU MLP mixes the tokens: " + names);
             NDArray x = manager.randomNormal(s);
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                 NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), true).head();

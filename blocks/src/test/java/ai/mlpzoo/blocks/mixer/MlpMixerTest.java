@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.NamedParameters;
+import ai.mlpzoo.blocks.kan.BaseActivation;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,29 +22,47 @@ import java.util.Map;
 
 class MlpMixerTest {
 
+    /** A child by its name, without DJL's position prefix. */
+    static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
+        ai.djl.util.PairList<String, ai.djl.nn.Block> children = parent.getChildren();
+        for (int i = 0; i < children.size(); i++) {
+            if (NamedParameters.childName(children.keyAt(i), i + 1).equals(name)) {
+                return children.valueAt(i);
+            }
+        }
+        throw new AssertionError(name + " is not a child of " + parent.getClass().getSimpleName());
+    }
+
     static MlpMixer build(String family, float dropPath) {
-        LayerFactory layer;
-        MlpMixer.Builder b =
-                MlpMixer.builder()
-                        .setImageSize(16)
-                        .setPatchSize(4)
-                        .setEmbedDim(24)
-                        .setNumBlocks(3)
-                        .optInChannels(2)
-                        .optNumClasses(7)
-                        .optDropRate(0.3f);
+        MixerFamily f;
+        double[] ratio;
         switch (family) {
             case "mixer":
-                layer = LayerFactory.mixer(0.5, 4.0, 0.2f, dropPath);
+                f = MixerFamily.MIXER;
+                ratio = new double[] {0.5, 4.0};
                 break;
             case "resmlp":
-                layer = LayerFactory.resmlp(4.0, 0.1, 0.2f, dropPath);
-                b.optNorm(Norms.affineFactory());
+                f = MixerFamily.RESMLP;
+                ratio = new double[] {4.0};
                 break;
             default:
-                layer = LayerFactory.gmlp(6.0, 0.2f, dropPath);
+                f = MixerFamily.GMLP;
+                ratio = new double[] {6.0};
         }
-        return b.setLayer(layer).build();
+        return MlpMixer.builder()
+                .setImageSize(16)
+                .setPatchSize(4)
+                .setEmbedDim(24)
+                .setNumBlocks(3)
+                .setFamily(f)
+                .optMlpRatio(ratio)
+                .optInChannels(2)
+                .optNumClasses(7)
+                .optDropRate(0.3f)
+                .optProjDropRate(0.2f)
+                .optDropPathRate(dropPath)
+                .optInitValues(0.1)
+                .build();
     }
 
     @ParameterizedTest
@@ -149,7 +168,65 @@ class MlpMixerTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () -> MlpMixer.builder().setImageSize(30).setPatchSize(4).setEmbedDim(8).setNumBlocks(1)
-                                .setLayer(LayerFactory.mixer(0.5, 4, 0, 0)).build());
-        assertTrue(e.getMessage().contains("img_size 30 is not divisible by patch_size 4"), e.getMessage());
+                                .setFamily(MixerFamily.MIXER).build());
+        // one rule, one message: the builder's is the config's, naming both fields
+        assertTrue(e.getMessage().contains("field 'patch_size' (4) does not divide field 'img_size' (30)"), e.getMessage());
+    }
+
+    /**
+     * The ResMLP trap: choosing ResMLP used to need the layer and the final norm set apart, and
+     * forgetting the norm silently gave a LayerNorm. One family value now sets both.
+     */
+    @Test
+    void resmlpFamilyAloneGivesAffineNormsEverywhere() {
+        MlpMixer model =
+                MlpMixer.builder().setImageSize(16).setPatchSize(4).setEmbedDim(24).setNumBlocks(2)
+                        .setFamily(MixerFamily.RESMLP).build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            model.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+            Map<String, Parameter> p = NamedParameters.of(model);
+            assertTrue(p.containsKey("norm.alpha") && p.containsKey("norm.beta"), p.keySet().toString());
+            assertTrue(p.keySet().stream().noneMatch(k -> k.startsWith("norm.") && !k.matches("norm\\.(alpha|beta)")),
+                    "no LayerNorm parameters in the final norm: " + p.keySet());
+            assertTrue(p.containsKey("blocks.1.norm1.alpha") && p.containsKey("blocks.1.norm2.alpha"));
+            assertEquals(new Shape(96, 24), p.get("blocks.0.mlp_channels.fc1.weight").getShape(), "ResMLP's ratio 4");
+            assertEquals(1e-4f, p.get("blocks.0.ls1").getArray().max().getFloat(), 1e-10f, "timm's init_values");
+        }
+        assertTrue(model.getLayers().stream().allMatch(l -> l instanceof ResBlock));
+        assertEquals(Affine.class, child(model, "norm").getClass());
+    }
+
+    @Test
+    void aReplacedPartKeepsTheRestOfTheFamily() {
+        // a ResMLP with SiLU MLPs: the norms stay Affine, the layers ResBlocks
+        MlpMixer model =
+                MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(8).setNumBlocks(1)
+                        .setFamily(MixerFamily.RESMLP.withActLayer(BaseActivation.SILU)).build();
+        ResBlock layer = (ResBlock) model.getLayers().get(0);
+        assertEquals(BaseActivation.SILU, ((Mlp) child(layer, "mlp_channels")).getActivation());
+        assertEquals(Affine.class, child(layer, "norm1").getClass());
+        assertEquals(Affine.class, child(model, "norm").getClass());
+        assertEquals(BaseActivation.GELU, MixerFamily.RESMLP.actLayer(), "the named family is unchanged");
+        // a LayerNorm ResMLP must be asked for, and then applies to every norm
+        MlpMixer ln =
+                MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(8).setNumBlocks(1)
+                        .setFamily(MixerFamily.RESMLP.withNormLayer(NormLayer.layerNorm(1e-6))).build();
+        assertEquals(ai.djl.nn.norm.LayerNorm.class, child(ln, "norm").getClass());
+        assertEquals(ai.djl.nn.norm.LayerNorm.class, child(ln.getLayers().get(0), "norm1").getClass());
+    }
+
+    @Test
+    void eachLayerChecksItsOwnArguments() {
+        MlpMixer.Builder b = MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(9).setNumBlocks(1);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> b.setFamily(MixerFamily.MIXER).optMlpRatio(4).build());
+        assertTrue(e.getMessage().contains("field 'mlp_ratio' must hold 2 number(s) for block mixer"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> b.setFamily(MixerFamily.GMLP).optMlpRatio(1).build());
+        assertTrue(e.getMessage().contains("must be even"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> b.setFamily(MixerFamily.GMLP).optMlpRatio(0.01).build());
+        assertTrue(e.getMessage().contains("leaves an MLP of width 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MlpMixer.builder().setImageSize(8).setPatchSize(4)
+                .setEmbedDim(8).setNumBlocks(1).build());
+        assertTrue(e.getMessage().contains("family is required"), e.getMessage());
     }
 }

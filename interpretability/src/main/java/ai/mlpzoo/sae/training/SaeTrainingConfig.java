@@ -5,6 +5,8 @@ import ai.mlpzoo.blocks.sae.SaeTerms;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ai.mlpzoo.blocks.common.Checks;
+
 /**
  * Hyper-parameters of SAE and transcoder training. Defaults follow the trainers they come from:
  * OpenAI's TopK recipe (Gao et al. 2024: unit-norm decoder rows, tied encoder initialisation,
@@ -194,11 +196,11 @@ public final class SaeTrainingConfig {
      * @throws IllegalArgumentException naming the first bad field
      */
     public SaeTrainingConfig validate() {
-        positive(learningRate, "learning_rate");
+        Checks.positive(learningRate, "learning_rate");
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        coefficients.forEach((name, v) -> nonNegative(v, name + "_coefficient"));
+        coefficients.forEach((name, v) -> Checks.nonNegative(v, name + "_coefficient"));
         warmups.forEach((name, steps) -> {
             if (steps < 0) {
                 throw new IllegalArgumentException("warm-up steps must be >= 0, got " + steps + " for " + name);
@@ -217,18 +219,6 @@ public final class SaeTrainingConfig {
             throw new IllegalArgumentException("log_every must be positive, got " + logEvery);
         }
         return this;
-    }
-
-    private static void positive(float v, String name) {
-        if (!(v > 0) || Float.isInfinite(v)) {
-            throw new IllegalArgumentException(name + " must be positive, got " + v);
-        }
-    }
-
-    private static void nonNegative(float v, String name) {
-        if (!(v >= 0) || Float.isInfinite(v)) {
-            throw new IllegalArgumentException(name + " must be >= 0, got " + v);
-        }
     }
 
     /** Linear warm-up from 0 to {@code value} over {@code steps}. */
