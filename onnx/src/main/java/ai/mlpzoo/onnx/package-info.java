@@ -6,8 +6,10 @@
  * exact class: MLP-Mixer, ResMLP, gMLP and their layers, KANLinear / KAN (B-spline bases as
  * elementwise ops, Cox-de Boor unrolled for the layer's order), FastKAN, GroupRational / KatMlp
  * (GR-KAN), FANLayer, every SAE and transcoder (TopK through ONNX TopK and ScatterElements,
- * JumpReLU as a comparison and a mask), and DJL's Linear, LayerNorm, Conv2d and SequentialBlock. A
- * block without an emitter, including a subclass of a known block and a LambdaBlock (whose function
+ * JumpReLU as a comparison and a mask), {@link ai.mlpzoo.blocks.common.ChannelLayerNorm}, and DJL's
+ * Linear, Conv2d and SequentialBlock. Emitters read blocks through their public accessors only (no
+ * reflection); DJL's own LayerNorm, whose epsilon is private, is refused with a message naming
+ * ChannelLayerNorm. A block without an emitter, including a subclass of a known block and a LambdaBlock (whose function
  * cannot be identified), fails with an {@link ai.mlpzoo.onnx.UnsupportedBlockException} naming its
  * class and path. {@code Emitters.register} adds an emitter for another block class.
  *

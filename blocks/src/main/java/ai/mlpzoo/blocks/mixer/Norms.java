@@ -2,6 +2,7 @@ package ai.mlpzoo.blocks.mixer;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
+import ai.mlpzoo.blocks.common.ChannelLayerNorm;
 
 import java.util.function.IntFunction;
 
@@ -18,7 +19,7 @@ public final class Norms {
      * @return the norm
      */
     public static LayerNorm layerNorm(double eps) {
-        return LayerNorm.builder().axis(2).optEpsilon((float) eps).build();
+        return new ChannelLayerNorm(2, eps);
     }
 
     /**
