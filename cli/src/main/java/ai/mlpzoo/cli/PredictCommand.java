@@ -4,9 +4,12 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.mlpzoo.blocks.common.InputContract;
 import ai.mlpzoo.io.SafeTensors;
+import ai.mlpzoo.zoo.ModelDirs;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +24,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code mlpzoo predict --model <dir> --input in.safetensors --output out.safetensors}: runs the
  * model in inference mode on the batch named {@code input} and writes every output under its name
- * ({@code output}, and {@code pre_logits} or {@code feature_acts} where the model has them).
+ * ({@code output}, and {@code pre_logits} or {@code feature_acts} where the model has them). The
+ * batch is checked once against the model's {@link InputContract} (shape, NaN) before it runs: the
+ * forward passes themselves do not check.
  */
 @Command(
         name = "predict",
@@ -58,6 +63,7 @@ final class PredictCommand implements Callable<Integer> {
                 Predictor<NDList, NDList> predictor = zooModel.newPredictor()) {
             NDList in = SafeTensors.read(manager, input);
             NDArray batch = find(in, "input");
+            InputContract.check(contract(zooModel.getBlock()), batch, "input");
             NDList result = predictor.predict(new NDList(batch));
             NDList named = new NDList();
             List<String> names = new ArrayList<>();
@@ -72,6 +78,18 @@ final class PredictCommand implements Callable<Integer> {
             System.out.println("wrote " + String.join(", ", names) + " to " + output);
         }
         return 0;
+    }
+
+    /**
+     * The block whose contract the input must meet: the loaded one, or, on an engine that runs
+     * the model as a foreign graph (ONNX Runtime), a never-initialised block of the architecture
+     * the directory describes, which states the same contract.
+     */
+    private Block contract(Block loaded) throws java.io.IOException {
+        if (loaded instanceof InputContract || !Files.isRegularFile(model.resolve(ModelDirs.ARCHITECTURE))) {
+            return loaded;
+        }
+        return ModelDirs.readArchitecture(model).toBlock();
     }
 
     private static NDArray find(NDList list, String name) {

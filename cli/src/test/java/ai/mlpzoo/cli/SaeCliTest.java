@@ -1,11 +1,14 @@
 package ai.mlpzoo.cli;
 
+import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.io.SafeTensors;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,35 @@ class SaeCliTest {
                 System.out.printf("CLI %s %s max |diff| %.3g%n", fixture, name, diff);
                 assertTrue(diff < 1e-4, name + " differs by " + diff);
             }
+        }
+    }
+
+    /**
+     * The forward passes trust their input; predict checks it once against the model's contract,
+     * on PyTorch (the loaded block) and on ONNX Runtime (the architecture the directory describes).
+     */
+    @Test
+    void badActivationsGiveOneLineErrorsOnEitherEngine() throws Exception {
+        Path model = tmp.resolve("model");
+        Path exported = tmp.resolve("exported");
+        assertEquals(0, MlpZooCli.run("import", "--format", "saelens", sae().resolve("saelens_standard").toString(), "--out", model.toString()));
+        assertEquals(0, MlpZooCli.run("export-onnx", "--model", model.toString(), "--out", exported.toString()));
+        Path narrow = tmp.resolve("narrow.safetensors");
+        Path nan = tmp.resolve("nan.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(4, 12));
+            x.setName("input");
+            SafeTensors.write(new NDList(x), narrow);
+            NDArray y = m.ones(new Shape(4, 16));
+            y.set(new NDIndex(2, 3), Float.NaN);
+            y.setName("input");
+            SafeTensors.write(new NDList(y), nan);
+        }
+        for (String[] engine : new String[][] {{"PyTorch", model.toString()}, {"OnnxRuntime", exported.toString()}}) {
+            assertCliError("d_in = 16 on its last axis, got shape (4, 12)", "predict", "--engine", engine[0], "--model", engine[1],
+                    "--input", narrow.toString(), "--output", tmp.resolve("o1").toString());
+            assertCliError("input activations contains NaN or infinite values", "predict", "--engine", engine[0], "--model", engine[1],
+                    "--input", nan.toString(), "--output", tmp.resolve("o2").toString());
         }
     }
 

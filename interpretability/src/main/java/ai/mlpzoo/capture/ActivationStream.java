@@ -46,7 +46,7 @@ public final class ActivationStream implements BatchSource {
             boolean pairs,
             int batchSize,
             NDManager manager) {
-        HookPoints.find(model, hookPoint); // fail now on a bad name
+        HookPoints.require(model, hookPoint); // fail now on a bad name
         this.model = model;
         this.hookPoint = hookPoint;
         this.inputs = inputs;

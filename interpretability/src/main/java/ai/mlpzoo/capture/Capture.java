@@ -1,21 +1,19 @@
 package ai.mlpzoo.capture;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.BlockList;
+import ai.mlpzoo.blocks.common.HookPoint;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.BinaryOperator;
 
 /**
- * Records the input and output of a named sub-block (a hook point) of any DJL block tree while
- * open: the sub-block is swapped for a {@link Hook} in its parent's child list and in every field
- * of the parent that refers to it (DJL blocks call their children through fields, as our Mixer
- * does, or through the child list, as SequentialBlock does). {@link #close()} puts the original
- * back, so parameter names and saved files are never affected.
+ * Records the input and output at a named {@link HookPoint} of a model while open, and optionally
+ * replaces the output (an SAE's reconstruction or a transcoder's prediction spliced in). The
+ * blocks declare their hook points and pass their values through them; a capture attaches a
+ * listener to one and {@link #close()} detaches it, so the model itself (its children, fields and
+ * parameter names) is never changed. DJL's own {@code SequentialBlock}, which declares no hook
+ * points, has its children reachable too: they are named by position and wrapped through
+ * SequentialBlock's public API while the capture is open.
  *
  * <pre>
  * try (Capture c = Capture.install(mixer, "blocks.3.mlp_channels")) {
@@ -24,52 +22,62 @@ import java.util.List;
  *     NDArray out = c.output(); // (batch, tokens, dim)
  * }
  * </pre>
+ *
+ * <p>A listener acts on every forward pass of the model while open, from any predictor: open a
+ * capture for the span of one analysis, on a model no request is being served from.
  */
 public final class Capture implements AutoCloseable {
 
-    private final Block parent;
-    private final Hook hook;
-    private final int index;
-    private final List<Runnable> undo = new ArrayList<>();
     private final String path;
+    private final BinaryOperator<NDArray> replace;
+    private final HookPoint.Listener listener = this::onForward;
+    private Runnable undo;
+    private NDArray lastInput;
+    private NDArray lastOutput;
 
-    private Capture(HookPoints.Location at, String path, java.util.function.BinaryOperator<NDArray> replace) {
-        this.parent = at.parent();
-        this.index = at.index();
-        this.hook = new Hook(at.block(), replace);
+    private Capture(String path, BinaryOperator<NDArray> replace) {
         this.path = path;
+        this.replace = replace;
     }
 
     /**
-     * Installs a hook at a named sub-block.
+     * Starts recording at a hook point.
      *
      * @param root the model
      * @param path the hook point, such as {@code blocks.0} or {@code blocks.0.mlp_channels}
-     * @return the open capture; close it to restore the model
-     * @throws IllegalArgumentException when there is no such hook point or it cannot be swapped
+     * @return the open capture; close it to detach
+     * @throws IllegalArgumentException listing the model's hook points when there is no such one
      */
     public static Capture install(Block root, String path) {
         return splice(root, path, null);
     }
 
     /**
-     * Installs a hook that also replaces the sub-block's output, e.g. by an SAE's reconstruction
-     * or a transcoder's prediction, to measure what the model loses with it.
+     * Starts recording at a hook point and replaces its output, e.g. by an SAE's reconstruction or
+     * a transcoder's prediction, to measure what the model loses with it.
      *
      * @param root the model
      * @param path the hook point
-     * @param replace (input, output) to the array the rest of the model sees, or null
-     * @return the open capture; close it to restore the model
+     * @param replace (input, output) to the array the rest of the model sees, or null to only record
+     * @return the open capture; close it to detach
+     * @throws IllegalArgumentException listing the model's hook points when there is no such one
      */
-    public static Capture splice(Block root, String path, java.util.function.BinaryOperator<NDArray> replace) {
-        HookPoints.Location at = HookPoints.locate(root, path);
-        if (!(at.parent() instanceof AbstractBlock)) {
-            throw new IllegalArgumentException(
-                    "cannot hook '" + path + "': its parent " + at.parent().getClass().getName() + " is not an AbstractBlock");
+    public static Capture splice(Block root, String path, BinaryOperator<NDArray> replace) {
+        Capture c = new Capture(path, replace);
+        HookPoint point = HookPoints.declared(root).get(path);
+        if (point != null) {
+            point.attach(c.listener);
+            c.undo = () -> point.detach(c.listener);
+        } else {
+            c.undo = HookPoints.wrapSequentialChild(root, path, c.listener);
         }
-        Capture c = new Capture(at, path, replace);
-        c.swap();
         return c;
+    }
+
+    private NDArray onForward(NDArray input, NDArray output) {
+        lastInput = input;
+        lastOutput = output;
+        return replace == null ? output : replace.apply(input, output);
     }
 
     /** @return the hook point's name */
@@ -77,14 +85,14 @@ public final class Capture implements AutoCloseable {
         return path;
     }
 
-    /** @return the sub-block's input in the latest forward pass */
+    /** @return the input at the hook point in the latest forward pass */
     public NDArray input() {
-        return require(hook.lastInput());
+        return require(lastInput);
     }
 
-    /** @return the sub-block's output in the latest forward pass */
+    /** @return the output at the hook point in the latest forward pass (before any replacement) */
     public NDArray output() {
-        return require(hook.lastOutput());
+        return require(lastOutput);
     }
 
     private NDArray require(NDArray a) {
@@ -94,69 +102,12 @@ public final class Capture implements AutoCloseable {
         return a;
     }
 
-    private void swap() {
-        Block original = hook.original();
-        try {
-            Field childrenField = AbstractBlock.class.getDeclaredField("children");
-            childrenField.setAccessible(true);
-            BlockList children = (BlockList) childrenField.get(parent);
-            String key = children.keyAt(index);
-            children.remove(index);
-            children.add(index, key, hook);
-            undo.add(() -> {
-                children.remove(index);
-                children.add(index, key, original);
-            });
-            for (Class<?> c = parent.getClass(); c != AbstractBlock.class && c != null; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    if (!Modifier.isStatic(f.getModifiers())) {
-                        swapField(f, original);
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            close();
-            throw new IllegalArgumentException("cannot hook '" + path + "': " + e.getMessage(), e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void swapField(Field f, Block original) throws IllegalAccessException {
-        f.setAccessible(true);
-        Object value = f.get(parent);
-        if (value == original) {
-            if (!f.getType().isAssignableFrom(Hook.class)) {
-                throw new IllegalArgumentException(parent.getClass().getSimpleName() + "." + f.getName() + " is typed "
-                        + f.getType().getSimpleName() + ", so a hook cannot stand in for it; type the field as Block");
-            }
-            f.set(parent, hook);
-            undo.add(() -> set(f, original));
-        } else if (value instanceof List) {
-            List<Object> list = (List<Object>) value;
-            for (int i = 0; i < list.size(); i++) {
-                if (list.get(i) == original) {
-                    int at = i;
-                    list.set(at, hook);
-                    undo.add(() -> list.set(at, original));
-                }
-            }
-        }
-    }
-
-    private void set(Field f, Object value) {
-        try {
-            f.set(parent, value);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Restores the original sub-block. */
+    /** Detaches from the hook point; the model runs as if never observed. */
     @Override
     public void close() {
-        for (int i = undo.size() - 1; i >= 0; i--) {
-            undo.get(i).run();
+        if (undo != null) {
+            undo.run();
+            undo = null;
         }
-        undo.clear();
     }
 }

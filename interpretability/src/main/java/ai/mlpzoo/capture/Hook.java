@@ -7,49 +7,39 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.HookPoint;
 
 /**
- * A stand-in for a sub-block, the DJL analogue of a PyTorch forward hook: it runs the original
- * and keeps the first input and output array of the latest call, and optionally hands the rest of
- * the model {@code replace(input, output)} instead of the output (both left owned by the
- * forward pass's managers). It has no parameters of its own and lives only while a {@link
- * Capture} is open.
+ * A hook point for a child of DJL's {@code SequentialBlock}, which declares none of its own: it
+ * runs the original child and passes its first input and output through a {@link
+ * HookPoint.Listener}, whose result the rest of the sequence sees (other outputs pass unchanged).
+ * It has no parameters and stands in the sequence only while a {@link Capture} is open. Our own
+ * blocks never need it: they declare {@link HookPoint}s.
  */
-final class Hook extends AbstractBlock {
+class Hook extends AbstractBlock {
 
     private final Block original;
-    private final java.util.function.BinaryOperator<NDArray> replace;
-    private NDArray lastInput;
-    private NDArray lastOutput;
+    private final HookPoint.Listener listener;
 
-    Hook(Block original, java.util.function.BinaryOperator<NDArray> replace) {
+    Hook(Block original, HookPoint.Listener listener) {
         this.original = original;
-        this.replace = replace;
+        this.listener = listener;
     }
 
     Block original() {
         return original;
     }
 
-    NDArray lastInput() {
-        return lastInput;
-    }
-
-    NDArray lastOutput() {
-        return lastOutput;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList out = original.forward(ps, inputs, training, params);
-        lastInput = inputs.head();
-        lastOutput = out.head();
-        if (replace == null) {
+        NDArray first = out.head();
+        NDArray result = listener.onForward(inputs.head(), first);
+        if (result == first) {
             return out;
         }
-        // splice: the rest of the model sees replace(input, output) instead of the output
-        NDList spliced = new NDList(replace.apply(lastInput, lastOutput));
+        NDList spliced = new NDList(result);
         for (int i = 1; i < out.size(); i++) {
             spliced.add(out.get(i));
         }

@@ -1,6 +1,7 @@
 package ai.mlpzoo.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
 import ai.mlpzoo.blocks.sae.SaeDims;
@@ -126,6 +128,49 @@ class CaptureTest {
                 }
                 assertSame(original, HookPoints.find(model, point), point + " restored");
             }
+        }
+    }
+
+    /**
+     * Capture listens at hook points the blocks declare: the model's children stay the same
+     * objects while a capture is open (nothing is swapped, by reflection or otherwise), and the
+     * names are timm's module paths.
+     */
+    @Test
+    void hookPointsAreDeclaredByTheBlocksAndNothingIsSwapped() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MlpMixer model = mixer(m);
+            List<String> perBlock = List.of("", ".norm1", ".mlp_tokens", ".mlp_tokens.fc1", ".mlp_tokens.fc2",
+                    ".norm2", ".mlp_channels", ".mlp_channels.fc1", ".mlp_channels.fc2");
+            List<String> expected = new java.util.ArrayList<>(List.of("stem", "stem.proj"));
+            for (String b : new String[] {"blocks.0", "blocks.1"}) {
+                perBlock.forEach(suffix -> expected.add(b + suffix));
+            }
+            expected.addAll(List.of("norm", "head"));
+            assertEquals(expected, HookPoints.names(model));
+            assertEquals(expected, List.copyOf(HookPoints.declared(model).keySet()));
+
+            List<Block> children = List.copyOf(model.getChildren().values());
+            Block mlp = HookPoints.find(model, "blocks.1.mlp_channels");
+            List<Block> mlpChildren = List.copyOf(mlp.getChildren().values());
+            HookPoint point = HookPoints.declared(model).get("blocks.1.mlp_channels");
+            ParameterStore ps = new ParameterStore(m, false);
+            try (Capture c = Capture.install(model, "blocks.1.mlp_channels")) {
+                assertTrue(point.hasListeners());
+                model.forward(ps, new NDList(images(m, 2)), false);
+                assertEquals(new Shape(2, 49, 32), c.output().getShape());
+                assertIdentical(children, model.getChildren().values());
+                assertIdentical(mlpChildren, mlp.getChildren().values());
+                assertSame(mlp, HookPoints.find(model, "blocks.1.mlp_channels"));
+            }
+            assertFalse(point.hasListeners(), "closing detaches the listener");
+        }
+    }
+
+    private static void assertIdentical(List<Block> expected, List<Block> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertSame(expected.get(i), actual.get(i), "child " + i);
         }
     }
 

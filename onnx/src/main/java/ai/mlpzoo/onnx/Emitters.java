@@ -9,6 +9,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.mlpzoo.blocks.common.ChannelLayerNorm;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 import ai.mlpzoo.blocks.kan.FANLayer;
@@ -55,7 +56,8 @@ public final class Emitters {
     static {
         // DJL built-ins
         register(Linear.class, Emitters::linear);
-        register(LayerNorm.class, Emitters::layerNorm);
+        register(LayerNorm.class, Emitters::djlLayerNorm);
+        register(ChannelLayerNorm.class, Emitters::layerNorm);
         register(Conv2d.class, Emitters::conv2d);
         register(SequentialBlock.class, Emitters::sequential);
         // Mixer family
@@ -125,22 +127,26 @@ public final class Emitters {
         return one(c.linear(path, x, w, bias));
     }
 
-    private static List<String> layerNorm(ExportContext c, LayerNorm b, String path, String x) {
-        int[] axis = (int[]) ExportContext.field(b, path, "axis");
-        boolean center = (Boolean) ExportContext.field(b, path, "center");
-        boolean scale = (Boolean) ExportContext.field(b, path, "scale");
-        float eps = (Float) ExportContext.field(b, path, "epsilon");
-        if (!center || !scale) {
+    private static List<String> layerNorm(ExportContext c, ChannelLayerNorm b, String path, String x) {
+        if (!b.isCenter() || !b.isScale()) {
             throw new UnsupportedBlockException(
                     b.getClass().getName(), path, "only LayerNorm with both scale and centre is supported");
         }
         // PyTorch's layer_norm normalises the trailing axes that gamma covers
-        long axes = axis.length;
+        long axes = b.getAxis().length;
         String gamma = c.param(b, path, "gamma");
         String beta = c.param(b, path, "beta");
         return one(
                 c.op(path, "LayerNormalization", "LayerNormalization",
-                        a(attr("axis", -axes), attr("epsilon", eps)), x, gamma, beta));
+                        a(attr("axis", -axes), attr("epsilon", b.getEpsilon())), x, gamma, beta));
+    }
+
+    /** DJL's own LayerNorm keeps its epsilon private, so the graph cannot be written faithfully. */
+    private static List<String> djlLayerNorm(ExportContext c, LayerNorm b, String path, String x) {
+        throw new UnsupportedBlockException(
+                b.getClass().getName(), path,
+                "DJL's LayerNorm does not expose its epsilon; build the norm as "
+                        + ChannelLayerNorm.class.getName() + " (same math and parameter file)");
     }
 
     private static List<String> conv2d(ExportContext c, Conv2d b, String path, String x) {
@@ -363,8 +369,8 @@ public final class Emitters {
 
     private static List<String> fastKanLayer(ExportContext c, FastKANLayer b, String path, String x) {
         OnnxGraph g = c.graph();
-        int in = (Integer) ExportContext.field(b, path, "in");
-        BaseActivation act = (BaseActivation) ExportContext.field(b, path, "activation");
+        int in = b.getInputDim();
+        BaseActivation act = b.getBaseActivation();
         Block ln = ExportContext.findChild(b, "layernorm");
         String u = ln == null ? x : c.emit1(ln, ExportContext.join(path, "layernorm"), x);
         RadialBasis rbf = (RadialBasis) c.requireChild(b, path, "rbf");
@@ -377,12 +383,12 @@ public final class Emitters {
             String base = c.emit1(baseLinear, ExportContext.join(path, "base_linear"), activation(c, ExportContext.join(path, "base_act"), act, xf));
             y = c.op(path, "sum", "Add", y, base);
         }
-        long out = (Integer) ExportContext.field(b, path, "out");
+        long out = b.getOutputDim();
         return one(c.unflatten(path, "out", y, x, out));
     }
 
     private static List<String> radialBasis(ExportContext c, RadialBasis b, String path, String x) {
-        float den = (Float) ExportContext.field(b, path, "denominator");
+        float den = b.getDenominator();
         String u = c.op(path, "unsqueeze", "Unsqueeze", x, c.graph().ints(-1));
         String z = c.op(path, "z", "Div", c.op(path, "centre", "Sub", u, c.param(b, path, "grid")), c.graph().scalar(den));
         String sq = c.op(path, "z2", "Mul", z, z);

@@ -9,7 +9,6 @@ import ai.mlpzoo.blocks.common.NamedParameters;
 
 import onnx.Onnx.AttributeProto;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -186,31 +185,6 @@ public final class ExportContext {
             }
         }
         throw new UnsupportedBlockException(block.getClass().getName(), path, "it has no parameter named " + name);
-    }
-
-    /**
-     * Reads a private configuration field of a block (its hyper-parameters, which the block keeps
-     * to itself); a missing field is a clear error rather than a guess.
-     *
-     * @param block the block
-     * @param path its path
-     * @param field the field name
-     * @return the value
-     */
-    public static Object field(Object block, String path, String field) {
-        for (Class<?> c = block.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(field);
-                f.setAccessible(true);
-                return f.get(block);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                break;
-            }
-        }
-        throw new UnsupportedBlockException(
-                block.getClass().getName(), path, "cannot read its field '" + field + "' (block changed?)");
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.StandardSae;
 
@@ -31,6 +32,21 @@ class OnnxExporterErrorsTest {
             assertEquals(BatchNorm.class.getName(), e.getBlockClass());
             assertTrue(e.getMessage().contains("ai.djl.nn.norm.BatchNorm"), e.getMessage());
             assertTrue(e.getMessage().contains("'02BatchNorm'") || e.getMessage().contains("BatchNorm"), e.getMessage());
+        }
+    }
+
+    /** The exporter reads blocks through accessors only: DJL's LayerNorm hides its epsilon. */
+    @Test
+    void djlLayerNormIsRefusedWithTheAlternative() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            SequentialBlock seq = new SequentialBlock();
+            seq.add(Linear.builder().setUnits(4).build());
+            seq.add(LayerNorm.builder().axis(1).build());
+            seq.initialize(m, DataType.FLOAT32, new Shape(1, 3));
+            UnsupportedBlockException e =
+                    assertThrows(UnsupportedBlockException.class, () -> OnnxExporter.export(seq, new Shape(1, 3)));
+            assertEquals(LayerNorm.class.getName(), e.getBlockClass());
+            assertTrue(e.getMessage().contains("ai.mlpzoo.blocks.common.ChannelLayerNorm"), e.getMessage());
         }
     }
 

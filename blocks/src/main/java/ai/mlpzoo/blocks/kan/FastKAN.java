@@ -9,22 +9,27 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.HookPoint;
+import ai.mlpzoo.blocks.common.InputContract;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * fast-kan's {@code FastKAN}: a stack of {@link FastKANLayer}s, children {@code layers.N}; the
  * output is named {@code output}.
  *
- * <p>Shapes: (..., widths[0]) to (..., widths[last]).
+ * <p>Shapes: (..., widths[0]) to (..., widths[last]). The forward trusts its input: entry points
+ * check a request once with {@link #checkInput}. Hook points {@code layers.N}, each layer's output.
  */
-public class FastKAN extends AbstractBlock {
+public class FastKAN extends AbstractBlock implements HookPoint.Owner, InputContract {
 
     private static final byte VERSION = 1;
 
     private final int[] widths;
     private final List<FastKANLayer> layers = new ArrayList<>();
+    private final List<HookPoint> hookLayers = new ArrayList<>();
 
     /**
      * Creates the network; every layer gets the same RBF and base options.
@@ -73,6 +78,7 @@ public class FastKAN extends AbstractBlock {
                                     layerNormEps,
                                     activation,
                                     splineInitScale)));
+            hookLayers.add(new HookPoint("layers." + l));
         }
     }
 
@@ -80,19 +86,33 @@ public class FastKAN extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray in = x;
+            x = hookLayers.get(i).apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
+        }
+        x.setName("output");
+        return new NDList(x);
+    }
+
+    /**
+     * Checks an input: last axis widths[0] and no NaN or infinity.
+     *
+     * @param x the input (..., widths[0])
+     * @throws IllegalArgumentException naming the width the network takes, or the NaN
+     */
+    @Override
+    public void checkInput(NDArray x) {
         Shape s = x.getShape();
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != widths[0]) {
             throw new IllegalArgumentException(
                     "FastKAN input must have last axis " + widths[0] + ", got shape " + s);
         }
-        if (!training) {
-            Checks.requireFinite(x, "FastKAN input");
-        }
-        for (FastKANLayer layer : layers) {
-            x = layer.forward(ps, new NDList(x), training).head();
-        }
-        x.setName("output");
-        return new NDList(x);
+        Checks.requireFinite(x, "FastKAN input");
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return Collections.unmodifiableList(hookLayers);
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.ChannelLayerNorm;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.Initializers;
 
@@ -71,9 +72,7 @@ public class FastKANLayer extends AbstractBlock {
         // any (..., in) input, as nn.LayerNorm(in) does
         layernorm =
                 useLayerNorm
-                        ? addChildBlock(
-                                "layernorm",
-                                LayerNorm.builder().axis(1).optEpsilon((float) layerNormEps).build())
+                        ? addChildBlock("layernorm", new ChannelLayerNorm(1, layerNormEps))
                         : null;
         rbf = addChildBlock("rbf", new RadialBasis(gridMin, gridMax, numGrids));
         splineLinear = Linear.builder().setUnits(out).optBias(false).build();
@@ -110,6 +109,21 @@ public class FastKANLayer extends AbstractBlock {
             y = y.add(baseLinear.forward(ps, new NDList(base), training).head());
         }
         return new NDList(y);
+    }
+
+    /** @return the input width */
+    public int getInputDim() {
+        return in;
+    }
+
+    /** @return the output width */
+    public int getOutputDim() {
+        return out;
+    }
+
+    /** @return the activation of the base path (applied to the raw input) */
+    public BaseActivation getBaseActivation() {
+        return activation;
     }
 
     @Override

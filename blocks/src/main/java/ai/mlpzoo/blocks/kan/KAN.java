@@ -9,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.HookPoint;
+import ai.mlpzoo.blocks.common.InputContract;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,14 +22,16 @@ import java.util.function.IntFunction;
  * widths, children {@code layers.N} as in efficient-kan's {@code KAN}. Each layer may have its own
  * options (grid size, order, range). The output is named {@code output}.
  *
- * <p>Shapes: (..., widths[0]) to (..., widths[last]).
+ * <p>Shapes: (..., widths[0]) to (..., widths[last]). The forward trusts its input: entry points
+ * check a request once with {@link #checkInput}. Hook points {@code layers.N}, each layer's output.
  */
-public class KAN extends AbstractBlock {
+public class KAN extends AbstractBlock implements HookPoint.Owner, InputContract {
 
     private static final byte VERSION = 1;
 
     private final int[] widths;
     private final List<KANLinear> layers = new ArrayList<>();
+    private final List<HookPoint> hookLayers = new ArrayList<>();
 
     /**
      * Creates the network with the same options on every layer.
@@ -57,6 +61,7 @@ public class KAN extends AbstractBlock {
             Checks.positive(widths[l], "layers_hidden[" + l + "]");
             Checks.positive(widths[l + 1], "layers_hidden[" + (l + 1) + "]");
             layers.add(addChildBlock("layers." + l, new KANLinear(widths[l], widths[l + 1], opts.apply(l))));
+            hookLayers.add(new HookPoint("layers." + l));
         }
     }
 
@@ -65,6 +70,7 @@ public class KAN extends AbstractBlock {
         this.widths = widths.clone();
         for (int l = 0; l < built.size(); l++) {
             layers.add(addChildBlock("layers." + l, built.get(l)));
+            hookLayers.add(new HookPoint("layers." + l));
         }
     }
 
@@ -72,23 +78,33 @@ public class KAN extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
-        checkInput(x, training);
-        for (KANLinear layer : layers) {
-            x = layer.forward(ps, new NDList(x), training).head();
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray in = x;
+            x = hookLayers.get(i).apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
         }
         x.setName("output");
         return new NDList(x);
     }
 
-    private void checkInput(NDArray x, boolean training) {
+    /**
+     * Checks an input: last axis widths[0] and no NaN or infinity.
+     *
+     * @param x the input (..., widths[0])
+     * @throws IllegalArgumentException naming the width the network takes, or the NaN
+     */
+    @Override
+    public void checkInput(NDArray x) {
         Shape s = x.getShape();
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != widths[0]) {
             throw new IllegalArgumentException(
                     "KAN input must have last axis " + widths[0] + ", got shape " + s);
         }
-        if (!training) {
-            Checks.requireFinite(x, "KAN input");
-        }
+        Checks.requireFinite(x, "KAN input");
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return Collections.unmodifiableList(hookLayers);
     }
 
     @Override

@@ -12,7 +12,10 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
+
+import java.util.List;
 
 /**
  * KAT's channel MLP, the GR-KAN that replaces a Transformer's (or a Mixer's) MLP: fc2(drop(act2(
@@ -22,8 +25,11 @@ import ai.mlpzoo.blocks.common.Initializers;
  * channel mixer of a {@code MixerBlock}, giving a KAN-Mixer.
  *
  * <p>Shapes: (..., in) to (..., out).
+ *
+ * <p>Hook points, one per child, on its output: {@code act1}, {@code fc1}, {@code act2}, {@code
+ * fc2}.
  */
-public class KatMlp extends AbstractBlock {
+public class KatMlp extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
@@ -34,6 +40,10 @@ public class KatMlp extends AbstractBlock {
     private final int hidden;
     private final int out;
     private final float drop;
+    private final HookPoint hookAct1 = new HookPoint("act1");
+    private final HookPoint hookFc1 = new HookPoint("fc1");
+    private final HookPoint hookAct2 = new HookPoint("act2");
+    private final HookPoint hookFc2 = new HookPoint("fc2");
 
     /**
      * Creates the MLP.
@@ -69,12 +79,19 @@ public class KatMlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = act1.forward(ps, inputs, training).head();
+        NDArray h = hookAct1.apply(inputs.head(), act1.forward(ps, inputs, training).head());
         h = Dropout.dropout(h, drop, training).head();
-        h = fc1.forward(ps, new NDList(h), training).head();
-        h = act2.forward(ps, new NDList(h), training).head();
+        NDArray in = h;
+        h = hookFc1.apply(in, fc1.forward(ps, new NDList(in), training).head());
+        in = h;
+        h = hookAct2.apply(in, act2.forward(ps, new NDList(in), training).head());
         h = Dropout.dropout(h, drop, training).head();
-        return fc2.forward(ps, new NDList(h), training);
+        return new NDList(hookFc2.apply(h, fc2.forward(ps, new NDList(h), training).head()));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookAct1, hookFc1, hookAct2, hookFc2);
     }
 
     @Override

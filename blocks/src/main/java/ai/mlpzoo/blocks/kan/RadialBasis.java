@@ -72,6 +72,11 @@ public class RadialBasis extends AbstractBlock {
         return new Shape[] {inputShapes[0].add(numGrids)};
     }
 
+    /** @return h, the spacing of the centres, which divides (u - u_i) */
+    public float getDenominator() {
+        return denominator;
+    }
+
     /** @return the number of centres */
     public int getNumGrids() {
         return Checks.positive(numGrids, "num_grids");

@@ -10,8 +10,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,8 +22,11 @@ import java.util.Objects;
  *
  * <p>Shapes: (batch, tokens, dim) to (batch, tokens, out); fc1 widens to hidden, the gate halves
  * it.
+ *
+ * <p>Hook points, one per child, on its output: {@code fc1} (before the GELU), {@code gate},
+ * {@code fc2} (before the dropout).
  */
-public class GatedMlp extends AbstractBlock {
+public class GatedMlp extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
@@ -32,6 +37,9 @@ public class GatedMlp extends AbstractBlock {
     private final int out;
     private final BaseActivation act;
     private final float dropRate;
+    private final HookPoint hookFc1 = new HookPoint("fc1");
+    private final HookPoint hookGate = new HookPoint("gate");
+    private final HookPoint hookFc2 = new HookPoint("fc2");
 
     /**
      * Creates the gated MLP.
@@ -62,16 +70,21 @@ public class GatedMlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = act.apply(fc1.forward(ps, inputs, training).head());
+        NDArray h = act.apply(hookFc1.apply(inputs.head(), fc1.forward(ps, inputs, training).head()));
         h = Mlp.dropout(h, dropRate, training);
-        h = gate.forward(ps, new NDList(h), training).head();
-        NDArray y = fc2.forward(ps, new NDList(h), training).head();
+        h = hookGate.apply(h, gate.forward(ps, new NDList(h), training).head());
+        NDArray y = hookFc2.apply(h, fc2.forward(ps, new NDList(h), training).head());
         return new NDList(Mlp.dropout(y, dropRate, training));
     }
 
     /** @return the activation after fc1 */
     public BaseActivation getActivation() {
         return act;
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookFc1, hookGate, hookFc2);
     }
 
     @Override

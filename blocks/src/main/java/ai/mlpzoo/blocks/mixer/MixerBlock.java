@@ -10,6 +10,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.DropPath;
+import ai.mlpzoo.blocks.common.HookPoint;
+
+import java.util.List;
 
 /**
  * The MLP-Mixer layer (Tolstikhin et al. 2021, "MLP-Mixer: An all-MLP Architecture for Vision"):
@@ -22,8 +25,11 @@ import ai.mlpzoo.blocks.common.DropPath;
  * channel MLP makes the KAN-Mixer. The token MLP stays an {@link Mlp}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
+ *
+ * <p>Hook points, one per child, on its output: {@code norm1}, {@code mlp_tokens} (which sees the
+ * transposed (batch, dim, tokens) tensor), {@code norm2}, {@code mlp_channels}.
  */
-public class MixerBlock extends AbstractBlock {
+public class MixerBlock extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
@@ -32,6 +38,10 @@ public class MixerBlock extends AbstractBlock {
     private final Block norm2;
     private final Block mlpChannels;
     private final float dropPath;
+    private final HookPoint hookNorm1 = new HookPoint("norm1");
+    private final HookPoint hookMlpTokens = new HookPoint("mlp_tokens");
+    private final HookPoint hookNorm2 = new HookPoint("norm2");
+    private final HookPoint hookMlpChannels = new HookPoint("mlp_channels");
 
     /**
      * Creates the layer: norms from {@code args.norm()}, a token MLP ({@link Mlp} with the
@@ -57,12 +67,17 @@ public class MixerBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
-        NDArray t = norm1.forward(ps, inputs, training).head().transpose(0, 2, 1);
-        t = mlpTokens.forward(ps, new NDList(t), training).head().transpose(0, 2, 1);
+        NDArray t = hookNorm1.apply(x, norm1.forward(ps, inputs, training).head()).transpose(0, 2, 1);
+        t = hookMlpTokens.apply(t, mlpTokens.forward(ps, new NDList(t), training).head()).transpose(0, 2, 1);
         x = x.add(DropPath.apply(t, dropPath, training));
-        NDArray c = norm2.forward(ps, new NDList(x), training).head();
-        c = mlpChannels.forward(ps, new NDList(c), training).head();
+        NDArray c = hookNorm2.apply(x, norm2.forward(ps, new NDList(x), training).head());
+        c = hookMlpChannels.apply(c, mlpChannels.forward(ps, new NDList(c), training).head());
         return new NDList(x.add(DropPath.apply(c, dropPath, training)));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookNorm1, hookMlpTokens, hookNorm2, hookMlpChannels);
     }
 
     @Override

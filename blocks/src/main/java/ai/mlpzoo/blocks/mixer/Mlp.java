@@ -12,10 +12,13 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 
 import java.util.Objects;
+
+import java.util.List;
 
 /**
  * The two-layer MLP of the Transformer and of MLP-Mixer: {@code fc2(drop(act(fc1(x))))} on the
@@ -24,8 +27,10 @@ import java.util.Objects;
  * Mlp}; weights Xavier-uniform and biases N(0, 1e-6), timm's initialisation for MLPs.
  *
  * <p>Shapes: (..., in) to (..., out).
+ *
+ * <p>Hook points {@code fc1} (before the GELU) and {@code fc2} (before the dropout).
  */
-public class Mlp extends AbstractBlock {
+public class Mlp extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
@@ -35,6 +40,8 @@ public class Mlp extends AbstractBlock {
     private final int out;
     private final BaseActivation act;
     private final float dropRate;
+    private final HookPoint hookFc1 = new HookPoint("fc1");
+    private final HookPoint hookFc2 = new HookPoint("fc2");
 
     /**
      * Creates the MLP.
@@ -64,11 +71,16 @@ public class Mlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = fc1.forward(ps, inputs, training).head();
+        NDArray h = hookFc1.apply(inputs.head(), fc1.forward(ps, inputs, training).head());
         h = act.apply(h);
         h = dropout(h, dropRate, training);
-        NDArray y = fc2.forward(ps, new NDList(h), training).head();
+        NDArray y = hookFc2.apply(h, fc2.forward(ps, new NDList(h), training).head());
         return new NDList(dropout(y, dropRate, training));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookFc1, hookFc2);
     }
 
     /** Dropout, skipped (no native call) at inference or at rate 0, where it is the identity. */

@@ -14,6 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.HookPoint;
+import ai.mlpzoo.blocks.common.InputContract;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,10 +30,14 @@ import java.util.List;
  * are timm's state-dict keys.
  *
  * <p>Forward: (batch, in_chans, img, img) to {@code output} logits (batch, classes) and {@code
- * pre_logits} pooled features (batch, dim). At inference the input is checked for shape and for
- * NaN; dropout and stochastic depth act only while training.
+ * pre_logits} pooled features (batch, dim); dropout and stochastic depth act only while training.
+ * The forward trusts its input: entry points check a request once with {@link #checkInput}.
+ *
+ * <p>Hook points ({@link HookPoint}), one per child: {@code stem}, {@code blocks.i} (each layer's
+ * output, the residual stream), {@code norm}, {@code head}; the layers declare their own below
+ * them ({@code blocks.i.mlp_channels}).
  */
-public class MlpMixer extends AbstractBlock {
+public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputContract {
 
     private static final byte VERSION = 1;
 
@@ -47,6 +53,10 @@ public class MlpMixer extends AbstractBlock {
     private final Block norm;
     private Linear head;
     private int numClasses;
+    private final HookPoint hookStem = new HookPoint("stem");
+    private final List<HookPoint> hookBlocks = new ArrayList<>();
+    private final HookPoint hookNorm = new HookPoint("norm");
+    private final HookPoint hookHead = new HookPoint("head");
 
     MlpMixer(Builder b) {
         super(VERSION);
@@ -62,6 +72,7 @@ public class MlpMixer extends AbstractBlock {
         stem = addChildBlock("stem", new PatchEmbed(patchSize, embedDim));
         for (int i = 0; i < b.numBlocks; i++) {
             layers.add(addChildBlock("blocks." + i, family.blockLayer().create(args)));
+            hookBlocks.add(new HookPoint("blocks." + i));
         }
         norm = addChildBlock("norm", family.normLayer().create(embedDim));
         head = addChildBlock("head", newHead(numClasses));
@@ -86,9 +97,7 @@ public class MlpMixer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.head();
-        checkInput(x, training);
-        NDArray tokens = forwardTokens(ps, x, training, null);
+        NDArray tokens = forwardTokens(ps, inputs.head(), training, null);
         NDArray pooled = tokens.mean(new int[] {1});
         NDArray logits = forwardHead(ps, pooled, training);
         logits.setName("output");
@@ -105,7 +114,6 @@ public class MlpMixer extends AbstractBlock {
      * @return the normalised tokens, (batch, tokens, dim)
      */
     public NDArray forwardFeatures(ParameterStore ps, NDArray images, boolean training) {
-        checkInput(images, training);
         return forwardTokens(ps, images, training, null);
     }
 
@@ -119,7 +127,7 @@ public class MlpMixer extends AbstractBlock {
      */
     public NDArray forwardHead(ParameterStore ps, NDArray pooled, boolean training) {
         NDArray x = Dropout.dropout(pooled, dropRate, training).head();
-        return head.forward(ps, new NDList(x), training).head();
+        return hookHead.apply(x, head.forward(ps, new NDList(x), training).head());
     }
 
     /**
@@ -132,7 +140,6 @@ public class MlpMixer extends AbstractBlock {
      *     normalised tokens named {@code norm}
      */
     public NDList forwardIntermediates(ParameterStore ps, NDArray images, boolean training) {
-        checkInput(images, training);
         NDList out = new NDList();
         NDArray normed = forwardTokens(ps, images, training, out);
         normed.setName("norm");
@@ -142,22 +149,39 @@ public class MlpMixer extends AbstractBlock {
 
     private NDArray forwardTokens(
             ParameterStore ps, NDArray images, boolean training, NDList intermediates) {
-        NDArray x = stem.forward(ps, new NDList(images), training).head();
+        NDArray x = hookStem.apply(images, stem.forward(ps, new NDList(images), training).head());
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(ps, new NDList(x), training).head();
+            NDArray in = x;
+            x = hookBlocks.get(i).apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
             if (intermediates != null) {
                 x.setName("blocks." + i);
                 intermediates.add(x);
             }
         }
-        return norm.forward(ps, new NDList(x), training).head();
+        return hookNorm.apply(x, norm.forward(ps, new NDList(x), training).head());
     }
 
-    private void checkInput(NDArray x, boolean training) {
-        Checks.requireShape(x, "MlpMixer input", -1, inChans, imgSize, imgSize);
-        if (!training) {
-            Checks.requireFinite(x, "MlpMixer input");
-        }
+    /**
+     * Checks a batch of images: shape (batch, in_chans, img, img) and no NaN or infinity. The
+     * forward does not check (see {@link InputContract}); the entry points call this once.
+     *
+     * @param images the input
+     * @throws IllegalArgumentException naming the shape the model takes, or the NaN
+     */
+    @Override
+    public void checkInput(NDArray images) {
+        Checks.requireShape(images, "MlpMixer input", -1, inChans, imgSize, imgSize);
+        Checks.requireFinite(images, "MlpMixer input");
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        List<HookPoint> all = new ArrayList<>();
+        all.add(hookStem);
+        all.addAll(hookBlocks);
+        all.add(hookNorm);
+        all.add(hookHead);
+        return all;
     }
 
     /**

@@ -1,6 +1,7 @@
 package ai.mlpzoo.blocks.mixer;
 
 import ai.djl.nn.norm.LayerNorm;
+import ai.mlpzoo.blocks.common.ChannelLayerNorm;
 
 /** Normalisation layers over the channel axis of (batch, tokens, channels) activations. */
 public final class Norms {
@@ -15,6 +16,6 @@ public final class Norms {
      * @return the norm
      */
     public static LayerNorm layerNorm(double eps) {
-        return LayerNorm.builder().axis(2).optEpsilon((float) eps).build();
+        return new ChannelLayerNorm(2, eps);
     }
 }

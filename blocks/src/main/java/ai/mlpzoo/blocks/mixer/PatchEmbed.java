@@ -11,7 +11,10 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
+
+import java.util.List;
 
 /**
  * The patch-embedding stem of ViT and MLP-Mixer: a convolution whose kernel and stride are the
@@ -19,14 +22,17 @@ import ai.mlpzoo.blocks.common.Initializers;
  * PatchEmbed}; LeCun-normal weight, zero bias (timm's stem initialisation).
  *
  * <p>Shapes: (batch, channels, H, W) to (batch, (H / p) * (W / p), dim).
+ *
+ * <p>Hook point {@code proj}: the convolution's (batch, dim, H / p, W / p) output.
  */
-public class PatchEmbed extends AbstractBlock {
+public class PatchEmbed extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
     private final Conv2d proj;
     private final int patchSize;
     private final int embedDim;
+    private final HookPoint hookProj = new HookPoint("proj");
 
     /**
      * Creates the stem.
@@ -52,9 +58,14 @@ public class PatchEmbed extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray y = proj.forward(ps, inputs, training).head(); // (B, C, H', W')
+        NDArray y = hookProj.apply(inputs.head(), proj.forward(ps, inputs, training).head()); // (B, C, H', W')
         Shape s = y.getShape();
         return new NDList(y.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookProj);
     }
 
     @Override

@@ -13,7 +13,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.DropPath;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
+
+import java.util.List;
 
 /**
  * The ResMLP layer (Touvron et al. 2021, "ResMLP: Feedforward networks for image classification
@@ -22,18 +25,26 @@ import ai.mlpzoo.blocks.common.Initializers;
  * norm2, mlp_channels}, parameters {@code ls1, ls2}, as in timm's {@code ResBlock}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
+ *
+ * <p>Hook points, one per child, on its output: {@code norm1}, {@code linear_tokens} (which sees
+ * the transposed (batch, dim, tokens) tensor), {@code norm2}, {@code mlp_channels} (before the
+ * layer-scale {@code ls2}).
  */
-public class ResBlock extends AbstractBlock {
+public class ResBlock extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
-    private final Block norm1; // typed Block so that a capture hook can stand in for it
+    private final Block norm1;
     private final Linear linearTokens;
     private final Block norm2;
     private final Block mlpChannels;
     private final Parameter ls1;
     private final Parameter ls2;
     private final float dropPath;
+    private final HookPoint hookNorm1 = new HookPoint("norm1");
+    private final HookPoint hookLinearTokens = new HookPoint("linear_tokens");
+    private final HookPoint hookNorm2 = new HookPoint("norm2");
+    private final HookPoint hookMlpChannels = new HookPoint("mlp_channels");
 
     /**
      * Creates the layer: norms from {@code args.norm()} (ResMLP's {@link Affine}), one linear
@@ -77,12 +88,17 @@ public class ResBlock extends AbstractBlock {
         NDArray x = inputs.head();
         NDArray scale1 = ps.getValue(ls1, x.getDevice(), training);
         NDArray scale2 = ps.getValue(ls2, x.getDevice(), training);
-        NDArray t = norm1.forward(ps, inputs, training).head().transpose(0, 2, 1);
-        t = linearTokens.forward(ps, new NDList(t), training).head().transpose(0, 2, 1);
+        NDArray t = hookNorm1.apply(x, norm1.forward(ps, inputs, training).head()).transpose(0, 2, 1);
+        t = hookLinearTokens.apply(t, linearTokens.forward(ps, new NDList(t), training).head()).transpose(0, 2, 1);
         x = x.add(DropPath.apply(t.mul(scale1), dropPath, training));
-        NDArray c = norm2.forward(ps, new NDList(x), training).head();
-        c = mlpChannels.forward(ps, new NDList(c), training).head();
+        NDArray c = hookNorm2.apply(x, norm2.forward(ps, new NDList(x), training).head());
+        c = hookMlpChannels.apply(c, mlpChannels.forward(ps, new NDList(c), training).head());
         return new NDList(x.add(DropPath.apply(c.mul(scale2), dropPath, training)));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookNorm1, hookLinearTokens, hookNorm2, hookMlpChannels);
     }
 
     @Override

@@ -10,6 +10,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.DropPath;
+import ai.mlpzoo.blocks.common.HookPoint;
+
+import java.util.List;
 
 /**
  * The gMLP layer (Liu et al. 2021, "Pay Attention to MLPs"): one pre-normed residual branch
@@ -17,14 +20,18 @@ import ai.mlpzoo.blocks.common.DropPath;
  * mlp_channels}, as in timm's {@code SpatialGatingBlock}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
+ *
+ * <p>Hook points, one per child, on its output: {@code norm}, {@code mlp_channels}.
  */
-public class SpatialGatingBlock extends AbstractBlock {
+public class SpatialGatingBlock extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
     private final Block norm;
-    private final Block mlpChannels; // typed Block so that a capture hook can stand in for it
+    private final Block mlpChannels;
     private final float dropPath;
+    private final HookPoint hookNorm = new HookPoint("norm");
+    private final HookPoint hookMlpChannels = new HookPoint("mlp_channels");
 
     /**
      * Creates the layer: a norm from {@code args.norm()} and the channel MLP from {@code
@@ -47,9 +54,14 @@ public class SpatialGatingBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
-        NDArray y = norm.forward(ps, inputs, training).head();
-        y = mlpChannels.forward(ps, new NDList(y), training).head();
+        NDArray y = hookNorm.apply(x, norm.forward(ps, inputs, training).head());
+        y = hookMlpChannels.apply(y, mlpChannels.forward(ps, new NDList(y), training).head());
         return new NDList(x.add(DropPath.apply(y, dropPath, training)));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookNorm, hookMlpChannels);
     }
 
     @Override

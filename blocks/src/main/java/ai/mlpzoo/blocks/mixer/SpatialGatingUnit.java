@@ -11,7 +11,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
+
+import java.util.List;
 
 /**
  * gMLP's spatial gating unit (Liu et al. 2021, "Pay Attention to MLPs"): the channels are split
@@ -20,13 +23,18 @@ import ai.mlpzoo.blocks.common.Initializers;
  * u. Children {@code norm} (LayerNorm, eps 1e-5) and {@code proj}, as in timm.
  *
  * <p>Shapes: (batch, tokens, 2h) to (batch, tokens, h).
+ *
+ * <p>Hook points, one per child, on its output: {@code norm} (of v), {@code proj} (which sees the
+ * transposed (batch, h, tokens) tensor).
  */
-public class SpatialGatingUnit extends AbstractBlock {
+public class SpatialGatingUnit extends AbstractBlock implements HookPoint.Owner {
 
     private static final byte VERSION = 1;
 
     private final LayerNorm norm;
     private final Linear proj;
+    private final HookPoint hookNorm = new HookPoint("norm");
+    private final HookPoint hookProj = new HookPoint("proj");
 
     /**
      * Creates the unit.
@@ -47,9 +55,15 @@ public class SpatialGatingUnit extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList halves = inputs.head().split(2, 2);
         NDArray u = halves.get(0);
-        NDArray v = norm.forward(ps, new NDList(halves.get(1)), training).head();
-        v = proj.forward(ps, new NDList(v.transpose(0, 2, 1)), training).head();
+        NDArray v = hookNorm.apply(halves.get(1), norm.forward(ps, new NDList(halves.get(1)), training).head());
+        NDArray vt = v.transpose(0, 2, 1);
+        v = hookProj.apply(vt, proj.forward(ps, new NDList(vt), training).head());
         return new NDList(u.mul(v.transpose(0, 2, 1)));
+    }
+
+    @Override
+    public List<HookPoint> hookPoints() {
+        return List.of(hookNorm, hookProj);
     }
 
     @Override

@@ -81,13 +81,20 @@ class KanBlocksTest {
         }
     }
 
+    /** The input contract the entry points check once; grid updates (training) check their samples. */
     @Test
     void nanInputIsAClearError() {
         try (NDManager manager = NDManager.newBaseManager()) {
             KAN kan = kan(manager, new int[] {2, 1}, KanOptions.defaults());
             NDArray x = manager.create(new float[] {0.1f, Float.NaN}, new Shape(1, 2));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> forward(kan, manager, x));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kan.checkInput(x));
             assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+            FastKAN fast = new FastKAN(new int[] {2, 1}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1);
+            IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> fast.checkInput(x));
+            assertTrue(f.getMessage().contains("FastKAN input contains NaN"), f.getMessage());
+            IllegalArgumentException s =
+                    assertThrows(IllegalArgumentException.class, () -> kan.checkInput(manager.zeros(new Shape(1, 3))));
+            assertTrue(s.getMessage().contains("KAN input must have last axis 2, got shape (1, 3)"), s.getMessage());
             IllegalArgumentException u =
                     assertThrows(IllegalArgumentException.class, () -> kan.updateGrid(x, 0.01));
             assertTrue(u.getMessage().contains("NaN"), u.getMessage());

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.InputContract;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 
@@ -148,21 +149,22 @@ class MlpMixerTest {
         }
     }
 
+    /** The input contract that the entry points (CLI, translators, service) check once per request. */
     @Test
     void badInputsAreRefusedWithAMessage() {
         try (NDManager m = NDManager.newBaseManager()) {
             MlpMixer model = build("mixer", 0f);
             model.initialize(m, DataType.FLOAT32, new Shape(1, 2, 16, 16));
-            ParameterStore ps = new ParameterStore(m, false);
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> model.forward(ps, new NDList(m.zeros(new Shape(2, 3, 16, 16))), false));
+                            () -> InputContract.check(model, m.zeros(new Shape(2, 3, 16, 16)), "input"));
             assertTrue(e.getMessage().contains("must have shape (batch, 2, 16, 16), got (2, 3, 16, 16)"), e.getMessage());
             NDArray nan = m.zeros(new Shape(1, 2, 16, 16));
             nan.set(new ai.djl.ndarray.index.NDIndex("0, 0, 3, 3"), Float.NaN);
-            e = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, new NDList(nan), false));
+            e = assertThrows(IllegalArgumentException.class, () -> model.checkInput(nan));
             assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+            model.checkInput(m.zeros(new Shape(3, 2, 16, 16))); // any batch size passes
         }
         IllegalArgumentException e =
                 assertThrows(

@@ -112,12 +112,13 @@ class SaeCheckpointTest {
         }
     }
 
+    /** The input contract the entry points (CLI predict, translators, service) check once. */
     @Test
     void inputOfWrongWidthIsNamed() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             LoadedSae sae = read(m, Fixtures.reference().resolve("sae/saelens_standard"));
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> run(m, sae, m.ones(new Shape(4, 12))));
+                    assertThrows(IllegalArgumentException.class, () -> sae.block().checkInput(m.ones(new Shape(4, 12))));
             assertTrue(e.getMessage().contains("d_in = 16"), e.getMessage());
         }
     }
@@ -128,7 +129,7 @@ class SaeCheckpointTest {
             LoadedSae sae = read(m, Fixtures.reference().resolve("sae/sparsify_topk"));
             NDArray x = m.ones(new Shape(4, 16));
             x.set(new ai.djl.ndarray.index.NDIndex(2, 3), Float.NaN);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(m, sae, x));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sae.block().checkInput(x));
             assertTrue(e.getMessage().contains("contains NaN"), e.getMessage());
         }
     }

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.InputContract;
 
 /**
  * The shared base of sparse autoencoders and transcoders (Bricken et al. 2023, "Towards
@@ -25,9 +26,10 @@ import ai.mlpzoo.blocks.common.Checks;
  * </pre>
  *
  * <p>Forward: (..., d_in) to {@code feature_acts} (..., d_sae) and {@code output} (..., d_out).
- * At inference the input is checked for its width and for NaN.
+ * The forward trusts its input: entry points check a request once with {@link #checkInput}, and
+ * the trainer checks its batches.
  */
-public abstract class SparseCoder extends AbstractBlock {
+public abstract class SparseCoder extends AbstractBlock implements InputContract {
 
     /** The name of the latents output. */
     public static final String FEATURE_ACTS = "feature_acts";
@@ -313,7 +315,6 @@ public abstract class SparseCoder extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
-        checkInput(x, training);
         Shape shape = x.getShape();
         Shape lead = shape.slice(0, shape.dimension() - 1);
         NDArray flat = x.reshape(-1, dims.dIn());
@@ -327,20 +328,19 @@ public abstract class SparseCoder extends AbstractBlock {
     }
 
     /**
-     * Checks that the last axis is d_in and, at inference, that the activations are finite.
+     * Checks an input: last axis d_in and no NaN or infinity.
      *
      * @param x the input (..., d_in)
-     * @param training whether training (the trainer checks its batches itself)
+     * @throws IllegalArgumentException naming d_in, or the NaN
      */
-    protected void checkInput(NDArray x, boolean training) {
+    @Override
+    public void checkInput(NDArray x) {
         Shape s = x.getShape();
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != dims.dIn()) {
             throw new IllegalArgumentException(
                     architecture() + " input must have d_in = " + dims.dIn() + " on its last axis, got shape " + s);
         }
-        if (!training) {
-            Checks.requireFinite(x, architecture() + " input activations");
-        }
+        Checks.requireFinite(x, architecture() + " input activations");
     }
 
     @Override
