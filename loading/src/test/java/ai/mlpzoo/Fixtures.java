@@ -2,20 +2,22 @@ package ai.mlpzoo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
  * Locates the Python references' fixtures, committed in the repository's {@code fixtures/reference}
- * (system property {@code mlpzoo.fixtures}, set by the build; {@code tools/fixtures} regenerates them).
+ * (system property {@code mlpzoo.fixtures}, set by the build; {@code tools/fixtures} regenerates
+ * them).
  */
 public final class Fixtures {
 
     private Fixtures() {}
 
-    /** @return the reference folder */
+    /**
+     * @return the reference folder
+     */
     public static Path reference() {
         String root = System.getProperty("mlpzoo.fixtures", "../fixtures");
         Path dir = Paths.get(root, "reference").toAbsolutePath().normalize();

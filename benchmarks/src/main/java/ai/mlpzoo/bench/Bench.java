@@ -2,7 +2,6 @@ package ai.mlpzoo.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,12 @@ public final class Bench {
      * @throws Exception when a case fails
      */
     public static List<BenchResult> run(
-            List<String> names, int warmup, int steps, Cases.Options options, PrintStream out, PrintStream log)
+            List<String> names,
+            int warmup,
+            int steps,
+            Cases.Options options,
+            PrintStream out,
+            PrintStream log)
             throws Exception {
         List<String> resolved = Cases.resolve(names, options);
         if (options.threads() > 0 && "PyTorch".equals(Engine.getInstance().getEngineName())) {
@@ -49,20 +53,34 @@ public final class Bench {
         return results;
     }
 
-    /** @return the machine, JVM and engine, on one line */
+    /**
+     * @return the machine, JVM and engine, on one line
+     */
     public static String header() {
         Engine e = Engine.getInstance();
         String threads = "";
         if ("PyTorch".equals(e.getEngineName())) {
-            threads = String.format(Locale.ROOT, ", torch threads intra-op %d inter-op %d",
-                    JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
+            threads =
+                    String.format(
+                            Locale.ROOT,
+                            ", torch threads intra-op %d inter-op %d",
+                            JniUtils.getNumThreads(),
+                            JniUtils.getNumInteropThreads());
         }
-        return String.format(Locale.ROOT, "# %s, %d cores, Java %s, engine %s %s%s",
-                cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                e.getEngineName(), e.getVersion(), threads);
+        return String.format(
+                Locale.ROOT,
+                "# %s, %d cores, Java %s, engine %s %s%s",
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                e.getEngineName(),
+                e.getVersion(),
+                threads);
     }
 
-    /** @return the CPU model from /proc/cpuinfo, or os.arch */
+    /**
+     * @return the CPU model from /proc/cpuinfo, or os.arch
+     */
     static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

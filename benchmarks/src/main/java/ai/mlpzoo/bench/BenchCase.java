@@ -3,8 +3,8 @@ package ai.mlpzoo.bench;
 import java.util.Map;
 
 /**
- * One benchmark case: set up once, then a step that the {@link Harness} times after a warm-up.
- * Each step must release what it creates (a sub-manager per step), so that memory stays flat.
+ * One benchmark case: set up once, then a step that the {@link Harness} times after a warm-up. Each
+ * step must release what it creates (a sub-manager per step), so that memory stays flat.
  */
 public abstract class BenchCase implements AutoCloseable {
 
@@ -13,7 +13,9 @@ public abstract class BenchCase implements AutoCloseable {
     private final int warmup;
     private final int steps;
 
-    /** @param name the case name printed at the start of its line; no FLOP count, 3 + 10 steps */
+    /**
+     * @param name the case name printed at the start of its line; no FLOP count, 3 + 10 steps
+     */
     protected BenchCase(String name) {
         this(name, Double.NaN, 3, 10);
     }
@@ -31,7 +33,9 @@ public abstract class BenchCase implements AutoCloseable {
         this.steps = steps;
     }
 
-    /** @return the case name */
+    /**
+     * @return the case name
+     */
     public String name() {
         return name;
     }
@@ -51,7 +55,9 @@ public abstract class BenchCase implements AutoCloseable {
      */
     public abstract void step() throws Exception;
 
-    /** @return floating-point operations of one step (matmuls counted analytically), or NaN */
+    /**
+     * @return floating-point operations of one step (matmuls counted analytically), or NaN
+     */
     public final double flopsPerStep() {
         return flops;
     }
@@ -66,12 +72,16 @@ public abstract class BenchCase implements AutoCloseable {
         return requested;
     }
 
-    /** @return the default number of warm-up steps */
+    /**
+     * @return the default number of warm-up steps
+     */
     public final int defaultWarmup() {
         return warmup;
     }
 
-    /** @return the default number of timed steps */
+    /**
+     * @return the default number of timed steps
+     */
     public final int defaultSteps() {
         return steps;
     }
@@ -98,7 +108,9 @@ public abstract class BenchCase implements AutoCloseable {
     public static final class Skipped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        /** @param reason why, and what would make it run */
+        /**
+         * @param reason why, and what would make it run
+         */
         public Skipped(String reason) {
             super(reason);
         }

@@ -15,7 +15,12 @@ import java.util.Map;
  * @param extras case-specific fields, in order
  * @param skipped why the case did not run, or null
  */
-public record BenchResult(String name, double[] sortedMs, double flopsPerStep, Map<String, String> extras, String skipped) {
+public record BenchResult(
+        String name,
+        double[] sortedMs,
+        double flopsPerStep,
+        Map<String, String> extras,
+        String skipped) {
 
     /**
      * A skipped case.
@@ -28,12 +33,16 @@ public record BenchResult(String name, double[] sortedMs, double flopsPerStep, M
         return new BenchResult(name, new double[0], Double.NaN, new LinkedHashMap<>(), reason);
     }
 
-    /** @return the number of timed steps */
+    /**
+     * @return the number of timed steps
+     */
     public int steps() {
         return sortedMs.length;
     }
 
-    /** @return the median step time in ms */
+    /**
+     * @return the median step time in ms
+     */
     public double medianMs() {
         return percentile(50);
     }
@@ -67,18 +76,24 @@ public record BenchResult(String name, double[] sortedMs, double flopsPerStep, M
         return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
     }
 
-    /** @return GFLOP/s at the median step time, or NaN */
+    /**
+     * @return GFLOP/s at the median step time, or NaN
+     */
     public double gflops() {
         return flopsPerStep / (medianMs() * 1e6);
     }
 
-    /** @return the printed line */
+    /**
+     * @return the printed line
+     */
     public String line() {
         if (skipped != null) {
             return name + " skipped: " + skipped;
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s ms_per_step=%s steps=%d", name, fmt(medianMs()), steps()));
+        sb.append(
+                String.format(
+                        Locale.ROOT, "%s ms_per_step=%s steps=%d", name, fmt(medianMs()), steps()));
         if (!Double.isNaN(flopsPerStep)) {
             sb.append(String.format(Locale.ROOT, " gflops=%.1f", gflops()));
         }
@@ -95,6 +110,8 @@ public record BenchResult(String name, double[] sortedMs, double flopsPerStep, M
      * @return the text
      */
     public static String fmt(double ms) {
-        return ms >= 100 ? String.format(Locale.ROOT, "%.1f", ms) : String.format(Locale.ROOT, "%.3f", ms);
+        return ms >= 100
+                ? String.format(Locale.ROOT, "%.1f", ms)
+                : String.format(Locale.ROOT, "%.3f", ms);
     }
 }

@@ -5,7 +5,6 @@ import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.MixerConfig;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,7 +37,8 @@ import java.util.Set;
 public final class Cases {
 
     /** The Fashion-MNIST zoo variants whose training throughput is measured. */
-    public static final List<String> FMNIST_VARIANTS = List.of("mixer_fmnist", "resmlp_fmnist", "gmlp_fmnist");
+    public static final List<String> FMNIST_VARIANTS =
+            List.of("mixer_fmnist", "resmlp_fmnist", "gmlp_fmnist");
 
     /** The engines of the latency case, in order. */
     public static final List<String> ENGINES = List.of("PyTorch", PredictorCase.ONNX);
@@ -52,7 +52,9 @@ public final class Cases {
      * @param threads PyTorch intra-op threads, or 0 for the engine's default (one per core)
      */
     public record Options(List<String> engines, Path onnxModel, int predictions, int threads) {
-        /** @return the defaults: both engines, the zoo model, 100,000 predictions, default threads */
+        /**
+         * @return the defaults: both engines, the zoo model, 100,000 predictions, default threads
+         */
         public static Options defaults() {
             return new Options(ENGINES, null, 100_000, 0);
         }
@@ -67,8 +69,15 @@ public final class Cases {
      * @return the names
      */
     public static List<String> names(Options o) {
-        List<String> n = new ArrayList<>(List.of(
-                "gemm", "mixer_train", "mixer_infer1", "mixer_b16_infer", "kan_train", "sae_topk_train"));
+        List<String> n =
+                new ArrayList<>(
+                        List.of(
+                                "gemm",
+                                "mixer_train",
+                                "mixer_infer1",
+                                "mixer_b16_infer",
+                                "kan_train",
+                                "sae_topk_train"));
         for (String e : o.engines()) {
             n.add("predict1_" + e.toLowerCase(Locale.ROOT));
         }
@@ -99,7 +108,8 @@ public final class Cases {
         for (String a : asked) {
             if ("all".equals(a)) {
                 out.addAll(all);
-            } else if ((a.startsWith("predict1_") || a.startsWith("predict64_")) && !all.contains(a)) {
+            } else if ((a.startsWith("predict1_") || a.startsWith("predict64_"))
+                    && !all.contains(a)) {
                 // an engine not selected with --engine is still a known case
                 String e = a.substring(a.indexOf('_') + 1);
                 if (ENGINES.stream().noneMatch(x -> x.toLowerCase(Locale.ROOT).equals(e))) {
@@ -116,10 +126,13 @@ public final class Cases {
     }
 
     private static IllegalArgumentException unknown(String name, List<String> all) {
-        return new IllegalArgumentException("unknown benchmark case '" + name + "'; known: " + String.join(", ", all));
+        return new IllegalArgumentException(
+                "unknown benchmark case '" + name + "'; known: " + String.join(", ", all));
     }
 
-    /** @return the mixer_train / mixer_infer1 architecture */
+    /**
+     * @return the mixer_train / mixer_infer1 architecture
+     */
     public static MixerConfig smallMixer() {
         MixerConfig c = new MixerConfig();
         c.name = "bench_mixer";
@@ -145,24 +158,53 @@ public final class Cases {
         switch (name) {
             case "gemm":
                 return new GemmCase(1024);
-            case "mixer_train": {
-                MixerConfig c = smallMixer();
-                return new TrainStepCase(name, c::toBlock, new Shape(128, 1, 28, 28), 10, Flops.mixerTrain(c, 128), 2, 10);
-            }
-            case "mixer_infer1": {
-                MixerConfig c = smallMixer();
-                return new InferCase(name, c::toBlock, new Shape(1, 1, 28, 28), Flops.mixerForward(c, 1)[1], 20, 200);
-            }
-            case "mixer_b16_infer": {
-                MixerConfig c = Configs.mixerVariant("mixer_b16_224");
-                return new InferCase(name, c::toBlock, new Shape(8, 3, 224, 224), Flops.mixerForward(c, 8)[1], 1, 5);
-            }
-            case "kan_train": {
-                int[] widths = {784, 64, 10};
-                KanOptions k = KanOptions.defaults();
-                return new TrainStepCase(name, () -> new KAN(widths, k), new Shape(256, 784), 10,
-                        Flops.kanTrain(widths, k.numBases(), 256), 5, 30);
-            }
+            case "mixer_train":
+                {
+                    MixerConfig c = smallMixer();
+                    return new TrainStepCase(
+                            name,
+                            c::toBlock,
+                            new Shape(128, 1, 28, 28),
+                            10,
+                            Flops.mixerTrain(c, 128),
+                            2,
+                            10);
+                }
+            case "mixer_infer1":
+                {
+                    MixerConfig c = smallMixer();
+                    return new InferCase(
+                            name,
+                            c::toBlock,
+                            new Shape(1, 1, 28, 28),
+                            Flops.mixerForward(c, 1)[1],
+                            20,
+                            200);
+                }
+            case "mixer_b16_infer":
+                {
+                    MixerConfig c = Configs.mixerVariant("mixer_b16_224");
+                    return new InferCase(
+                            name,
+                            c::toBlock,
+                            new Shape(8, 3, 224, 224),
+                            Flops.mixerForward(c, 8)[1],
+                            1,
+                            5);
+                }
+            case "kan_train":
+                {
+                    int[] widths = {784, 64, 10};
+                    KanOptions k = KanOptions.defaults();
+                    return new TrainStepCase(
+                            name,
+                            () -> new KAN(widths, k),
+                            new Shape(256, 784),
+                            10,
+                            Flops.kanTrain(widths, k.numBases(), 256),
+                            5,
+                            30);
+                }
             case "sae_topk_train":
                 return new SaeTopKCase(512, 8192, 32, 1024);
             case "predict_rss":

@@ -3,10 +3,10 @@ package ai.mlpzoo.bench;
 import ai.mlpzoo.config.MixerConfig;
 
 /**
- * Matmul FLOPs counted analytically (2 per multiply-add; element-wise ops, norms, GELU, softmax
- * and the optimiser are not counted). A training step is counted as the forward plus two
- * matmuls per forward matmul in the backward (input and weight gradients), less the input
- * gradient of the first layer, whose input needs none.
+ * Matmul FLOPs counted analytically (2 per multiply-add; element-wise ops, norms, GELU, softmax and
+ * the optimiser are not counted). A training step is counted as the forward plus two matmuls per
+ * forward matmul in the backward (input and weight gradients), less the input gradient of the first
+ * layer, whose input needs none.
  */
 final class Flops {
 

@@ -1,7 +1,6 @@
 package ai.mlpzoo.bench;
 
 import ai.djl.engine.Engine;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,9 +8,9 @@ import java.util.Map;
 /**
  * The plain benchmark harness: set up, warm up, time N steps one by one with {@link
  * System#nanoTime}, report the median (and the case's own fields). JMH would add forked JVMs and
- * blackholes; here every step is a native call sequence whose result is consumed by the next
- * step or closed, so the JIT cannot remove it, and a median over whole steps is what the issue
- * compares against PyTorch's eager timings.
+ * blackholes; here every step is a native call sequence whose result is consumed by the next step
+ * or closed, so the JIT cannot remove it, and a median over whole steps is what the issue compares
+ * against PyTorch's eager timings.
  */
 public final class Harness {
 
@@ -61,7 +60,9 @@ public final class Harness {
                 extras.put("cpu_ms_per_step", BenchResult.fmt(cpu / 1e6 / n));
             }
             if (faults0 >= 0) {
-                extras.put("faults_per_step", String.format(java.util.Locale.ROOT, "%.0f", faults / (double) n));
+                extras.put(
+                        "faults_per_step",
+                        String.format(java.util.Locale.ROOT, "%.0f", faults / (double) n));
             }
             return new BenchResult(c.name(), ms, c.flopsPerStep(), extras, null);
         }

@@ -7,13 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-
 import java.util.function.Supplier;
 
 /**
- * Inference of a block on a fixed random batch: {@code block.forward(ps, x, training=false)}
- * with no gradient collector open and parameters that do not require gradients, so nothing is
- * recorded for autograd. Every step's arrays live in a sub-manager closed after the step.
+ * Inference of a block on a fixed random batch: {@code block.forward(ps, x, training=false)} with
+ * no gradient collector open and parameters that do not require gradients, so nothing is recorded
+ * for autograd. Every step's arrays live in a sub-manager closed after the step.
  */
 final class InferCase extends BenchCase {
 
@@ -24,7 +23,13 @@ final class InferCase extends BenchCase {
     private NDArray x;
     private ParameterStore ps;
 
-    InferCase(String name, Supplier<Block> factory, Shape batchShape, double flops, int warmup, int steps) {
+    InferCase(
+            String name,
+            Supplier<Block> factory,
+            Shape batchShape,
+            double flops,
+            int warmup,
+            int steps) {
         super(name, flops, warmup, steps);
         this.factory = factory;
         this.batchShape = batchShape;

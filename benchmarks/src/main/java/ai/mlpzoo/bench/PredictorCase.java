@@ -1,7 +1,7 @@
 package ai.mlpzoo.bench;
 
-import ai.djl.inference.Predictor;
 import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
@@ -11,7 +11,6 @@ import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,9 +64,15 @@ final class PredictorCase extends BenchCase {
      * @param predictions the number of timed predictions in memory mode
      * @param batch images per timed step: 1 is {@code predict}, more is one {@code batchPredict}
      */
-    PredictorCase(String name, String engine, Path modelDir, boolean memory, int predictions, int batch) {
-        // memory mode: a long warm-up, then exactly the asked-for predictions; a batch step is slower
-        super(name, Double.NaN, memory ? 5000 : batch > 1 ? 5 : 50, memory ? predictions : batch > 1 ? 50 : 1000);
+    PredictorCase(
+            String name, String engine, Path modelDir, boolean memory, int predictions, int batch) {
+        // memory mode: a long warm-up, then exactly the asked-for predictions; a batch step is
+        // slower
+        super(
+                name,
+                Double.NaN,
+                memory ? 5000 : batch > 1 ? 5 : 50,
+                memory ? predictions : batch > 1 ? 50 : 1000);
         this.batch = batch;
         this.engine = engine;
         this.modelDir = modelDir;
@@ -78,11 +83,17 @@ final class PredictorCase extends BenchCase {
     @Override
     public void setup() throws Exception {
         if (!Engine.hasEngine(engine)) {
-            throw new Skipped("the " + engine + " engine is not on the classpath"
-                    + (ONNX.equals(engine) ? " (add ai.djl.onnxruntime:onnxruntime-engine)" : ""));
+            throw new Skipped(
+                    "the "
+                            + engine
+                            + " engine is not on the classpath"
+                            + (ONNX.equals(engine)
+                                    ? " (add ai.djl.onnxruntime:onnxruntime-engine)"
+                                    : ""));
         }
         if (modelDir != null && ONNX.equals(engine) && !hasOnnxFile(modelDir)) {
-            throw new Skipped("no .onnx file in " + modelDir + " (write one with mlpzoo export-onnx)");
+            throw new Skipped(
+                    "no .onnx file in " + modelDir + " (write one with mlpzoo export-onnx)");
         }
         Criteria.Builder<Image, Classifications> b =
                 Criteria.builder().setTypes(Image.class, Classifications.class).optEngine(engine);
@@ -90,14 +101,18 @@ final class PredictorCase extends BenchCase {
             ai.mlpzoo.zoo.ModelDirs.checkSafe(modelDir);
             b.optModelPath(modelDir);
         } else {
-            b.optGroupId(MlpModelZoo.GROUP_ID).optArtifactId("mixer").optFilter("variant", "fmnist");
+            b.optGroupId(MlpModelZoo.GROUP_ID)
+                    .optArtifactId("mixer")
+                    .optFilter("variant", "fmnist");
         }
         try {
             model = MlpZoo.loadModel(b.build());
         } catch (ModelNotFoundException | IllegalArgumentException e) {
             if (ONNX.equals(engine)) {
-                throw new Skipped("no ONNX model of mixer/fmnist to load (" + e.getMessage()
-                        + "); export one with mlpzoo export-onnx and pass --onnx-model <dir>");
+                throw new Skipped(
+                        "no ONNX model of mixer/fmnist to load ("
+                                + e.getMessage()
+                                + "); export one with mlpzoo export-onnx and pass --onnx-model <dir>");
             }
             throw e;
         }
@@ -122,7 +137,8 @@ final class PredictorCase extends BenchCase {
         if (batch > 1) {
             List<Classifications> out = predictor.batchPredict(images.subList(0, batch));
             if (out.size() != batch || out.get(batch - 1).best() == null) {
-                throw new IllegalStateException(name() + ": batch prediction gave " + out.size() + " results");
+                throw new IllegalStateException(
+                        name() + ": batch prediction gave " + out.size() + " results");
             }
             return;
         }
@@ -132,7 +148,8 @@ final class PredictorCase extends BenchCase {
         }
         if (memory && timed >= 0 && ++timed % Math.max(1, predictions / 10) == 0) {
             // RSS after every tenth of the run: a leak grows steadily, a warm-up effect levels off
-            trace.append(trace.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.1f", rssKiB() / 1024.0));
+            trace.append(trace.length() == 0 ? "" : "/")
+                    .append(String.format(Locale.ROOT, "%.1f", rssKiB() / 1024.0));
         }
     }
 
@@ -144,7 +161,8 @@ final class PredictorCase extends BenchCase {
     @Override
     public void beforeTimed() throws Exception {
         if (memory) {
-            // predict on until two young collections have passed: every page of the young generation
+            // predict on until two young collections have passed: every page of the young
+            // generation
             // has then been touched, so the JVM's own heap does not read as growth of the process
             long gcs = gcCount();
             int cap = Math.min(200_000, Math.max(1000, 2 * predictions));
@@ -169,16 +187,24 @@ final class PredictorCase extends BenchCase {
             long after = rssKiB();
             extras.put("rss_before_mib", String.format(Locale.ROOT, "%.1f", rssBefore / 1024.0));
             extras.put("rss_after_mib", String.format(Locale.ROOT, "%.1f", after / 1024.0));
-            extras.put("rss_growth_pct", String.format(Locale.ROOT, "%.2f", 100.0 * (after - rssBefore) / rssBefore));
+            extras.put(
+                    "rss_growth_pct",
+                    String.format(Locale.ROOT, "%.2f", 100.0 * (after - rssBefore) / rssBefore));
             extras.put("rss_mib_every_tenth", trace.toString());
-            extras.put("heap_committed_mib_before_after", String.format(Locale.ROOT, "%.1f/%.1f",
-                    heapBefore / 1048576.0, Runtime.getRuntime().totalMemory() / 1048576.0));
+            extras.put(
+                    "heap_committed_mib_before_after",
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f/%.1f",
+                            heapBefore / 1048576.0,
+                            Runtime.getRuntime().totalMemory() / 1048576.0));
         }
     }
 
     private static long gcCount() {
         long n = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (java.lang.management.GarbageCollectorMXBean gc :
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             n += Math.max(0, gc.getCollectionCount());
         }
         return n;

@@ -9,15 +9,20 @@ final class ProcessStats {
 
     private ProcessStats() {}
 
-    /** @return CPU time of the process (all threads, native ones included) in ns, or -1 */
+    /**
+     * @return CPU time of the process (all threads, native ones included) in ns, or -1
+     */
     static long cpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return -1;
     }
 
-    /** @return minor page faults so far (field 10 of /proc/self/stat), or -1 */
+    /**
+     * @return minor page faults so far (field 10 of /proc/self/stat), or -1
+     */
     static long minorFaults() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
@@ -28,7 +33,9 @@ final class ProcessStats {
         }
     }
 
-    /** @return the resident set size (VmRSS of /proc/self/status) in KiB, or -1 */
+    /**
+     * @return the resident set size (VmRSS of /proc/self/status) in KiB, or -1
+     */
     static long rssKiB() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

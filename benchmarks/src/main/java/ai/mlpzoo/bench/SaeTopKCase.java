@@ -13,8 +13,8 @@ import ai.mlpzoo.sae.training.SaeTrainingConfig;
 /**
  * {@code sae_topk_train}: one Adam step of a TopK SAE through {@link SaeTrainer#step}: encode
  * (dense pre-activations, top-k), sparse decode (k decoder rows per row), backward, the decoder
- * gradient's parallel component removed, Adam, decoder rows renormalised, dead-latent
- * bookkeeping and the step's metrics. The batch is random and fixed.
+ * gradient's parallel component removed, Adam, decoder rows renormalised, dead-latent bookkeeping
+ * and the step's metrics. The batch is random and fixed.
  */
 final class SaeTopKCase extends BenchCase {
 
@@ -39,7 +39,12 @@ final class SaeTopKCase extends BenchCase {
         manager = NDManager.newBaseManager();
         TopKSae sae = new TopKSae(SaeDims.autoencoder(dIn, dSae), k);
         sae.initialize(manager, DataType.FLOAT32, new Shape(batch, dIn));
-        trainer = new SaeTrainer(sae, new SaeTrainingConfig().progress(false).bDecInit(SaeTrainingConfig.BDecInit.MEAN));
+        trainer =
+                new SaeTrainer(
+                        sae,
+                        new SaeTrainingConfig()
+                                .progress(false)
+                                .bDecInit(SaeTrainingConfig.BDecInit.MEAN));
         x = manager.randomNormal(new Shape(batch, dIn));
         trainer.initialize(x, null);
     }

@@ -11,16 +11,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.mlpzoo.train.AdamW;
 import ai.mlpzoo.train.LogitsLoss;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * One AdamW training step of a classifier with cross-entropy, as {@link
- * ai.mlpzoo.train.ImageClassifierTrainer} takes it: a sub-manager per step, one gradient
- * collector, forward, loss, backward, {@code trainer.step()}. The batch is random and fixed
- * (data loading is not timed). Reports images/s besides the step time.
+ * ai.mlpzoo.train.ImageClassifierTrainer} takes it: a sub-manager per step, one gradient collector,
+ * forward, loss, backward, {@code trainer.step()}. The batch is random and fixed (data loading is
+ * not timed). Reports images/s besides the step time.
  */
 final class TrainStepCase extends BenchCase {
 
@@ -43,7 +42,14 @@ final class TrainStepCase extends BenchCase {
      * @param warmup default warm-up steps
      * @param steps default timed steps
      */
-    TrainStepCase(String name, Supplier<Block> block, Shape batchShape, int classes, double flops, int warmup, int steps) {
+    TrainStepCase(
+            String name,
+            Supplier<Block> block,
+            Shape batchShape,
+            int classes,
+            double flops,
+            int warmup,
+            int steps) {
         super(name, flops, warmup, steps);
         this.block = block;
         this.batchShape = batchShape;
@@ -55,12 +61,18 @@ final class TrainStepCase extends BenchCase {
         model = Model.newInstance(name());
         model.setBlock(block.get());
         adamw = new AdamW(s -> 1e-3, 0.05f);
-        trainer = model.newTrainer(new DefaultTrainingConfig(new LogitsLoss(0f)).optOptimizer(adamw));
+        trainer =
+                model.newTrainer(new DefaultTrainingConfig(new LogitsLoss(0f)).optOptimizer(adamw));
         trainer.initialize(batchShape);
         NDManager m = trainer.getManager();
         x = m.randomNormal(batchShape);
-        y = m.randomInteger(0, classes, new Shape(batchShape.get(0)), ai.djl.ndarray.types.DataType.INT64)
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        y =
+                m.randomInteger(
+                                0,
+                                classes,
+                                new Shape(batchShape.get(0)),
+                                ai.djl.ndarray.types.DataType.INT64)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
     }
 
     @Override
@@ -89,7 +101,9 @@ final class TrainStepCase extends BenchCase {
     @Override
     public void report(double[] sortedMs, Map<String, String> extras) {
         double median = BenchResult.percentile(sortedMs, 50);
-        extras.put("images_per_s", String.format(Locale.ROOT, "%.0f", batchShape.get(0) / (median / 1e3)));
+        extras.put(
+                "images_per_s",
+                String.format(Locale.ROOT, "%.0f", batchShape.get(0) / (median / 1e3)));
     }
 
     @Override

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /**
- * The CI smoke run of the benchmark: every case but the 3.5-second mixer_b16_infer and two of
- * the three Fashion-MNIST throughput cases (the same code as the third), one warm-up and two timed
+ * The CI smoke run of the benchmark: every case but the 3.5-second mixer_b16_infer and two of the
+ * three Fashion-MNIST throughput cases (the same code as the third), one warm-up and two timed
  * steps (50 predictions for the RSS case), one PyTorch thread (steady on a loaded machine),
  * checking the printed line format and that every number is finite and positive. It times nothing
  * worth keeping.
  */
 class BenchSmokeTest {
 
-    private static final Pattern LINE = Pattern.compile(
-            "^(\\S+) ms_per_step=([0-9.]+) steps=(\\d+)( gflops=([0-9.]+))?((?: \\S+=\\S+)*)$");
+    private static final Pattern LINE =
+            Pattern.compile(
+                    "^(\\S+) ms_per_step=([0-9.]+) steps=(\\d+)( gflops=([0-9.]+))?((?: \\S+=\\S+)*)$");
 
     @Test
     void everyCaseBut16x16MixerPrintsAWellFormedLine() throws Exception {
@@ -42,7 +42,8 @@ class BenchSmokeTest {
                 PrintStream ls = new PrintStream(log, true, StandardCharsets.UTF_8)) {
             results = Bench.run(cases, 1, 2, o, ps, ls);
         }
-        assertTrue(log.toString(StandardCharsets.UTF_8).startsWith("# "), "header on the log stream");
+        assertTrue(
+                log.toString(StandardCharsets.UTF_8).startsWith("# "), "header on the log stream");
         String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(cases.size(), lines.length, String.join("\n", lines));
         assertEquals(cases.size(), results.size());
@@ -51,7 +52,9 @@ class BenchSmokeTest {
             System.out.println(line);
             String name = cases.get(i);
             if (line.startsWith(name + " skipped: ")) {
-                assertTrue(name.endsWith("_onnxruntime"), "only the ONNX Runtime cases may be skipped: " + line);
+                assertTrue(
+                        name.endsWith("_onnxruntime"),
+                        "only the ONNX Runtime cases may be skipped: " + line);
                 continue;
             }
             Matcher mm = LINE.matcher(line);
@@ -73,22 +76,39 @@ class BenchSmokeTest {
                 assertPositive(extras.get("rss_after_mib"), line);
                 assertTrue(Double.isFinite(Double.parseDouble(extras.get("rss_growth_pct"))), line);
             }
-            if (name.startsWith("train_") || name.equals("mixer_train") || name.equals("kan_train")) {
+            if (name.startsWith("train_")
+                    || name.equals("mixer_train")
+                    || name.equals("kan_train")) {
                 assertPositive(extras.get("images_per_s"), line);
             }
         }
-        for (String known : List.of("gemm", "mixer_train", "mixer_b16_infer", "kan_train", "sae_topk_train")) {
-            assertTrue(Double.isFinite(Cases.create(known, o).flopsPerStep()), known + " has its FLOPs counted");
+        for (String known :
+                List.of("gemm", "mixer_train", "mixer_b16_infer", "kan_train", "sae_topk_train")) {
+            assertTrue(
+                    Double.isFinite(Cases.create(known, o).flopsPerStep()),
+                    known + " has its FLOPs counted");
         }
     }
 
     @Test
     void unknownCaseIsRejectedWithTheKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Cases.resolve(List.of("gemm", "mixer_infer2"), Cases.Options.defaults()));
-        assertTrue(e.getMessage().startsWith("unknown benchmark case 'mixer_infer2'; known: gemm, mixer_train"), e.getMessage());
-        assertEquals(List.of("kan_train", "gemm"), Cases.resolve(List.of("kan_train", "gemm", "kan_train"), Cases.Options.defaults()));
-        assertEquals(Cases.names(Cases.Options.defaults()), Cases.resolve(List.of(), Cases.Options.defaults()));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Cases.resolve(
+                                        List.of("gemm", "mixer_infer2"), Cases.Options.defaults()));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "unknown benchmark case 'mixer_infer2'; known: gemm, mixer_train"),
+                e.getMessage());
+        assertEquals(
+                List.of("kan_train", "gemm"),
+                Cases.resolve(List.of("kan_train", "gemm", "kan_train"), Cases.Options.defaults()));
+        assertEquals(
+                Cases.names(Cases.Options.defaults()),
+                Cases.resolve(List.of(), Cases.Options.defaults()));
     }
 
     @Test
@@ -103,7 +123,9 @@ class BenchSmokeTest {
         }
         assertEquals(50, BenchResult.percentile(odd, 50));
         assertEquals(99, BenchResult.percentile(odd, 99)); // rank ceil(0.99 * 101) = 100
-        BenchResult r = new BenchResult("gemm", new double[] {10, 20, 30}, 2e9, new LinkedHashMap<>(), null);
+        BenchResult r =
+                new BenchResult(
+                        "gemm", new double[] {10, 20, 30}, 2e9, new LinkedHashMap<>(), null);
         assertEquals("gemm ms_per_step=20.000 steps=3 gflops=100.0", r.line());
         assertEquals("x skipped: why", BenchResult.skipped("x", "why").line());
     }
@@ -111,12 +133,18 @@ class BenchSmokeTest {
     @Test
     void matmulFlopsAreCountedAnalytically() {
         // gemm: 2 n^3
-        assertEquals(2.0 * 1024 * 1024 * 1024, Cases.create("gemm", Cases.Options.defaults()).flopsPerStep());
+        assertEquals(
+                2.0 * 1024 * 1024 * 1024,
+                Cases.create("gemm", Cases.Options.defaults()).flopsPerStep());
         // mixer_infer1: stem 2*49*16*128, per block 2*128*49*64*2 + 2*49*128*512*2, head 2*128*10
         double block = 2.0 * 128 * 49 * 64 * 2 + 2.0 * 49 * 128 * 512 * 2;
         double expected = 2.0 * 49 * 16 * 128 + 8 * block + 2.0 * 128 * 10;
-        assertEquals(expected, Cases.create("mixer_infer1", Cases.Options.defaults()).flopsPerStep(), 1e-3);
-        // kan_train: layer 0 forward + weight gradient, layer 1 forward + both gradients; 9 = G + k + 1
+        assertEquals(
+                expected,
+                Cases.create("mixer_infer1", Cases.Options.defaults()).flopsPerStep(),
+                1e-3);
+        // kan_train: layer 0 forward + weight gradient, layer 1 forward + both gradients; 9 = G + k
+        // + 1
         double kan = 2 * (2.0 * 256 * 784 * 64 * 9) + 3 * (2.0 * 256 * 64 * 10 * 9);
         assertEquals(kan, Cases.create("kan_train", Cases.Options.defaults()).flopsPerStep(), 1e-3);
     }

@@ -2,20 +2,18 @@ package ai.mlpzoo.cli;
 
 import ai.mlpzoo.bench.Bench;
 import ai.mlpzoo.bench.Cases;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code mlpzoo bench [CASE ...]}: speed and memory benchmarks, one line per case,
- * {@code "<case> ms_per_step=<median> steps=<n>"} plus {@code gflops=<x>} where the case's FLOPs
- * are known and case-specific fields (p50/p99, images/s, RSS).
+ * {@code mlpzoo bench [CASE ...]}: speed and memory benchmarks, one line per case, {@code "<case>
+ * ms_per_step=<median> steps=<n>"} plus {@code gflops=<x>} where the case's FLOPs are known and
+ * case-specific fields (p50/p99, images/s, RSS).
  */
 @Command(
         name = "bench",
@@ -31,53 +29,95 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CASE", arity = "0..*", description = "cases to run (default: all)")
     List<String> cases = new ArrayList<>();
 
-    @Option(names = "--steps", defaultValue = "-1", paramLabel = "N",
+    @Option(
+            names = "--steps",
+            defaultValue = "-1",
+            paramLabel = "N",
             description = "timed steps per case (default: each case's own)")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "-1", paramLabel = "N",
+    @Option(
+            names = "--warmup",
+            defaultValue = "-1",
+            paramLabel = "N",
             description = "warm-up steps per case (default: each case's own)")
     int warmup;
 
-    @Option(names = "--engine", split = ",", paramLabel = "ENGINE",
-            description = "engines of the single-image latency case: PyTorch, OnnxRuntime (default: both;"
-                    + " OnnxRuntime is skipped with a message when its engine or a model.onnx is missing)")
+    @Option(
+            names = "--engine",
+            split = ",",
+            paramLabel = "ENGINE",
+            description =
+                    "engines of the single-image latency case: PyTorch, OnnxRuntime (default: both;"
+                            + " OnnxRuntime is skipped with a message when its engine or a model.onnx is missing)")
     List<String> engines;
 
-    @Option(names = "--onnx-model", paramLabel = "DIR",
-            description = "model directory holding model.onnx for the OnnxRuntime latency case (default: the zoo's mixer/fmnist)")
+    @Option(
+            names = "--onnx-model",
+            paramLabel = "DIR",
+            description =
+                    "model directory holding model.onnx for the OnnxRuntime latency case (default: the zoo's mixer/fmnist)")
     Path onnxModel;
 
-    @Option(names = "--predictions", defaultValue = "100000", paramLabel = "N",
+    @Option(
+            names = "--predictions",
+            defaultValue = "100000",
+            paramLabel = "N",
             description = "predictions of predict_rss (default: ${DEFAULT-VALUE})")
     int predictions;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "PyTorch intra-op threads (default: the engine's, one per core; 1 gives steadier"
-                    + " figures on a loaded machine)")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "PyTorch intra-op threads (default: the engine's, one per core; 1 gives steadier"
+                            + " figures on a loaded machine)")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0 || threads < 0) {
-            throw new IllegalArgumentException("--steps and --predictions must be positive, --warmup and --threads >= 0");
+            throw new IllegalArgumentException(
+                    "--steps and --predictions must be positive, --warmup and --threads >= 0");
         }
         int cores = Runtime.getRuntime().availableProcessors();
         if (threads > 4 * cores) {
             // more threads than that only time the scheduler, and thousands take minutes to start
-            throw new IllegalArgumentException("--threads " + threads + " is more than 4 x the " + cores
-                    + " cores of this machine; use at most " + 4 * cores);
+            throw new IllegalArgumentException(
+                    "--threads "
+                            + threads
+                            + " is more than 4 x the "
+                            + cores
+                            + " cores of this machine; use at most "
+                            + 4 * cores);
         }
-        List<String> eng = engines == null || engines.isEmpty() ? Cases.ENGINES : canonical(engines);
-        Bench.run(cases, warmup, steps, new Cases.Options(eng, onnxModel, predictions, threads), System.out, System.err);
+        List<String> eng =
+                engines == null || engines.isEmpty() ? Cases.ENGINES : canonical(engines);
+        Bench.run(
+                cases,
+                warmup,
+                steps,
+                new Cases.Options(eng, onnxModel, predictions, threads),
+                System.out,
+                System.err);
         return 0;
     }
 
     private static List<String> canonical(List<String> asked) {
         List<String> out = new ArrayList<>();
         for (String a : asked) {
-            String match = Cases.ENGINES.stream().filter(e -> e.equalsIgnoreCase(a)).findFirst().orElseThrow(
-                    () -> new IllegalArgumentException("unknown engine '" + a + "'; known: " + String.join(", ", Cases.ENGINES)));
+            String match =
+                    Cases.ENGINES.stream()
+                            .filter(e -> e.equalsIgnoreCase(a))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "unknown engine '"
+                                                            + a
+                                                            + "'; known: "
+                                                            + String.join(", ", Cases.ENGINES)));
             out.add(match);
         }
         return out;

@@ -10,16 +10,14 @@ import ai.mlpzoo.data.FashionMnistImages;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code mlpzoo demo}: lists the zoo, loads every pretrained Fashion-MNIST model through DJL's
@@ -29,29 +27,45 @@ import java.util.stream.Collectors;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "List the zoo, load each pretrained model through DJL Criteria, report accuracy and latency.")
+        description =
+                "List the zoo, load each pretrained model through DJL Criteria, report accuracy and latency.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--embedded", description = "use the embedded 1,000-image test slice even when the data set is installed")
+    @Option(
+            names = "--embedded",
+            description =
+                    "use the embedded 1,000-image test slice even when the data set is installed")
     boolean embedded;
 
-    @Option(names = "--limit", paramLabel = "N", description = "evaluate the first N test images only (default: all)")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "evaluate the first N test images only (default: all)")
     int limit;
 
-    @Option(names = "--all", description = "also run the models whose weights are random placeholders")
+    @Option(
+            names = "--all",
+            description = "also run the models whose weights are random placeholders")
     boolean all;
 
-    @Option(names = "--batch", defaultValue = "250", description = "batch size for accuracy (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            defaultValue = "250",
+            description = "batch size for accuracy (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--latency-samples", defaultValue = "100", paramLabel = "N",
+    @Option(
+            names = "--latency-samples",
+            defaultValue = "100",
+            paramLabel = "N",
             description = "single images timed for latency (default: ${DEFAULT-VALUE})")
     int latencySamples;
 
     @Override
     public Integer call() throws Exception {
         if (batch <= 0 || limit < 0 || latencySamples <= 0) {
-            throw new IllegalArgumentException("--batch and --latency-samples must be positive, --limit >= 0");
+            throw new IllegalArgumentException(
+                    "--batch and --latency-samples must be positive, --limit >= 0");
         }
         List<ZooEntry> entries = MlpZoo.entries();
         System.out.println("The mlp-zoo (DJL group " + MlpModelZoo.GROUP_ID + "):");
@@ -64,22 +78,40 @@ final class DemoCommand implements Callable<Integer> {
                         .collect(Collectors.toList());
         System.out.println();
         if (models.isEmpty()) {
-            System.out.println("No pretrained Fashion-MNIST model in this build; --all runs the random-weight placeholders.");
+            System.out.println(
+                    "No pretrained Fashion-MNIST model in this build; --all runs the random-weight placeholders.");
             return 0;
         }
         boolean full = !embedded && FashionMnist.isInstalled();
         FashionMnist data = full ? FashionMnist.testSetOrSlice() : FashionMnist.embeddedTestSlice();
         int n = limit > 0 ? Math.min(limit, data.size()) : data.size();
-        System.out.printf(Locale.ROOT, "Test data: %s, %,d images%n",
-                full ? "Fashion-MNIST test set in " + FashionMnist.defaultDir() : "embedded Fashion-MNIST test slice", n);
+        System.out.printf(
+                Locale.ROOT,
+                "Test data: %s, %,d images%n",
+                full
+                        ? "Fashion-MNIST test set in " + FashionMnist.defaultDir()
+                        : "embedded Fashion-MNIST test slice",
+                n);
         List<Image> images = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             images.add(FashionMnistImages.image(data, i));
         }
-        System.out.println("Each model: Criteria.builder().setTypes(Image.class, Classifications.class)"
-                + ".optGroupId(\"" + MlpModelZoo.GROUP_ID + "\").optArtifactId(A).optFilter(\"variant\", V).build().loadModel()");
+        System.out.println(
+                "Each model: Criteria.builder().setTypes(Image.class, Classifications.class)"
+                        + ".optGroupId(\""
+                        + MlpModelZoo.GROUP_ID
+                        + "\").optArtifactId(A).optFilter(\"variant\", V).build().loadModel()");
         System.out.println();
-        Table t = new Table("MODEL", "WEIGHTS", ">PARAMS", ">IMAGES", ">ACCURACY", ">LATENCY ms/img", ">THROUGHPUT img/s", ">LOAD s");
+        Table t =
+                new Table(
+                        "MODEL",
+                        "WEIGHTS",
+                        ">PARAMS",
+                        ">IMAGES",
+                        ">ACCURACY",
+                        ">LATENCY ms/img",
+                        ">THROUGHPUT img/s",
+                        ">LOAD s");
         for (ZooEntry e : models) {
             System.err.println("evaluating " + e.id() + " ...");
             t.row(evaluate(e, data, images));
@@ -114,9 +146,13 @@ final class DemoCommand implements Callable<Integer> {
             int correct = 0;
             long s = System.nanoTime();
             for (int from = 0; from < images.size(); from += batch) {
-                List<Classifications> out = p.batchPredict(images.subList(from, Math.min(from + batch, images.size())));
+                List<Classifications> out =
+                        p.batchPredict(images.subList(from, Math.min(from + batch, images.size())));
                 for (int i = 0; i < out.size(); i++) {
-                    if (out.get(i).best().getClassName().equals(FashionMnist.CLASSES[data.labels()[from + i]])) {
+                    if (out.get(i)
+                            .best()
+                            .getClassName()
+                            .equals(FashionMnist.CLASSES[data.labels()[from + i]])) {
                         correct++;
                     }
                 }

@@ -4,15 +4,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.onnx.OnnxModelDirs;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code mlpzoo export-onnx --model <model-dir-or-artifact[/variant]> --out <model-dir>}: copies
@@ -26,29 +24,47 @@ import java.util.concurrent.Callable;
         description = "Write model.onnx (opset 17, dynamic batch) beside a model's DJL files.")
 final class ExportOnnxCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "<model-dir-or-artifact>",
-            description = "a model directory, or a zoo artifact as artifact[/variant] (variant defaults to fmnist)")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "<model-dir-or-artifact>",
+            description =
+                    "a model directory, or a zoo artifact as artifact[/variant] (variant defaults to fmnist)")
     String model;
 
-    @Option(names = "--out", required = true, paramLabel = "<model-dir>", description = "model directory to write")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "<model-dir>",
+            description = "model directory to write")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         Path dir = Paths.get(model);
-        Criteria.Builder<NDList, NDList> b = Criteria.builder().setTypes(NDList.class, NDList.class).optEngine("PyTorch");
+        Criteria.Builder<NDList, NDList> b =
+                Criteria.builder().setTypes(NDList.class, NDList.class).optEngine("PyTorch");
         if (Files.isDirectory(dir)) {
-            ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, weights verified, before DJL reads it
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(
+                    dir); // data only, weights verified, before DJL reads it
             b.optModelPath(dir);
         } else if (model.matches("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?")) {
             String[] parts = model.split("/");
-            b.optGroupId("ai.mlpzoo").optArtifactId(parts[0]).optFilter("variant", parts.length > 1 ? parts[1] : "fmnist");
+            b.optGroupId("ai.mlpzoo")
+                    .optArtifactId(parts[0])
+                    .optFilter("variant", parts.length > 1 ? parts[1] : "fmnist");
         } else {
             throw new NoSuchFileException(model, null, "model directory not found");
         }
         try (ZooModel<NDList, NDList> zoo = ai.mlpzoo.zoo.MlpZoo.loadModel(b.build())) {
             Path file = OnnxModelDirs.export(zoo, out);
-            System.out.println("wrote " + file + " (" + Files.size(file) + " bytes) beside the DJL files in " + out);
+            System.out.println(
+                    "wrote "
+                            + file
+                            + " ("
+                            + Files.size(file)
+                            + " bytes) beside the DJL files in "
+                            + out);
         }
         return 0;
     }

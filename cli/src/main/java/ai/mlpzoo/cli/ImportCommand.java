@@ -4,19 +4,18 @@ import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.loading.CheckpointImporter;
 import ai.mlpzoo.loading.Importers;
 import ai.mlpzoo.zoo.ModelDirs;
-
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code mlpzoo import --format F <checkpoint-dir> --out <model-dir>}. */
 @Command(
         name = "import",
         mixinStandardHelpOptions = true,
-        description = "Import a reference library's checkpoint folder as an mlp-zoo model directory.")
+        description =
+                "Import a reference library's checkpoint folder as an mlp-zoo model directory.")
 final class ImportCommand implements Callable<Integer> {
 
     @Option(
@@ -29,7 +28,11 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<checkpoint-dir>", description = "the checkpoint folder")
     Path checkpoint;
 
-    @Option(names = "--out", required = true, paramLabel = "<model-dir>", description = "model directory to write")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "<model-dir>",
+            description = "model directory to write")
     Path out;
 
     @Option(names = "--force", description = "replace an existing model directory at --out")

@@ -3,12 +3,10 @@ package ai.mlpzoo.cli;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
-
-import picocli.CommandLine.Command;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 
 /** {@code mlpzoo list}: every model of the zoo, as Criteria finds it. */
 @Command(
@@ -21,20 +19,30 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         print(MlpZoo.entries());
         System.out.println();
-        System.out.println("Load one with Criteria.builder().optGroupId(\"" + MlpModelZoo.GROUP_ID
-                + "\").optArtifactId(ARTIFACT).optFilter(\"variant\", VARIANT)");
+        System.out.println(
+                "Load one with Criteria.builder().optGroupId(\""
+                        + MlpModelZoo.GROUP_ID
+                        + "\").optArtifactId(ARTIFACT).optFilter(\"variant\", VARIANT)");
         return 0;
     }
 
     static void print(List<ZooEntry> entries) {
         Table t = new Table("GROUP", "ARTIFACT", "VARIANT", "PRETRAINED", ">PARAMS", "DESCRIPTION");
         for (ZooEntry e : entries) {
-            t.row(MlpModelZoo.GROUP_ID, e.artifactId(), e.variant(), e.pretrained() ? "yes" : "no", params(e.parameters()), e.description());
+            t.row(
+                    MlpModelZoo.GROUP_ID,
+                    e.artifactId(),
+                    e.variant(),
+                    e.pretrained() ? "yes" : "no",
+                    params(e.parameters()),
+                    e.description());
         }
         t.print(System.out);
     }
 
-    /** @return a parameter count as 1.11M, 59.9M, 208M */
+    /**
+     * @return a parameter count as 1.11M, 59.9M, 208M
+     */
     static String params(long n) {
         if (n <= 0) {
             return "?";

@@ -1,9 +1,8 @@
 package ai.mlpzoo.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import java.io.PrintWriter;
 
 /** The {@code mlpzoo} command: import checkpoints, run models, train and evaluate them. */
 @Command(
@@ -67,8 +66,11 @@ public final class MlpZooCli {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) {
             // picocli hands only Exceptions to the handler: an Error would end in a stack trace
-            err.println("mlpzoo: error: out of memory (" + e.getMessage() + "): the input or model does not fit"
-                    + " the Java heap; use a smaller batch or raise -Xmx in MLPZOO_JAVA_OPTS");
+            err.println(
+                    "mlpzoo: error: out of memory ("
+                            + e.getMessage()
+                            + "): the input or model does not fit"
+                            + " the Java heap; use a smaller batch or raise -Xmx in MLPZOO_JAVA_OPTS");
         } catch (StackOverflowError e) {
             err.println("mlpzoo: error: stack overflow: the input nests too deeply");
         } catch (Error e) {

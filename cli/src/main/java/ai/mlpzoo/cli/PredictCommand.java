@@ -10,16 +10,14 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.blocks.common.InputContract;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.zoo.ModelDirs;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code mlpzoo predict --model <dir> --input in.safetensors --output out.safetensors}: runs the
@@ -34,16 +32,31 @@ import java.util.concurrent.Callable;
         description = "Run a model directory on the tensor named 'input' of a safetensors file.")
 final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "<model-dir>", description = "model directory")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "<model-dir>",
+            description = "model directory")
     Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "<in.safetensors>", description = "holds 'input', a batch")
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "<in.safetensors>",
+            description = "holds 'input', a batch")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "<out.safetensors>", description = "file to write")
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "<out.safetensors>",
+            description = "file to write")
     Path output;
 
-    @Option(names = "--engine", defaultValue = "PyTorch", description = "DJL engine (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--engine",
+            defaultValue = "PyTorch",
+            description = "DJL engine (default: ${DEFAULT-VALUE})")
     String engine;
 
     @Override
@@ -51,7 +64,8 @@ final class PredictCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new NoSuchFileException(model.toString(), null, "model directory not found");
         }
-        ai.mlpzoo.zoo.ModelDirs.checkSafe(model); // data only, weights verified, before DJL reads it
+        ai.mlpzoo.zoo.ModelDirs.checkSafe(
+                model); // data only, weights verified, before DJL reads it
         Criteria<NDList, NDList> criteria =
                 Criteria.builder()
                         .setTypes(NDList.class, NDList.class)
@@ -69,7 +83,10 @@ final class PredictCommand implements Callable<Integer> {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < result.size(); i++) {
                 NDArray a = result.get(i);
-                String name = a.getName() == null || a.getName().isEmpty() ? (i == 0 ? "output" : "output_" + i) : a.getName();
+                String name =
+                        a.getName() == null || a.getName().isEmpty()
+                                ? (i == 0 ? "output" : "output_" + i)
+                                : a.getName();
                 a.setName(name);
                 named.add(a);
                 names.add(name + " " + a.getShape());
@@ -81,12 +98,13 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * The block whose contract the input must meet: the loaded one, or, on an engine that runs
-     * the model as a foreign graph (ONNX Runtime), a never-initialised block of the architecture
-     * the directory describes, which states the same contract.
+     * The block whose contract the input must meet: the loaded one, or, on an engine that runs the
+     * model as a foreign graph (ONNX Runtime), a never-initialised block of the architecture the
+     * directory describes, which states the same contract.
      */
     private Block contract(Block loaded) throws java.io.IOException {
-        if (loaded instanceof InputContract || !Files.isRegularFile(model.resolve(ModelDirs.ARCHITECTURE))) {
+        if (loaded instanceof InputContract
+                || !Files.isRegularFile(model.resolve(ModelDirs.ARCHITECTURE))) {
             return loaded;
         }
         return ModelDirs.readArchitecture(model).toBlock();
@@ -101,6 +119,10 @@ final class PredictCommand implements Callable<Integer> {
             names.add(a.getName());
         }
         throw new IllegalArgumentException(
-                "input file has no tensor named '" + name + "' (it has: " + String.join(", ", names) + ")");
+                "input file has no tensor named '"
+                        + name
+                        + "' (it has: "
+                        + String.join(", ", names)
+                        + ")");
     }
 }

@@ -1,20 +1,17 @@
 package ai.mlpzoo.cli;
 
 import ai.mlpzoo.service.MlpZooServiceApplication;
-
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code mlpzoo serve}: the example REST service (Spring Boot) on an address and port, until the
@@ -31,17 +28,23 @@ import java.util.concurrent.CountDownLatch;
         })
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Unmatched
-    List<String> springArgs = new ArrayList<>();
+    @Unmatched List<String> springArgs = new ArrayList<>();
 
     /** Told of the running service, for tests (which then close it to end the command). */
-    static volatile java.util.function.Consumer<ConfigurableApplicationContext> onStarted = ctx -> {};
+    static volatile java.util.function.Consumer<ConfigurableApplicationContext> onStarted =
+            ctx -> {};
 
     @Override
     public Integer call() throws Exception {
@@ -53,29 +56,41 @@ final class ServeCommand implements Callable<Integer> {
         }
         for (String a : springArgs) {
             if (!a.startsWith("--") || !a.contains("=")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'; Spring Boot properties are passed as --name=value");
+                throw new IllegalArgumentException(
+                        "unexpected argument '"
+                                + a
+                                + "'; Spring Boot properties are passed as --name=value");
             }
         }
-        // concurrent requests are the parallelism: one PyTorch thread per request serves the 8-client
+        // concurrent requests are the parallelism: one PyTorch thread per request serves the
+        // 8-client
         // load at 461 req/s (p99 42 ms) against 231 req/s (p99 64 ms) with the default two
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
         // Spring's "Started ... in X seconds" line, whatever the launcher's default log level
-        System.setProperty("org.slf4j.simpleLogger.log." + MlpZooServiceApplication.class.getName(), "info");
+        System.setProperty(
+                "org.slf4j.simpleLogger.log." + MlpZooServiceApplication.class.getName(), "info");
         System.setProperty("org.slf4j.simpleLogger.log.ai.mlpzoo.spring", "info");
         long t0 = System.nanoTime();
-        ConfigurableApplicationContext ctx = MlpZooServiceApplication.start(host, port, springArgs.toArray(new String[0]));
+        ConfigurableApplicationContext ctx =
+                MlpZooServiceApplication.start(host, port, springArgs.toArray(new String[0]));
         double s = (System.nanoTime() - t0) / 1e9;
-        int actual = ctx instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : port;
+        int actual =
+                ctx instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : port;
         CountDownLatch closed = new CountDownLatch(1);
-        ctx.addApplicationListener(e -> {
-            if (e instanceof ContextClosedEvent) {
-                closed.countDown();
-            }
-        });
-        System.out.printf(Locale.ROOT, "mlpzoo serve: listening on http://%s:%d (started in %.2f s); models: GET /v1/models%n",
-                host.contains(":") ? "[" + host + "]" : host, actual, s);
+        ctx.addApplicationListener(
+                e -> {
+                    if (e instanceof ContextClosedEvent) {
+                        closed.countDown();
+                    }
+                });
+        System.out.printf(
+                Locale.ROOT,
+                "mlpzoo serve: listening on http://%s:%d (started in %.2f s); models: GET /v1/models%n",
+                host.contains(":") ? "[" + host + "]" : host,
+                actual,
+                s);
         System.out.flush();
         onStarted.accept(ctx);
         if (ctx.isActive()) {

@@ -50,7 +50,10 @@ final class Table {
             if (i > 0) {
                 sb.append("  ");
             }
-            sb.append(right[i] ? pad + cells[i] : (i == cells.length - 1 ? cells[i] : cells[i] + pad));
+            sb.append(
+                    right[i]
+                            ? pad + cells[i]
+                            : (i == cells.length - 1 ? cells[i] : cells[i] + pad));
         }
         return sb.toString();
     }

@@ -6,16 +6,14 @@ import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.train.EpochRecord;
 import ai.mlpzoo.train.ImageClassifierTrainer;
 import ai.mlpzoo.train.TrainOptions;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code mlpzoo train <variant-or-config.json> --dataset fashion-mnist}: trains a classifier with
@@ -24,11 +22,16 @@ import java.util.concurrent.Callable;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train a classifier on Fashion-MNIST (AdamW, warm-up + cosine, checkpoints every epoch).")
+        description =
+                "Train a classifier on Fashion-MNIST (AdamW, warm-up + cosine, checkpoints every epoch).")
 final class TrainCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<variant-or-config.json>",
-            description = "a variant (mixer_fmnist, resmlp_fmnist, kan_fmnist, ...), a zoo artifact id (mixer) or a config file")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "<variant-or-config.json>",
+            description =
+                    "a variant (mixer_fmnist, resmlp_fmnist, kan_fmnist, ...), a zoo artifact id (mixer) or a config file")
     String model;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
@@ -55,10 +58,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "no random shift and flip")
     boolean noAugment;
 
-    @Option(names = "--augment-shift", paramLabel = "PX", description = "largest random shift in pixels (default 2)")
+    @Option(
+            names = "--augment-shift",
+            paramLabel = "PX",
+            description = "largest random shift in pixels (default 2)")
     Integer augmentShift;
 
-    @Option(names = "--drop-path", paramLabel = "RATE", description = "stochastic-depth rate, overriding the config's")
+    @Option(
+            names = "--drop-path",
+            paramLabel = "RATE",
+            description = "stochastic-depth rate, overriding the config's")
     Double dropPath;
 
     @Option(names = "--train-limit", description = "use only the first N training images")
@@ -67,33 +76,44 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default 42)")
     Long seed;
 
-    @Option(names = "--out", paramLabel = "<run-dir>", description = "run directory (default runs/<name>)")
+    @Option(
+            names = "--out",
+            paramLabel = "<run-dir>",
+            description = "run directory (default runs/<name>)")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "<run-dir>", description = "continue this run from its newest checkpoint")
+    @Option(
+            names = "--resume",
+            paramLabel = "<run-dir>",
+            description = "continue this run from its newest checkpoint")
     Path resume;
 
     @Override
     public Integer call() throws Exception {
         if (!"fashion-mnist".equals(dataset)) {
-            throw new IllegalArgumentException("unknown dataset '" + dataset + "'; known: fashion-mnist");
+            throw new IllegalArgumentException(
+                    "unknown dataset '" + dataset + "'; known: fashion-mnist");
         }
         if (resume == null && model != null) {
             // refuse a bad --out before the data set is read
             checkRunDir(out != null ? out : Paths.get("runs", name(model)));
         }
-        FashionMnist train = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0);
-        FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
+        FashionMnist train =
+                FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0);
+        FashionMnist test =
+                FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
         ImageClassifierTrainer trainer = new ImageClassifierTrainer();
         ImageClassifierTrainer.Result result;
         if (resume != null) {
             if (model != null) {
-                throw new IllegalArgumentException("--resume takes the architecture from the checkpoint: drop " + model);
+                throw new IllegalArgumentException(
+                        "--resume takes the architecture from the checkpoint: drop " + model);
             }
             result = trainer.resume(resume, epochs == null ? 0 : epochs, train, test);
         } else {
             if (model == null) {
-                throw new IllegalArgumentException("name a variant or config file to train, or --resume a run");
+                throw new IllegalArgumentException(
+                        "name a variant or config file to train, or --resume a run");
             }
             ModelConfig config = resolve(model);
             TrainOptions o = new TrainOptions();
@@ -116,8 +136,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         EpochRecord last = result.state.history.get(result.state.history.size() - 1);
         double seconds = result.state.history.stream().mapToDouble(r -> r.epochSeconds).sum();
-        System.out.printf(Locale.ROOT, "trained %d epochs (%d steps, %.0f s of training): test accuracy %.2f%% on %d images; model in %s%n",
-                result.state.epoch, result.state.step, seconds, 100 * last.testAcc, test.size(), result.modelDir);
+        System.out.printf(
+                Locale.ROOT,
+                "trained %d epochs (%d steps, %.0f s of training): test accuracy %.2f%% on %d images; model in %s%n",
+                result.state.epoch,
+                result.state.step,
+                seconds,
+                100 * last.testAcc,
+                test.size(),
+                result.modelDir);
         return 0;
     }
 
@@ -135,8 +162,10 @@ final class TrainCommand implements Callable<Integer> {
         if (config instanceof ai.mlpzoo.config.MixerConfig m) {
             m.dropPathRate = rate; // KAN-Mixers too: they are Mixer configs with "mlp_layer": "kat"
         } else {
-            throw new IllegalArgumentException("--drop-path applies to Mixer-family models; "
-                    + config.getClass().getSimpleName() + " has no stochastic depth");
+            throw new IllegalArgumentException(
+                    "--drop-path applies to Mixer-family models; "
+                            + config.getClass().getSimpleName()
+                            + " has no stochastic depth");
         }
         return config;
     }
@@ -163,7 +192,10 @@ final class TrainCommand implements Callable<Integer> {
             return Configs.variant(spec + "_fmnist");
         }
         throw new IllegalArgumentException(
-                "unknown model '" + spec + "': give a config .json file or one of " + String.join(", ", Configs.variantNames()));
+                "unknown model '"
+                        + spec
+                        + "': give a config .json file or one of "
+                        + String.join(", ", Configs.variantNames()));
     }
 
     private static String name(String spec) {
@@ -174,15 +206,19 @@ final class TrainCommand implements Callable<Integer> {
     /** A new run goes into a new or empty folder: never over a run, never into a user's folder. */
     private static void checkRunDir(Path dir) throws java.io.IOException {
         if (ImageClassifierTrainer.latestCheckpoint(dir) != null) {
-            throw new IllegalArgumentException(dir + " holds a run already: --resume " + dir + " or pick another --out");
+            throw new IllegalArgumentException(
+                    dir + " holds a run already: --resume " + dir + " or pick another --out");
         }
         if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + " exists and is not a folder: name a new --out");
+            throw new IllegalArgumentException(
+                    dir + " exists and is not a folder: name a new --out");
         }
         if (java.nio.file.Files.isDirectory(dir) && !isEmpty(dir)) {
             // a run writes checkpoints and <run>/model into this folder
-            throw new IllegalArgumentException(dir + " is a folder with other content, not a run directory;"
-                    + " it is left untouched: name a new or empty --out");
+            throw new IllegalArgumentException(
+                    dir
+                            + " is a folder with other content, not a run directory;"
+                            + " it is left untouched: name a new or empty --out");
         }
     }
 

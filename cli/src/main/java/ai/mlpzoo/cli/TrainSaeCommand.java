@@ -15,13 +15,11 @@ import ai.mlpzoo.sae.training.BatchSource;
 import ai.mlpzoo.sae.training.SaeMetrics;
 import ai.mlpzoo.sae.training.SaeTrainer;
 import ai.mlpzoo.sae.training.SaeTrainingConfig;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code mlpzoo train-sae --activations acts.safetensors --architecture topk --d-sae 4096 --k 32
@@ -31,13 +29,20 @@ import java.util.concurrent.Callable;
 @Command(
         name = "train-sae",
         mixinStandardHelpOptions = true,
-        description = "Train an SAE or transcoder on activations saved as safetensors (x, and y for a transcoder).")
+        description =
+                "Train an SAE or transcoder on activations saved as safetensors (x, and y for a transcoder).")
 final class TrainSaeCommand implements Callable<Integer> {
 
-    @Option(names = "--activations", required = true, description = "safetensors with 'x' (N, d_in) and optionally 'y' (N, d_out)")
+    @Option(
+            names = "--activations",
+            required = true,
+            description = "safetensors with 'x' (N, d_in) and optionally 'y' (N, d_out)")
     Path activations;
 
-    @Option(names = "--architecture", defaultValue = "topk", completionCandidates = Architectures.class,
+    @Option(
+            names = "--architecture",
+            defaultValue = "topk",
+            completionCandidates = Architectures.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String architecture;
 
@@ -47,22 +52,41 @@ final class TrainSaeCommand implements Callable<Integer> {
     @Option(names = "--k", description = "active latents for topk / batchtopk")
     Integer k;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "training steps (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--steps",
+            defaultValue = "1000",
+            description = "training steps (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "1024", description = "rows per step (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            defaultValue = "1024",
+            description = "rows per step (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "4e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--lr",
+            defaultValue = "4e-4",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     float lr;
 
-    @Option(names = "--l1", defaultValue = "5", description = "L1 coefficient for standard/gated/transcoder (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--l1",
+            defaultValue = "5",
+            description =
+                    "L1 coefficient for standard/gated/transcoder (default: ${DEFAULT-VALUE})")
     float l1;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--format", defaultValue = "saelens", completionCandidates = SaeFormats.class,
+    @Option(
+            names = "--format",
+            defaultValue = "saelens",
+            completionCandidates = SaeFormats.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String format;
 
@@ -91,22 +115,30 @@ final class TrainSaeCommand implements Callable<Integer> {
             cfg.validate();
             SparseCoder sae = cfg.toBlock();
             sae.initialize(m, DataType.FLOAT32, cfg.inputShape());
-            SaeTrainer trainer = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(lr).l1Coefficient(l1)
-                    .l1WarmupSteps(steps / 20).logEvery(Math.max(1, steps / 100)));
+            SaeTrainer trainer =
+                    new SaeTrainer(
+                            sae,
+                            new SaeTrainingConfig()
+                                    .learningRate(lr)
+                                    .l1Coefficient(l1)
+                                    .l1WarmupSteps(steps / 20)
+                                    .logEvery(Math.max(1, steps / 100)));
             long n = x.getShape().get(0);
             Random random = new Random(seed);
-            BatchSource source = mm -> {
-                long[] idx = new long[batch];
-                for (int i = 0; i < batch; i++) {
-                    idx[i] = (long) (random.nextDouble() * n);
-                }
-                NDArray rows = mm.create(idx);
-                NDList b = new NDList(x.get(mm, new ai.djl.ndarray.index.NDIndex("{}", rows)));
-                if (y != null) {
-                    b.add(y.get(mm, new ai.djl.ndarray.index.NDIndex("{}", rows)));
-                }
-                return b;
-            };
+            BatchSource source =
+                    mm -> {
+                        long[] idx = new long[batch];
+                        for (int i = 0; i < batch; i++) {
+                            idx[i] = (long) (random.nextDouble() * n);
+                        }
+                        NDArray rows = mm.create(idx);
+                        NDList b =
+                                new NDList(x.get(mm, new ai.djl.ndarray.index.NDIndex("{}", rows)));
+                        if (y != null) {
+                            b.add(y.get(mm, new ai.djl.ndarray.index.NDIndex("{}", rows)));
+                        }
+                        return b;
+                    };
             try (NDManager s = m.newSubManager()) {
                 NDList first = source.next(s);
                 trainer.initialize(first.get(0), y == null ? null : first.get(1));
@@ -114,7 +146,15 @@ final class TrainSaeCommand implements Callable<Integer> {
             trainer.fit(source, steps, null);
             SaeMetrics eval = trainer.evaluate(x, y);
             writer.write(out, cfg, sae);
-            System.out.println("trained " + cfg + " for " + steps + " steps: " + eval.summary() + "; wrote " + out);
+            System.out.println(
+                    "trained "
+                            + cfg
+                            + " for "
+                            + steps
+                            + " steps: "
+                            + eval.summary()
+                            + "; wrote "
+                            + out);
         }
         return 0;
     }
@@ -138,7 +178,8 @@ final class TrainSaeCommand implements Callable<Integer> {
     private static NDArray named(NDList list, String name) {
         NDArray a = optional(list, name);
         if (a == null) {
-            throw new IllegalArgumentException("activations file has no tensor named '" + name + "'");
+            throw new IllegalArgumentException(
+                    "activations file has no tensor named '" + name + "'");
         }
         return a;
     }

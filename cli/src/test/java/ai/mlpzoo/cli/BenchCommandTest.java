@@ -4,11 +4,10 @@ import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
 
@@ -25,15 +24,24 @@ class BenchCommandTest {
         }
         String text = buf.toString(StandardCharsets.UTF_8).strip();
         assertEquals(0, code, text);
-        assertTrue(text.matches("gemm ms_per_step=[0-9.]+ steps=2 gflops=[0-9.]+ cpu_ms_per_step=[0-9.]+ faults_per_step=\\d+"), text);
+        assertTrue(
+                text.matches(
+                        "gemm ms_per_step=[0-9.]+ steps=2 gflops=[0-9.]+ cpu_ms_per_step=[0-9.]+ faults_per_step=\\d+"),
+                text);
     }
 
     @Test
     void badArgumentsAreClearErrors() {
         assertCliError("unknown benchmark case 'gemmm'; known: gemm, ", "bench", "gemmm");
-        assertCliError("unknown engine 'tensorflow'; known: PyTorch, OnnxRuntime", "bench", "--engine", "tensorflow", "gemm");
-        assertCliError("--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
-        assertCliError("--threads 100000 is more than 4 x the", "bench", "--threads", "100000", "gemm");
+        assertCliError(
+                "unknown engine 'tensorflow'; known: PyTorch, OnnxRuntime",
+                "bench",
+                "--engine",
+                "tensorflow",
+                "gemm");
+        assertCliError(
+                "--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
+        assertCliError(
+                "--threads 100000 is more than 4 x the", "bench", "--threads", "100000", "gemm");
     }
-
 }

@@ -12,8 +12,8 @@ final class CliAssertions {
     private CliAssertions() {}
 
     /**
-     * Runs the command and asserts exit code 1 with one line on stderr that starts
-     * {@code mlpzoo: error: } and contains {@code expected}.
+     * Runs the command and asserts exit code 1 with one line on stderr that starts {@code mlpzoo:
+     * error: } and contains {@code expected}.
      *
      * @param expected a part of the message
      * @param args the command line

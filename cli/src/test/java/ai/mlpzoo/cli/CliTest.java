@@ -9,19 +9,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.mlpzoo.io.SafeTensors;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The mlpzoo command end to end: import, predict, and one-line errors with a non-zero exit. */
 class CliTest {
@@ -42,8 +40,25 @@ class CliTest {
         Path model = tmp.resolve("model-" + fixture);
         Path out = tmp.resolve(fixture + ".out.safetensors");
         Path io = reference.resolve(fixture + ".io.safetensors");
-        assertEquals(0, MlpZooCli.run("import", "--format", "timm", reference.resolve(fixture).toString(), "--out", model.toString()));
-        assertEquals(0, MlpZooCli.run("predict", "--model", model.toString(), "--input", io.toString(), "--output", out.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        reference.resolve(fixture).toString(),
+                        "--out",
+                        model.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        io.toString(),
+                        "--output",
+                        out.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
             NDList expected = SafeTensors.read(m, io);
             NDList actual = SafeTensors.read(m, out);
@@ -58,7 +73,15 @@ class CliTest {
     @Test
     void badInputsGiveOneLineErrorsAndExitCode1() throws Exception {
         Path model = tmp.resolve("model-bad");
-        assertEquals(0, MlpZooCli.run("import", "--format", "timm", reference.resolve("mixer_tiny").toString(), "--out", model.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        reference.resolve("mixer_tiny").toString(),
+                        "--out",
+                        model.toString()));
         Path io = reference.resolve("mixer_tiny.io.safetensors");
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray input = named(SafeTensors.read(m, io), "input");
@@ -67,22 +90,60 @@ class CliTest {
             wrong.setName("input");
             Path wrongFile = tmp.resolve("wrong.safetensors");
             SafeTensors.write(new NDList(wrong), wrongFile);
-            assertCliError("must have shape (batch, 3, 32, 32), got (2, 1, 32, 32)",
-                    "predict", "--model", model.toString(), "--input", wrongFile.toString(), "--output", tmp.resolve("o1").toString());
+            assertCliError(
+                    "must have shape (batch, 3, 32, 32), got (2, 1, 32, 32)",
+                    "predict",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    wrongFile.toString(),
+                    "--output",
+                    tmp.resolve("o1").toString());
 
             NDArray nan = input.duplicate();
             nan.set(new NDIndex("0, 0, 0, 0"), Float.NaN);
             nan.setName("input");
             Path nanFile = tmp.resolve("nan.safetensors");
             SafeTensors.write(new NDList(nan), nanFile);
-            assertCliError("NaN", "predict", "--model", model.toString(), "--input", nanFile.toString(), "--output", tmp.resolve("o2").toString());
+            assertCliError(
+                    "NaN",
+                    "predict",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    nanFile.toString(),
+                    "--output",
+                    tmp.resolve("o2").toString());
         }
         byte[] bytes = Files.readAllBytes(io);
         Path truncated = tmp.resolve("truncated.safetensors");
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
-        assertCliError("truncated", "predict", "--model", model.toString(), "--input", truncated.toString(), "--output", tmp.resolve("o3").toString());
-        assertCliError("unknown checkpoint format 'keras'", "import", "--format", "keras", "x", "--out", "y");
-        assertCliError("model directory not found", "predict", "--model", tmp.resolve("nope").toString(), "--input", io.toString(), "--output", "z");
+        assertCliError(
+                "truncated",
+                "predict",
+                "--model",
+                model.toString(),
+                "--input",
+                truncated.toString(),
+                "--output",
+                tmp.resolve("o3").toString());
+        assertCliError(
+                "unknown checkpoint format 'keras'",
+                "import",
+                "--format",
+                "keras",
+                "x",
+                "--out",
+                "y");
+        assertCliError(
+                "model directory not found",
+                "predict",
+                "--model",
+                tmp.resolve("nope").toString(),
+                "--input",
+                io.toString(),
+                "--output",
+                "z");
         assertFalseExit0("import", "--format", "timm");
     }
 

@@ -7,15 +7,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.mlpzoo.io.SafeTensors;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /**
  * import, export-onnx, then predict --engine OnnxRuntime reproduces the reference implementations'
@@ -26,7 +24,9 @@ class ExportOnnxCliTest {
     @TempDir Path tmp;
 
     static Path reference() {
-        return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference").toAbsolutePath().normalize();
+        return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference")
+                .toAbsolutePath()
+                .normalize();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -43,17 +43,45 @@ class ExportOnnxCliTest {
         "sae/saelens_skip_transcoder, saelens, feature_acts output",
         "sae/sparsify_topk, sparsify, feature_acts output"
     })
-    void exportedImportRunsOnOnnxRuntimeLikeTheReference(String fixture, String format, String outputs) throws Exception {
+    void exportedImportRunsOnOnnxRuntimeLikeTheReference(
+            String fixture, String format, String outputs) throws Exception {
         Path imported = tmp.resolve("imported");
         Path exported = tmp.resolve("exported");
         Path io = reference().resolve(fixture + ".io.safetensors");
-        assertEquals(0, MlpZooCli.run("import", "--format", format, reference().resolve(fixture).toString(), "--out", imported.toString()));
-        assertEquals(0, MlpZooCli.run("export-onnx", "--model", imported.toString(), "--out", exported.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        format,
+                        reference().resolve(fixture).toString(),
+                        "--out",
+                        imported.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "export-onnx",
+                        "--model",
+                        imported.toString(),
+                        "--out",
+                        exported.toString()));
         assertTrue(Files.isRegularFile(exported.resolve("model.onnx")));
-        assertTrue(Files.isRegularFile(exported.resolve("model-0000.params")), "the DJL files are copied too");
+        assertTrue(
+                Files.isRegularFile(exported.resolve("model-0000.params")),
+                "the DJL files are copied too");
         Path out = tmp.resolve("ort.safetensors");
-        assertEquals(0, MlpZooCli.run("predict", "--engine", "OnnxRuntime", "--model", exported.toString(),
-                "--input", io.toString(), "--output", out.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--engine",
+                        "OnnxRuntime",
+                        "--model",
+                        exported.toString(),
+                        "--input",
+                        io.toString(),
+                        "--output",
+                        out.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
             NDList expected = SafeTensors.read(m, io);
             NDList actual = SafeTensors.read(m, out);
@@ -62,15 +90,26 @@ class ExportOnnxCliTest {
                 NDArray got = named(actual, name);
                 assertEquals(want.getShape(), got.getShape(), name);
                 float diff = got.sub(want).abs().max().getFloat();
-                System.out.printf("export-onnx %s %s: ONNX Runtime vs reference max |diff| %.3g%n", fixture, name, diff);
-                assertTrue(diff <= 1e-4, fixture + " " + name + " differs from the reference by " + diff);
+                System.out.printf(
+                        "export-onnx %s %s: ONNX Runtime vs reference max |diff| %.3g%n",
+                        fixture, name, diff);
+                assertTrue(
+                        diff <= 1e-4,
+                        fixture + " " + name + " differs from the reference by " + diff);
             }
         }
     }
 
     @Test
     void missingModelIsAOneLineError() {
-        assertEquals(1, MlpZooCli.run("export-onnx", "--model", tmp.resolve("nope").toString(), "--out", tmp.resolve("x").toString()));
+        assertEquals(
+                1,
+                MlpZooCli.run(
+                        "export-onnx",
+                        "--model",
+                        tmp.resolve("nope").toString(),
+                        "--out",
+                        tmp.resolve("x").toString()));
     }
 
     private static NDArray named(NDList list, String name) {

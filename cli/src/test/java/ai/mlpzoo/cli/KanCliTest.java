@@ -6,20 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code mlpzoo import} then {@code mlpzoo predict} on the KAN fixtures reproduce the references. */
+/**
+ * {@code mlpzoo import} then {@code mlpzoo predict} on the KAN fixtures reproduce the references.
+ */
 class KanCliTest {
 
     @TempDir Path tmp;
@@ -42,12 +42,24 @@ class KanCliTest {
         Path out = tmp.resolve("out.safetensors");
         assertEquals(
                 0,
-                MlpZooCli.run("import", "--format", format, ref.resolve(fixture).toString(), "--out", model.toString()));
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        format,
+                        ref.resolve(fixture).toString(),
+                        "--out",
+                        model.toString()));
         Path io = ref.resolve(fixture + ".io.safetensors");
         assertEquals(
                 0,
                 MlpZooCli.run(
-                        "predict", "--model", model.toString(), "--input", io.toString(), "--output", out.toString()));
+                        "predict",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        io.toString(),
+                        "--output",
+                        out.toString()));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDList written = NDList.decode(manager, Files.readAllBytes(out));
             NDList expected = NDList.decode(manager, Files.readAllBytes(io));
@@ -66,14 +78,23 @@ class KanCliTest {
         Files.createDirectories(ckpt);
         Path src = reference().resolve("kan_bspline_tiny");
         Files.copy(src.resolve("model.safetensors"), ckpt.resolve("model.safetensors"));
-        String json = Files.readString(src.resolve("config.json")).replace("\"grid_size\": 5", "\"grid_size\": 6");
+        String json =
+                Files.readString(src.resolve("config.json"))
+                        .replace("\"grid_size\": 5", "\"grid_size\": 6");
         Files.writeString(ckpt.resolve("config.json"), json);
         PrintStream oldErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = MlpZooCli.run("import", "--format", "efficient-kan", ckpt.toString(), "--out", tmp.resolve("m").toString());
+            code =
+                    MlpZooCli.run(
+                            "import",
+                            "--format",
+                            "efficient-kan",
+                            ckpt.toString(),
+                            "--out",
+                            tmp.resolve("m").toString());
         } finally {
             System.setErr(oldErr);
         }

@@ -4,21 +4,22 @@ import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A model directory is data: it never runs code, and no weight file loads unchecked (issue 14, items 1 and 7). */
+/**
+ * A model directory is data: it never runs code, and no weight file loads unchecked (issue 14,
+ * items 1 and 7).
+ */
 class ModelDirSafetyTest {
 
     @TempDir Path tmp;
@@ -33,18 +34,39 @@ class ModelDirSafetyTest {
         model = tmp.resolve("model");
         io = ref.resolve("mixer_tiny.io.safetensors");
         marker = tmp.resolve("payload-ran");
-        assertEquals(0, MlpZooCli.run("import", "--format", "timm", ref.resolve("mixer_tiny").toString(), "--out", model.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        ref.resolve("mixer_tiny").toString(),
+                        "--out",
+                        model.toString()));
     }
 
-    /** Compiles a class whose static initializer writes the marker file; returns the classes folder. */
+    /**
+     * Compiles a class whose static initializer writes the marker file; returns the classes folder.
+     */
     private Path compilePayload() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src/evil"));
-        Files.writeString(src.resolve("Payload.java"), "package evil;\npublic class Payload {\n"
-                + "  static { try { java.nio.file.Files.writeString(java.nio.file.Paths.get(\""
-                + marker.toString().replace("\\", "\\\\") + "\"), \"ran\"); } catch (Exception e) { } }\n}\n");
+        Files.writeString(
+                src.resolve("Payload.java"),
+                "package evil;\npublic class Payload {\n"
+                        + "  static { try { java.nio.file.Files.writeString(java.nio.file.Paths.get(\""
+                        + marker.toString().replace("\\", "\\\\")
+                        + "\"), \"ran\"); } catch (Exception e) { } }\n}\n");
         Path out = Files.createDirectories(tmp.resolve("payload-classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", out.toString(), src.resolve("Payload.java").toString()));
+        assertEquals(
+                0,
+                javac.run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        out.toString(),
+                        src.resolve("Payload.java").toString()));
         return out;
     }
 
@@ -54,7 +76,15 @@ class ModelDirSafetyTest {
     }
 
     private String[] predict(String... extra) {
-        String[] base = {"predict", "--model", model.toString(), "--input", io.toString(), "--output", tmp.resolve("out.safetensors").toString()};
+        String[] base = {
+            "predict",
+            "--model",
+            model.toString(),
+            "--input",
+            io.toString(),
+            "--output",
+            tmp.resolve("out.safetensors").toString()
+        };
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return all;
@@ -72,7 +102,13 @@ class ModelDirSafetyTest {
         setProperty("blockFactory=evil.Payload");
         assertCliError("carries code (payload.jar)", predict());
         assertCliError("carries code (payload.jar)", "eval", model.toString(), "--embedded");
-        assertCliError("carries code (payload.jar)", "export-onnx", "--model", model.toString(), "--out", tmp.resolve("onnx").toString());
+        assertCliError(
+                "carries code (payload.jar)",
+                "export-onnx",
+                "--model",
+                model.toString(),
+                "--out",
+                tmp.resolve("onnx").toString());
         assertFalse(Files.exists(marker), "the payload's static initializer ran");
     }
 
@@ -80,7 +116,8 @@ class ModelDirSafetyTest {
     void aClassesFolderIsRefused() throws Exception {
         Path classes = compilePayload();
         Files.createDirectories(model.resolve("classes/evil"));
-        Files.copy(classes.resolve("evil/Payload.class"), model.resolve("classes/evil/Payload.class"));
+        Files.copy(
+                classes.resolve("evil/Payload.class"), model.resolve("classes/evil/Payload.class"));
         setProperty("blockFactory=evil.Payload");
         assertCliError("carries code (classes)", predict());
         assertFalse(Files.exists(marker), "the payload's static initializer ran");
@@ -117,7 +154,10 @@ class ModelDirSafetyTest {
     @Test
     void modelOnnxIsVerifiedToo() throws Exception {
         Path withOnnx = tmp.resolve("with-onnx");
-        assertEquals(0, MlpZooCli.run("export-onnx", "--model", model.toString(), "--out", withOnnx.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "export-onnx", "--model", model.toString(), "--out", withOnnx.toString()));
         byte[] onnx = Files.readAllBytes(withOnnx.resolve("model.onnx"));
         onnx[onnx.length - 5] ^= 0x11;
         Files.write(withOnnx.resolve("model.onnx"), onnx);

@@ -12,10 +12,10 @@ import ai.mlpzoo.blocks.sae.SparseCoder;
 /**
  * A test-only architecture, added the way any SAE architecture is: this one file and one {@code
  * SaeArchitectures.register} line. The ProLU SAE (Taggart 2024, "ProLU: A Nonlinearity for Sparse
- * Autoencoders"): a latent fires where both its projection {@code m = (x - b_dec) W_enc} and
- * {@code m + b_enc} are positive, with the value {@code m + b_enc}. Trained with the plain gradient
- * of that expression (not the paper's straight-through variants) and an L1 penalty weighted by
- * decoder norms; saved to SAELens' layout under its own name, which only this project reads.
+ * Autoencoders"): a latent fires where both its projection {@code m = (x - b_dec) W_enc} and {@code
+ * m + b_enc} are positive, with the value {@code m + b_enc}. Trained with the plain gradient of
+ * that expression (not the paper's straight-through variants) and an L1 penalty weighted by decoder
+ * norms; saved to SAELens' layout under its own name, which only this project reads.
  */
 public class ProLuSae extends SparseCoder {
 
@@ -23,8 +23,10 @@ public class ProLuSae extends SparseCoder {
     public static final SaeArchitecture ARCHITECTURE =
             SaeArchitecture.builder("prolu", ProLuSae.class)
                     .factory((dims, spec) -> new ProLuSae(dims))
-                    .training(step -> SaeTerms.decoderWeightedL1(step, step.z().dense())
-                            .mul(step.coefficient(SaeTerms.L1)))
+                    .training(
+                            step ->
+                                    SaeTerms.decoderWeightedL1(step, step.z().dense())
+                                            .mul(step.coefficient(SaeTerms.L1)))
                     .build();
 
     /**

@@ -36,11 +36,6 @@ import ai.mlpzoo.sae.training.SaeMetrics;
 import ai.mlpzoo.sae.training.SaeTrainer;
 import ai.mlpzoo.sae.training.SaeTrainingConfig;
 import ai.mlpzoo.sae.training.ToyFeatures;
-
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +43,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What every registered SAE architecture gets from its one registration in {@link
@@ -72,14 +70,18 @@ class SaeArchitectureContractTest {
 
     @TempDir Path tmp;
 
-    /** @return every registered architecture: the project's and those registered above */
+    /**
+     * @return every registered architecture: the project's and those registered above
+     */
     static Stream<String> architectures() {
         return SaeArchitectures.names().stream();
     }
 
     /** The config JSON of an architecture, with the fields it declares it needs. */
     private static String json(SaeArchitecture a) {
-        StringBuilder s = new StringBuilder("{\"model_type\": \"sae\", \"architecture\": \"" + a.name() + "\"");
+        StringBuilder s =
+                new StringBuilder(
+                        "{\"model_type\": \"sae\", \"architecture\": \"" + a.name() + "\"");
         s.append(", \"d_in\": ").append(D_IN).append(", \"d_sae\": ").append(D_SAE);
         if (a.usesK()) {
             s.append(", \"k\": ").append(K);
@@ -91,7 +93,8 @@ class SaeArchitectureContractTest {
     }
 
     private static SaeConfig read(SaeArchitecture a) {
-        ModelConfig c = Configs.read(json(a).getBytes(StandardCharsets.UTF_8), a.name() + " test config");
+        ModelConfig c =
+                Configs.read(json(a).getBytes(StandardCharsets.UTF_8), a.name() + " test config");
         assertTrue(c instanceof SaeConfig, "model_type sae reads as an SaeConfig: " + c);
         return (SaeConfig) c;
     }
@@ -107,13 +110,18 @@ class SaeArchitectureContractTest {
         assertEquals(a.isTranscoder() ? D_OUT : D_IN, block.getDims().dOut());
         assertSame(a, SaeArchitectures.require(block), "the block finds its architecture again");
         // the JSON written for a model directory reads back as the same architecture
-        SaeConfig again = (SaeConfig) Configs.read(Configs.toJson(c).getBytes(StandardCharsets.UTF_8), "again");
+        SaeConfig again =
+                (SaeConfig)
+                        Configs.read(Configs.toJson(c).getBytes(StandardCharsets.UTF_8), "again");
         assertEquals(c.toString(), again.toString());
         // the common rules name the field
         String bad = json(a).replace("\"d_sae\": " + D_SAE, "\"d_sae\": 0");
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> Configs.read(bad.getBytes(StandardCharsets.UTF_8), "bad"));
-        assertTrue(e.getMessage().contains("field 'd_sae' must be positive, got 0"), e.getMessage());
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> Configs.read(bad.getBytes(StandardCharsets.UTF_8), "bad"));
+        assertTrue(
+                e.getMessage().contains("field 'd_sae' must be positive, got 0"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -129,7 +137,8 @@ class SaeArchitectureContractTest {
                 boolean writable = !"sparsify".equals(format) || a.sparsifyActivation() != null;
                 if (!writable) {
                     IllegalArgumentException e =
-                            assertThrows(IllegalArgumentException.class, () -> io.write(dir, c, block));
+                            assertThrows(
+                                    IllegalArgumentException.class, () -> io.write(dir, c, block));
                     assertTrue(e.getMessage().contains("sparsify layout"), e.getMessage());
                     continue;
                 }
@@ -148,8 +157,9 @@ class SaeArchitectureContractTest {
                     assertArrayEquals(w.toFloatArray(), g.toFloatArray(), 0f, format + " " + p);
                 }
                 if ("saelens".equals(format)) {
-                    assertTrue(Files.readString(dir.resolve(SaeLensFormat.CONFIG))
-                            .contains("\"architecture\" : \"" + a.saeLensName() + "\""));
+                    assertTrue(
+                            Files.readString(dir.resolve(SaeLensFormat.CONFIG))
+                                    .contains("\"architecture\" : \"" + a.saeLensName() + "\""));
                 }
             }
         }
@@ -167,16 +177,24 @@ class SaeArchitectureContractTest {
             ToyFeatures toy = new ToyFeatures(m, 48, D_IN, 0.99, 3, 128);
             // a transcoder's target: a fixed linear map of the input
             NDArray map = m.randomNormal(0f, 0.3f, new Shape(D_IN, D_OUT), DataType.FLOAT32);
-            BatchSource source = a.isTranscoder()
-                    ? mm -> {
-                        NDArray x = toy.next(mm).get(0);
-                        NDArray y = x.matMul(map);
-                        y.attach(mm);
-                        return new NDList(x, y);
-                    }
-                    : toy;
-            SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(3e-3f).l1Coefficient(0.05f)
-                    .l0Coefficient(1e-3f).deadTokens(500).progress(false));
+            BatchSource source =
+                    a.isTranscoder()
+                            ? mm -> {
+                                NDArray x = toy.next(mm).get(0);
+                                NDArray y = x.matMul(map);
+                                y.attach(mm);
+                                return new NDList(x, y);
+                            }
+                            : toy;
+            SaeTrainer t =
+                    new SaeTrainer(
+                            sae,
+                            new SaeTrainingConfig()
+                                    .learningRate(3e-3f)
+                                    .l1Coefficient(0.05f)
+                                    .l0Coefficient(1e-3f)
+                                    .deadTokens(500)
+                                    .progress(false));
             try (NDManager s = m.newSubManager()) {
                 NDList first = source.next(s);
                 t.initialize(first.get(0), a.isTranscoder() ? first.get(1) : null);
@@ -187,8 +205,10 @@ class SaeArchitectureContractTest {
                 first = t.step(batch.get(0), a.isTranscoder() ? batch.get(1) : null);
             }
             SaeMetrics last = t.fit(source, 60, null);
-            System.out.printf("contract %-16s first %s; last %s%n", name, first.summary(), last.summary());
-            assertTrue(Double.isFinite(last.loss()) && last.loss() < first.loss(),
+            System.out.printf(
+                    "contract %-16s first %s; last %s%n", name, first.summary(), last.summary());
+            assertTrue(
+                    Double.isFinite(last.loss()) && last.loss() < first.loss(),
                     name + ": loss " + first.loss() + " -> " + last.loss());
         }
     }
@@ -210,18 +230,22 @@ class SaeArchitectureContractTest {
                 assertEquals(expected.keySet(), actual.keySet(), name + ": output names");
                 for (String out : expected.keySet()) {
                     double d = maxAbsDiff(expected.get(out), actual.get(out));
-                    System.out.printf("contract %-16s batch %2d %-12s ONNX Runtime vs PyTorch max |diff| %.3g%n",
+                    System.out.printf(
+                            "contract %-16s batch %2d %-12s ONNX Runtime vs PyTorch max |diff| %.3g%n",
                             name, batch, out, d);
-                    assertTrue(d <= 1e-4, name + " batch " + batch + " " + out + ": max |diff| " + d);
+                    assertTrue(
+                            d <= 1e-4, name + " batch " + batch + " " + out + ": max |diff| " + d);
                 }
-                assertFalse(allZero(expected.get(SparseCoder.FEATURE_ACTS)), name + ": some latents fire");
+                assertFalse(
+                        allZero(expected.get(SparseCoder.FEATURE_ACTS)),
+                        name + ": some latents fire");
             }
         }
     }
 
     /**
-     * The block of a config, with seeded random values in every parameter (zero biases would hide
-     * a mistake); thresholds positive and of the pre-activations' scale, so that they mask some.
+     * The block of a config, with seeded random values in every parameter (zero biases would hide a
+     * mistake); thresholds positive and of the pre-activations' scale, so that they mask some.
      */
     private static SparseCoder randomBlock(SaeConfig c, NDManager m, long seed) {
         SparseCoder block = c.toBlock();
@@ -251,7 +275,9 @@ class SaeArchitectureContractTest {
     private static Map<String, float[]> pytorch(SparseCoder block, float[] data, Shape shape) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDList res = block.forward(new ParameterStore(m, false), new NDList(m.create(data, shape)), false);
+            NDList res =
+                    block.forward(
+                            new ParameterStore(m, false), new NDList(m.create(data, shape)), false);
             for (NDArray a : res) {
                 out.put(a.getName(), a.toFloatArray());
             }
@@ -259,7 +285,8 @@ class SaeArchitectureContractTest {
         return out;
     }
 
-    private static Map<String, float[]> onnxRuntime(Path dir, float[] data, Shape shape) throws Exception {
+    private static Map<String, float[]> onnxRuntime(Path dir, float[] data, Shape shape)
+            throws Exception {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (Model model = Model.newInstance("model", "OnnxRuntime")) {
             model.load(dir);

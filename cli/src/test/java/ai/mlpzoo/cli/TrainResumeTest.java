@@ -8,11 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.train.ImageClassifierTrainer;
 import ai.mlpzoo.train.TrainState;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +16,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A training run killed with SIGKILL resumes from its last checkpoint instead of starting over. */
 class TrainResumeTest {
@@ -30,7 +28,9 @@ class TrainResumeTest {
     /** Every test here trains on the real data set. */
     @BeforeAll
     static void needsFashionMnist() {
-        assumeTrue(ai.mlpzoo.data.FashionMnist.isInstalled(), ai.mlpzoo.data.FashionMnist.notInstalledMessage());
+        assumeTrue(
+                ai.mlpzoo.data.FashionMnist.isInstalled(),
+                ai.mlpzoo.data.FashionMnist.notInstalledMessage());
     }
 
     @Test
@@ -40,18 +40,30 @@ class TrainResumeTest {
         pb.redirectErrorStream(true).redirectOutput(tmp.resolve("first.log").toFile());
         Process first = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (ImageClassifierTrainer.latestCheckpoint(run) == null && first.isAlive() && System.nanoTime() < deadline) {
+        while (ImageClassifierTrainer.latestCheckpoint(run) == null
+                && first.isAlive()
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         first.destroyForcibly(); // SIGKILL: no shutdown hook, possibly mid-write
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
         Path kept = ImageClassifierTrainer.latestCheckpoint(run);
-        assertNotNull(kept, "a checkpoint was written before the kill: " + Files.readString(tmp.resolve("first.log")));
+        assertNotNull(
+                kept,
+                "a checkpoint was written before the kill: "
+                        + Files.readString(tmp.resolve("first.log")));
         int done = read(kept).epoch;
         assertTrue(done >= 1 && done < 50, "killed mid-run after " + done + " epochs");
 
         StringWriter err = new StringWriter();
-        int code = MlpZooCli.run(new PrintWriter(err, true), "train", "--resume", run.toString(), "--epochs", String.valueOf(done + 2));
+        int code =
+                MlpZooCli.run(
+                        new PrintWriter(err, true),
+                        "train",
+                        "--resume",
+                        run.toString(),
+                        "--epochs",
+                        String.valueOf(done + 2));
         assertEquals(0, code, err.toString());
 
         TrainState end = read(ImageClassifierTrainer.latestCheckpoint(run));
@@ -63,12 +75,16 @@ class TrainResumeTest {
             assertEquals(i + 1, epochs.get(i));
         }
         assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
-        assertEquals(done + 3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch");
+        assertEquals(
+                done + 3,
+                Files.readAllLines(run.resolve("metrics.csv")).size(),
+                "header + one row per epoch");
         assertTrue(Files.size(run.resolve("curves.png")) > 1000);
         assertTrue(Files.isRegularFile(run.resolve("model").resolve("model-0000.params")));
         // only the newest checkpoint is kept, and no half-written directory is left visible
         try (var files = Files.list(run)) {
-            long checkpoints = files.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).count();
+            long checkpoints =
+                    files.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).count();
             assertEquals(1, checkpoints);
         }
         assertTrue(new File(run.toFile(), "model").isDirectory());
@@ -77,14 +93,17 @@ class TrainResumeTest {
     @Test
     void sigtermStopsBetweenStepsWithoutANativeCrash() throws Exception {
         Path run = tmp.resolve("run");
-        Path workDir = Files.createDirectories(tmp.resolve("cwd")); // where a JVM crash would leave hs_err_pid*.log
+        Path workDir =
+                Files.createDirectories(
+                        tmp.resolve("cwd")); // where a JVM crash would leave hs_err_pid*.log
         ProcessBuilder pb = tinyTrainingChild(run);
         Path log = tmp.resolve("term.log");
         pb.directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         // wait until the second epoch's steps run
-        while (!(Files.exists(log) && Files.readString(log).contains("epoch 2/50 [")) && p.isAlive()
+        while (!(Files.exists(log) && Files.readString(log).contains("epoch 2/50 ["))
+                && p.isAlive()
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
@@ -94,7 +113,9 @@ class TrainResumeTest {
         assertEquals(143, p.exitValue(), "exit by SIGTERM, not by a crash (134): " + out);
         assertTrue(out.contains("continue with: mlpzoo train --resume"), out);
         try (var files = Files.list(workDir)) {
-            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
+            assertEquals(
+                    List.of(),
+                    files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
                     "no hs_err crash log");
         }
     }
@@ -105,18 +126,40 @@ class TrainResumeTest {
         Files.writeString(config, TINY);
         Path run = tmp.resolve("recipe");
         StringWriter err = new StringWriter();
-        int code = MlpZooCli.run(new PrintWriter(err, true), "train", config.toString(), "--epochs", "1",
-                "--train-limit", "128", "--batch", "64", "--augment-shift", "1", "--drop-path", "0.2", "--out", run.toString());
+        int code =
+                MlpZooCli.run(
+                        new PrintWriter(err, true),
+                        "train",
+                        config.toString(),
+                        "--epochs",
+                        "1",
+                        "--train-limit",
+                        "128",
+                        "--batch",
+                        "64",
+                        "--augment-shift",
+                        "1",
+                        "--drop-path",
+                        "0.2",
+                        "--out",
+                        run.toString());
         assertEquals(0, code, err.toString());
         Path checkpoint = ImageClassifierTrainer.latestCheckpoint(run);
         assertEquals(1, read(checkpoint).options.augmentShift);
         assertTrue(read(checkpoint).options.augmentFlip);
-        var architecture = Configs.MAPPER.readTree(checkpoint.resolve("architecture.json").toFile());
+        var architecture =
+                Configs.MAPPER.readTree(checkpoint.resolve("architecture.json").toFile());
         assertEquals(0.2, architecture.get("drop_path_rate").asDouble(), 1e-12);
 
-        assertTrainError("--drop-path must be in [0, 1), got 1.5", config.toString(), "--drop-path", "1.5");
-        assertTrainError("--drop-path applies to Mixer-family models", "kan_fmnist", "--drop-path", "0.1");
-        assertTrainError("augment_shift must be in [0, 14), got 20", config.toString(), "--augment-shift", "20");
+        assertTrainError(
+                "--drop-path must be in [0, 1), got 1.5", config.toString(), "--drop-path", "1.5");
+        assertTrainError(
+                "--drop-path applies to Mixer-family models", "kan_fmnist", "--drop-path", "0.1");
+        assertTrainError(
+                "augment_shift must be in [0, 14), got 20",
+                config.toString(),
+                "--augment-shift",
+                "20");
     }
 
     /** Asserts the refusal of {@code train <args> --epochs 1}, and that the run wrote nothing. */
@@ -124,13 +167,19 @@ class TrainResumeTest {
         String[] all = new String[args.length + 5];
         all[0] = "train";
         System.arraycopy(args, 0, all, 1, args.length);
-        System.arraycopy(new String[] {"--epochs", "1", "--out", tmp.resolve("never").toString()}, 0, all, args.length + 1, 4);
+        System.arraycopy(
+                new String[] {"--epochs", "1", "--out", tmp.resolve("never").toString()},
+                0,
+                all,
+                args.length + 1,
+                4);
         CliAssertions.assertCliError(expected, all);
         assertTrue(Files.notExists(tmp.resolve("never")), "nothing written for a refused run");
     }
 
-    private static final String TINY = "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
-            + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}";
+    private static final String TINY =
+            "{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
+                    + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}";
 
     /** A child JVM training a one-block Mixer for 50 epochs of 10 steps into {@code run}. */
     private ProcessBuilder tinyTrainingChild(Path run) throws Exception {
@@ -138,13 +187,27 @@ class TrainResumeTest {
         Files.writeString(config, TINY);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                "-Djava.awt.headless=true",
                 "-Dmlpzoo.fashionMnist=" + ai.mlpzoo.data.FashionMnist.defaultDir(),
-                MlpZooCli.class.getName(), "train", config.toString(),
-                "--epochs", "50", "--train-limit", "640", "--batch", "64", "--out", run.toString());
+                MlpZooCli.class.getName(),
+                "train",
+                config.toString(),
+                "--epochs",
+                "50",
+                "--train-limit",
+                "640",
+                "--batch",
+                "64",
+                "--out",
+                run.toString());
     }
 
     private static TrainState read(Path checkpoint) throws Exception {
-        return Configs.MAPPER.readValue(checkpoint.resolve(ImageClassifierTrainer.STATE).toFile(), TrainState.class);
+        return Configs.MAPPER.readValue(
+                checkpoint.resolve(ImageClassifierTrainer.STATE).toFile(), TrainState.class);
     }
 }

@@ -14,12 +14,10 @@ import ai.djl.training.ParameterStore;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.loading.sae.LoadedSae;
 import ai.mlpzoo.loading.sae.SaeLensFormat;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainSaeCommandTest {
 
@@ -32,23 +30,56 @@ class TrainSaeCommandTest {
             Engine.getInstance().setRandomSeed(3);
             // 16 sparse directions in R^8
             NDArray dirs = m.randomNormal(new Shape(16, 8));
-            NDArray codes = m.randomUniform(0f, 1f, new Shape(512, 16)).mul(m.randomUniform(0f, 1f, new Shape(512, 16)).lt(0.15f));
+            NDArray codes =
+                    m.randomUniform(0f, 1f, new Shape(512, 16))
+                            .mul(m.randomUniform(0f, 1f, new Shape(512, 16)).lt(0.15f));
             NDArray x = codes.matMul(dirs);
             x.setName("x");
             SafeTensors.write(new NDList(x), acts);
         }
         Path out = tmp.resolve("sae");
-        int code = MlpZooCli.run("train-sae", "--activations", acts.toString(), "--architecture", "topk",
-                "--d-sae", "32", "--k", "4", "--steps", "60", "--batch", "128", "--lr", "3e-3", "--out", out.toString());
+        int code =
+                MlpZooCli.run(
+                        "train-sae",
+                        "--activations",
+                        acts.toString(),
+                        "--architecture",
+                        "topk",
+                        "--d-sae",
+                        "32",
+                        "--k",
+                        "4",
+                        "--steps",
+                        "60",
+                        "--batch",
+                        "128",
+                        "--lr",
+                        "3e-3",
+                        "--out",
+                        out.toString());
         assertEquals(0, code);
         assertTrue(Files.isRegularFile(out.resolve("cfg.json")));
-        assertTrue(Files.readString(out.resolve("cfg.json")).contains("\"architecture\" : \"topk\""));
+        assertTrue(
+                Files.readString(out.resolve("cfg.json")).contains("\"architecture\" : \"topk\""));
         try (NDManager m = NDManager.newBaseManager()) {
             LoadedSae sae = SaeLensFormat.read(m, out);
-            NDList y = sae.block().forward(new ParameterStore(m, false), new NDList(m.ones(new Shape(2, 8))), false);
+            NDList y =
+                    sae.block()
+                            .forward(
+                                    new ParameterStore(m, false),
+                                    new NDList(m.ones(new Shape(2, 8))),
+                                    false);
             assertEquals(new Shape(2, 32), y.get(0).getShape());
         }
-        assertEquals(0, MlpZooCli.run("import", "--format", "saelens", out.toString(), "--out", tmp.resolve("model").toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "saelens",
+                        out.toString(),
+                        "--out",
+                        tmp.resolve("model").toString()));
     }
 
     /**
@@ -60,15 +91,45 @@ class TrainSaeCommandTest {
     void unknownFormatAndArchitectureAreRefusedBeforeTraining() {
         Path missing = tmp.resolve("no-such-activations.safetensors");
         Path out = tmp.resolve("out");
-        assertCliError("unknown SAE format 'saelense'; known: saelens, sparsify",
-                "train-sae", "--activations", missing.toString(), "--d-sae", "32", "--k", "4",
-                "--format", "saelense", "--out", out.toString());
-        assertCliError("format 'timm' does not hold sparse coders; SAE formats: saelens, sparsify",
-                "train-sae", "--activations", missing.toString(), "--d-sae", "32", "--k", "4",
-                "--format", "timm", "--out", out.toString());
-        assertCliError("unknown SAE architecture 'topkk'; known: standard, topk, batchtopk",
-                "train-sae", "--activations", missing.toString(), "--d-sae", "32", "--k", "4",
-                "--architecture", "topkk", "--out", out.toString());
+        assertCliError(
+                "unknown SAE format 'saelense'; known: saelens, sparsify",
+                "train-sae",
+                "--activations",
+                missing.toString(),
+                "--d-sae",
+                "32",
+                "--k",
+                "4",
+                "--format",
+                "saelense",
+                "--out",
+                out.toString());
+        assertCliError(
+                "format 'timm' does not hold sparse coders; SAE formats: saelens, sparsify",
+                "train-sae",
+                "--activations",
+                missing.toString(),
+                "--d-sae",
+                "32",
+                "--k",
+                "4",
+                "--format",
+                "timm",
+                "--out",
+                out.toString());
+        assertCliError(
+                "unknown SAE architecture 'topkk'; known: standard, topk, batchtopk",
+                "train-sae",
+                "--activations",
+                missing.toString(),
+                "--d-sae",
+                "32",
+                "--k",
+                "4",
+                "--architecture",
+                "topkk",
+                "--out",
+                out.toString());
         assertFalse(Files.exists(out));
     }
 }

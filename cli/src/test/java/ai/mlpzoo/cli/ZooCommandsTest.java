@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -17,6 +14,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 
 /** {@code mlpzoo list} and {@code mlpzoo demo}. */
 class ZooCommandsTest {
@@ -41,22 +39,63 @@ class ZooCommandsTest {
     @Test
     void listShowsEveryModelWithItsSize() {
         String out = run(0, "list");
-        assertTrue(out.matches("(?s)GROUP\\s+ARTIFACT\\s+VARIANT\\s+PRETRAINED\\s+PARAMS\\s+DESCRIPTION\n.*"), out);
-        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+fmnist\\s+(yes|no)\\s+\\d+(\\.\\d+)?[KM]\\s+MLP-Mixer for Fashion-MNIST").matcher(out).find(), out);
-        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+b16_224\\s+no\\s+59\\.9M\\s+timm mixer_b16_224").matcher(out).find(), out);
-        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+gmlp\\s+ti16_224\\s+no\\s+5\\.87M").matcher(out).find(), out);
-        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+l16_224\\s+no\\s+208M").matcher(out).find(), out);
-        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+gmlp\\s+fmnist\\s+(yes|no)\\s+\\d+(\\.\\d+)?[KM]").matcher(out).find(), out);
-        assertTrue(Pattern.compile("ai\\.mlpzoo\\s+kan\\s+fmnist\\s+yes\\s+518K\\s+B-spline KAN").matcher(out).find(), out);
+        assertTrue(
+                out.matches(
+                        "(?s)GROUP\\s+ARTIFACT\\s+VARIANT\\s+PRETRAINED\\s+PARAMS\\s+DESCRIPTION\n.*"),
+                out);
+        assertTrue(
+                Pattern.compile(
+                                "ai\\.mlpzoo\\s+mixer\\s+fmnist\\s+(yes|no)\\s+\\d+(\\.\\d+)?[KM]\\s+MLP-Mixer for Fashion-MNIST")
+                        .matcher(out)
+                        .find(),
+                out);
+        assertTrue(
+                Pattern.compile(
+                                "ai\\.mlpzoo\\s+mixer\\s+b16_224\\s+no\\s+59\\.9M\\s+timm mixer_b16_224")
+                        .matcher(out)
+                        .find(),
+                out);
+        assertTrue(
+                Pattern.compile("ai\\.mlpzoo\\s+gmlp\\s+ti16_224\\s+no\\s+5\\.87M")
+                        .matcher(out)
+                        .find(),
+                out);
+        assertTrue(
+                Pattern.compile("ai\\.mlpzoo\\s+mixer\\s+l16_224\\s+no\\s+208M")
+                        .matcher(out)
+                        .find(),
+                out);
+        assertTrue(
+                Pattern.compile("ai\\.mlpzoo\\s+gmlp\\s+fmnist\\s+(yes|no)\\s+\\d+(\\.\\d+)?[KM]")
+                        .matcher(out)
+                        .find(),
+                out);
+        assertTrue(
+                Pattern.compile("ai\\.mlpzoo\\s+kan\\s+fmnist\\s+yes\\s+518K\\s+B-spline KAN")
+                        .matcher(out)
+                        .find(),
+                out);
         assertEquals(17, out.lines().filter(l -> l.startsWith("ai.mlpzoo")).count());
     }
 
     @Test
     void demoLoadsEachModelThroughCriteriaAndTabulatesAccuracyAndLatency() {
-        String out = run(0, "demo", "--all", "--embedded", "--limit", "40", "--latency-samples", "3", "--batch", "16");
+        String out =
+                run(
+                        0,
+                        "demo",
+                        "--all",
+                        "--embedded",
+                        "--limit",
+                        "40",
+                        "--latency-samples",
+                        "3",
+                        "--batch",
+                        "16");
         assertTrue(out.contains("Test data: embedded Fashion-MNIST test slice, 40 images"), out);
-        Pattern row = Pattern.compile(
-                "(mixer|resmlp|gmlp|kan)/fmnist\\s+(trained|random \\(placeholder\\))\\s+\\S+[KM]\\s+40\\s+(\\d+\\.\\d\\d)%\\s+(\\d+\\.\\d\\d)\\s+\\d+\\s+\\d+\\.\\d");
+        Pattern row =
+                Pattern.compile(
+                        "(mixer|resmlp|gmlp|kan)/fmnist\\s+(trained|random \\(placeholder\\))\\s+\\S+[KM]\\s+40\\s+(\\d+\\.\\d\\d)%\\s+(\\d+\\.\\d\\d)\\s+\\d+\\s+\\d+\\.\\d");
         Matcher m = row.matcher(out);
         int rows = 0;
         while (m.find()) {
@@ -70,13 +109,19 @@ class ZooCommandsTest {
 
     @Test
     void demoWithoutFlagsRunsOnlyPretrainedModels() throws Exception {
-        List<String> pretrained = MlpZoo.entries().stream().filter(ZooEntry::pretrained).map(ZooEntry::id).collect(Collectors.toList());
+        List<String> pretrained =
+                MlpZoo.entries().stream()
+                        .filter(ZooEntry::pretrained)
+                        .map(ZooEntry::id)
+                        .collect(Collectors.toList());
         String out = run(0, "demo", "--embedded", "--limit", "20", "--latency-samples", "2");
         if (pretrained.isEmpty()) {
             assertTrue(out.contains("No pretrained Fashion-MNIST model in this build"), out);
         } else {
             for (String id : pretrained) {
-                assertTrue(Pattern.compile(Pattern.quote(id) + "\\s+trained\\s").matcher(out).find(), out);
+                assertTrue(
+                        Pattern.compile(Pattern.quote(id) + "\\s+trained\\s").matcher(out).find(),
+                        out);
             }
         }
     }
@@ -84,6 +129,8 @@ class ZooCommandsTest {
     @Test
     void badDemoOptionsGiveAOneLineError() {
         String err = run(1, "demo", "--all", "--batch", "0");
-        assertTrue(err.startsWith("mlpzoo: error: --batch and --latency-samples must be positive"), err);
+        assertTrue(
+                err.startsWith("mlpzoo: error: --batch and --latency-samples must be positive"),
+                err);
     }
 }

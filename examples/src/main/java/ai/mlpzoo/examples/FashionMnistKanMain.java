@@ -14,7 +14,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
 import ai.mlpzoo.data.FashionMnist;
-
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
@@ -47,7 +46,11 @@ public final class FashionMnistKanMain {
         Tracker lr = n -> (float) (1e-3 * Math.pow(0.8, n / steps)); // ExponentialLR(0.8) per epoch
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(1e-4f).build());
+                        .optOptimizer(
+                                Optimizer.adamW()
+                                        .optLearningRateTracker(lr)
+                                        .optWeightDecays(1e-4f)
+                                        .build());
         KAN kan = new KAN(new int[] {784, 64, 10}, KanOptions.defaults());
         try (Model model = Model.newInstance("kan-fmnist")) {
             model.setBlock(kan);
@@ -65,11 +68,19 @@ public final class FashionMnistKanMain {
                     double lossSum = 0;
                     for (int s = 0; s < steps; s++) {
                         try (NDManager scope = manager.newSubManager()) {
-                            NDArray x = scope.create(pixels(train, order, s * batch, batch), new Shape(batch, 784));
-                            NDArray y = scope.create(labels(train, order, s * batch, batch), new Shape(batch));
+                            NDArray x =
+                                    scope.create(
+                                            pixels(train, order, s * batch, batch),
+                                            new Shape(batch, 784));
+                            NDArray y =
+                                    scope.create(
+                                            labels(train, order, s * batch, batch),
+                                            new Shape(batch));
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDArray logits = trainer.forward(new NDList(x)).head();
-                                NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                                NDArray loss =
+                                        trainer.getLoss()
+                                                .evaluate(new NDList(y), new NDList(logits));
                                 gc.backward(loss);
                                 lossSum += loss.getFloat();
                             }
@@ -77,8 +88,13 @@ public final class FashionMnistKanMain {
                         }
                     }
                     double acc = accuracy(trainer, manager, test);
-                    System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, test accuracy %.2f%%, %.0f s%n",
-                            epoch, lossSum / steps, 100 * acc, (System.nanoTime() - start) / 1e9);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "epoch %d: train loss %.4f, test accuracy %.2f%%, %.0f s%n",
+                            epoch,
+                            lossSum / steps,
+                            100 * acc,
+                            (System.nanoTime() - start) / 1e9);
                 }
             }
         }

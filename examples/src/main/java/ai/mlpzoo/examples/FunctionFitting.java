@@ -13,14 +13,13 @@ import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
 import ai.mlpzoo.train.LBFGS;
-
 import java.util.Random;
 
 /**
- * The KAN paper's first example (Liu et al. 2024, section 2.5 / figure 2.3): f(x, y) = exp(sin(pi x)
- * + y^2) on [-1, 1]^2, 1000 training and 1000 test points, a cubic (k = 3) KAN trained full-batch
- * with L-BFGS and extended through finer grids G = 3, 5, 10, 20 (pykan's refine), the grids updated
- * from the samples while the coarsest grid trains.
+ * The KAN paper's first example (Liu et al. 2024, section 2.5 / figure 2.3): f(x, y) = exp(sin(pi
+ * x) + y^2) on [-1, 1]^2, 1000 training and 1000 test points, a cubic (k = 3) KAN trained
+ * full-batch with L-BFGS and extended through finer grids G = 3, 5, 10, 20 (pykan's refine), the
+ * grids updated from the samples while the coarsest grid trains.
  */
 public final class FunctionFitting {
 
@@ -33,10 +32,13 @@ public final class FunctionFitting {
     public static final class Data {
         /** (1000, 2). */
         public final NDArray xTrain;
+
         /** (1000, 1). */
         public final NDArray yTrain;
+
         /** (1000, 2). */
         public final NDArray xTest;
+
         /** (1000, 1). */
         public final NDArray yTest;
 
@@ -65,12 +67,16 @@ public final class FunctionFitting {
     public static final class Stage {
         /** G. */
         public final int grid;
+
         /** Trainable parameters. */
         public final int params;
+
         /** Train RMSE. */
         public final double trainRmse;
+
         /** Test RMSE. */
         public final double testRmse;
+
         /** What L-BFGS did. */
         public final LBFGS.Result result;
 
@@ -133,8 +139,14 @@ public final class FunctionFitting {
                 r = train(kan, manager, data, iterations);
             }
             int params = new LBFGS(kan, 1, 1, 0, 0).dimension();
-            onStage.accept(kan, new Stage(grids[gi], params, rmse(kan, manager, data.xTrain, data.yTrain),
-                    rmse(kan, manager, data.xTest, data.yTest), r));
+            onStage.accept(
+                    kan,
+                    new Stage(
+                            grids[gi],
+                            params,
+                            rmse(kan, manager, data.xTrain, data.yTrain),
+                            rmse(kan, manager, data.xTest, data.yTest),
+                            r));
         }
     }
 
@@ -152,7 +164,12 @@ public final class FunctionFitting {
         return lbfgs.minimize(
                 manager,
                 new NDList(data.xTrain, data.yTrain),
-                ps -> block.forward(ps, new NDList(data.xTrain), true).head().sub(data.yTrain).square().mean());
+                ps ->
+                        block.forward(ps, new NDList(data.xTrain), true)
+                                .head()
+                                .sub(data.yTrain)
+                                .square()
+                                .mean());
     }
 
     /**
@@ -167,7 +184,8 @@ public final class FunctionFitting {
     public static double rmse(Block block, NDManager manager, NDArray x, NDArray y) {
         try (NDManager scope = manager.newSubManager()) {
             scope.tempAttachAll(x, y);
-            NDArray p = block.forward(new ParameterStore(scope, false), new NDList(x), false).head();
+            NDArray p =
+                    block.forward(new ParameterStore(scope, false), new NDList(x), false).head();
             return Math.sqrt(p.sub(y).square().mean().getFloat());
         }
     }
@@ -182,7 +200,8 @@ public final class FunctionFitting {
     public static Object[] mlpMatching(int params) {
         int best = 1;
         for (int h = 1; h < 200; h++) {
-            if (Math.abs(h * h + 5 * h + 1 - params) < Math.abs(best * best + 5 * best + 1 - params)) {
+            if (Math.abs(h * h + 5 * h + 1 - params)
+                    < Math.abs(best * best + 5 * best + 1 - params)) {
                 best = h;
             }
         }

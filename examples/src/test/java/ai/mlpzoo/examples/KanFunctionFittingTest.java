@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.mlpzoo.examples.FunctionFitting;
 import ai.mlpzoo.analysis.EdgePlots;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The KAN paper's first example: a [2, 5, 1] cubic KAN on exp(sin(pi x) + y^2), L-BFGS, grid
- * extension 3 -> 5 -> 10, must reach test RMSE <= 1e-3 at G = 10 (pykan reports 3.3e-4 for
- * [2, 1, 1] at G = 10 in float64).
+ * extension 3 -> 5 -> 10, must reach test RMSE <= 1e-3 at G = 10 (pykan reports 3.3e-4 for [2, 1,
+ * 1] at G = 10 in float64).
  */
 class KanFunctionFittingTest {
 
@@ -29,22 +26,31 @@ class KanFunctionFittingTest {
     void gridExtensionWithLbfgsReachesTheKanPaperAccuracy() throws Exception {
         Engine.getInstance(); // load the native library before touching its thread count
         int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1); // a tiny full-batch problem: thread hand-offs cost more than the math
+        JniUtils.setNumThreads(
+                1); // a tiny full-batch problem: thread hand-offs cost more than the math
         List<FunctionFitting.Stage> stages = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             FunctionFitting.Data data = FunctionFitting.data(manager, 1000, 0);
-            FunctionFitting.fitKan(manager, data, new int[] {2, 5, 1}, new int[] {3, 5, 10}, 400, 0, (kan, s) -> {
-                System.out.printf("KAN [2,5,1] G=%d: train RMSE %.3e, test RMSE %.3e (%s)%n",
-                        s.grid, s.trainRmse, s.testRmse, s.result);
-                stages.add(s);
-                if (s.grid == 10) {
-                    try {
-                        EdgePlots.writeNetwork(kan, tmp.resolve("edges.png"), 100);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            });
+            FunctionFitting.fitKan(
+                    manager,
+                    data,
+                    new int[] {2, 5, 1},
+                    new int[] {3, 5, 10},
+                    400,
+                    0,
+                    (kan, s) -> {
+                        System.out.printf(
+                                "KAN [2,5,1] G=%d: train RMSE %.3e, test RMSE %.3e (%s)%n",
+                                s.grid, s.trainRmse, s.testRmse, s.result);
+                        stages.add(s);
+                        if (s.grid == 10) {
+                            try {
+                                EdgePlots.writeNetwork(kan, tmp.resolve("edges.png"), 100);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    });
         } finally {
             JniUtils.setNumThreads(threads);
         }

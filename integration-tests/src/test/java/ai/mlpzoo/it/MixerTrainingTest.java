@@ -17,19 +17,20 @@ import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.train.LogitsLoss;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
-/** A small Mixer learns Fashion-MNIST: the loss of a few hundred steps falls far below the start. */
+/**
+ * A small Mixer learns Fashion-MNIST: the loss of a few hundred steps falls far below the start.
+ */
 class MixerTrainingTest {
 
     @Test
     void smallMixerLowersItsLossOnFashionMnist() throws Exception {
         assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
-        FashionMnist data = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 4096);
+        FashionMnist data =
+                FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 4096);
         MixerConfig config =
                 Configs.readMixer(
                         ("{\"block\": \"mixer\", \"img_size\": 28, \"in_chans\": 1, \"patch_size\": 7,"
@@ -40,7 +41,10 @@ class MixerTrainingTest {
         int steps = 300;
         LogitsLoss loss = new LogitsLoss(0f);
         Optimizer adamw =
-                Optimizer.adamW().optLearningRateTracker(Tracker.fixed(2e-3f)).optWeightDecays(0.01f).build();
+                Optimizer.adamW()
+                        .optLearningRateTracker(Tracker.fixed(2e-3f))
+                        .optWeightDecays(0.01f)
+                        .build();
         DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(adamw);
         Random random = new Random(42);
         float first = 0;
@@ -59,7 +63,10 @@ class MixerTrainingTest {
                         lab[i] = data.labels()[idx];
                     }
                     try (NDManager sub = trainer.getManager().newSubManager()) {
-                        NDArray x = sub.create(px, new Shape(batch, 1, 28, 28)).sub(FashionMnist.MEAN).div(FashionMnist.STD);
+                        NDArray x =
+                                sub.create(px, new Shape(batch, 1, 28, 28))
+                                        .sub(FashionMnist.MEAN)
+                                        .div(FashionMnist.STD);
                         NDArray y = sub.create(lab);
                         float value;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -79,7 +86,9 @@ class MixerTrainingTest {
                 }
             }
         }
-        System.out.printf("Mixer on Fashion-MNIST: loss %.3f over the first 10 steps, %.3f over the last 30%n", first, last);
+        System.out.printf(
+                "Mixer on Fashion-MNIST: loss %.3f over the first 10 steps, %.3f over the last 30%n",
+                first, last);
         assertTrue(first > 1.8f, "an untrained 10-class model starts near ln 10: " + first);
         assertTrue(last < 0.45f * first, "loss fell from " + first + " to " + last);
     }

@@ -17,13 +17,11 @@ import ai.mlpzoo.blocks.mixer.MlpMixer;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.zoo.ModelDirs;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** A model directory saved and loaded back through Criteria computes exactly what it did before. */
 class ModelDirRoundTripTest {
@@ -40,23 +38,34 @@ class ModelDirRoundTripTest {
             MlpMixer block = config.toBlock();
             block.initialize(m, DataType.FLOAT32, config.inputShape());
             // the zero-initialised head would hide a wrong load: give it values
-            block.getParameters().forEach(p -> {
-                if (p.getKey().contains("head")) {
-                    p.getValue().getArray().set(m.randomNormal(p.getValue().getShape()).toFloatArray());
-                }
-            });
+            block.getParameters()
+                    .forEach(
+                            p -> {
+                                if (p.getKey().contains("head")) {
+                                    p.getValue()
+                                            .getArray()
+                                            .set(
+                                                    m.randomNormal(p.getValue().getShape())
+                                                            .toFloatArray());
+                                }
+                            });
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
             NDList before = block.forward(new ParameterStore(m, false), new NDList(x), false);
             ModelDirs.save(dir, config, block, null, null);
 
             Criteria<NDList, NDList> criteria =
-                    Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
+                    Criteria.builder()
+                            .setTypes(NDList.class, NDList.class)
+                            .optModelPath(dir)
+                            .build();
             try (ZooModel<NDList, NDList> model = criteria.loadModel();
                     Predictor<NDList, NDList> predictor = model.newPredictor()) {
                 NDList after = predictor.predict(new NDList(x));
                 for (int i = 0; i < 2; i++) {
                     assertEquals(before.get(i).getShape(), after.get(i).getShape());
-                    assertTrue(before.get(i).contentEquals(after.get(i)), "output " + i + " identical");
+                    assertTrue(
+                            before.get(i).contentEquals(after.get(i)),
+                            "output " + i + " identical");
                 }
                 assertTrue(before.get(0).abs().sum().getFloat() > 0, "a non-trivial output");
             }
@@ -95,5 +104,4 @@ class ModelDirRoundTripTest {
         }
         return sb.toString();
     }
-
 }

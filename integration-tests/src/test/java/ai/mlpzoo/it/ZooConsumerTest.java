@@ -19,11 +19,6 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
-
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.awt.image.BufferedImage;
 import java.net.URL;
 import java.util.ArrayList;
@@ -33,18 +28,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * A user of the mlp-zoo jar: every Fashion-MNIST model of the zoo is looked up through DJL's
  * Criteria by group, artifact and filter, and classifies real Fashion-MNIST test images given as
- * DJL Images. Models flagged {@code pretrained} in the index must reach their accuracy target on the
- * full 10,000-image test set; placeholders with random weights are only checked for a correct
+ * DJL Images. Models flagged {@code pretrained} in the index must reach their accuracy target on
+ * the full 10,000-image test set; placeholders with random weights are only checked for a correct
  * pipeline.
  */
 class ZooConsumerTest {
 
     /** Accuracy floors on the full test set, by artifact: issue 3's targets. */
-    private static final Map<String, Double> TARGETS = Map.of("mixer", 0.91, "gmlp", 0.91, "resmlp", 0.90, "kan", 0.88);
+    private static final Map<String, Double> TARGETS =
+            Map.of("mixer", 0.91, "gmlp", 0.91, "resmlp", 0.90, "kan", 0.88);
 
     private static List<ZooEntry> fashionMnistModels() throws Exception {
         return MlpZoo.entries().stream()
@@ -66,9 +65,16 @@ class ZooConsumerTest {
     static Image image(FashionMnist data, int index) {
         float[] px = new float[FashionMnist.SIZE * FashionMnist.SIZE];
         data.copyImage(index, px, 0);
-        BufferedImage img = new BufferedImage(FashionMnist.SIZE, FashionMnist.SIZE, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage img =
+                new BufferedImage(
+                        FashionMnist.SIZE, FashionMnist.SIZE, BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < px.length; i++) {
-            img.getRaster().setSample(i % FashionMnist.SIZE, i / FashionMnist.SIZE, 0, Math.round(px[i] * 255f));
+            img.getRaster()
+                    .setSample(
+                            i % FashionMnist.SIZE,
+                            i / FashionMnist.SIZE,
+                            0,
+                            Math.round(px[i] * 255f));
         }
         return ImageFactory.getInstance().fromImage(img);
     }
@@ -77,16 +83,27 @@ class ZooConsumerTest {
     void theZooIsReadFromTheMlpZooJar() {
         URL index = ZooEntry.class.getClassLoader().getResource("ai/mlpzoo/zoo/models/index.json");
         assertNotNull(index);
-        assertEquals("jar", index.getProtocol(), "run with `mvn verify` or `install` so that the packaged jar is tested: " + index);
+        assertEquals(
+                "jar",
+                index.getProtocol(),
+                "run with `mvn verify` or `install` so that the packaged jar is tested: " + index);
     }
 
     @TestFactory
-    Stream<DynamicTest> everyFashionMnistModelClassifiesRealImagesLikeItsRawTensorPipeline() throws Exception {
+    Stream<DynamicTest> everyFashionMnistModelClassifiesRealImagesLikeItsRawTensorPipeline()
+            throws Exception {
         assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
-        FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 64);
+        FashionMnist test =
+                FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 64);
         List<ZooEntry> models = fashionMnistModels();
-        assertTrue(models.stream().map(ZooEntry::artifactId).collect(Collectors.toSet()).containsAll(TARGETS.keySet()), models.toString());
-        return models.stream().map(e -> DynamicTest.dynamicTest(e.id(), () -> samePipeline(e, test)));
+        assertTrue(
+                models.stream()
+                        .map(ZooEntry::artifactId)
+                        .collect(Collectors.toSet())
+                        .containsAll(TARGETS.keySet()),
+                models.toString());
+        return models.stream()
+                .map(e -> DynamicTest.dynamicTest(e.id(), () -> samePipeline(e, test)));
     }
 
     /** The Image path must feed the model exactly what training fed it: (pixel - mean) / std. */
@@ -97,8 +114,12 @@ class ZooConsumerTest {
             images.add(image(test, i));
         }
         Criteria<NDList, NDList> raw =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
-                        .optArtifactId(e.artifactId()).optFilter("variant", e.variant()).build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId(e.artifactId())
+                        .optFilter("variant", e.variant())
+                        .build();
         try (ZooModel<Image, Classifications> model = criteria(e).loadModel();
                 Predictor<Image, Classifications> p = model.newPredictor();
                 ZooModel<NDList, NDList> rawModel = raw.loadModel();
@@ -106,36 +127,57 @@ class ZooConsumerTest {
                 NDManager m = NDManager.newBaseManager()) {
             List<Classifications> got = p.batchPredict(images);
             // the KAN classifier takes flat 784-pixel vectors ("flatten": true in its metadata)
-            Shape shape = "kan".equals(e.artifactId()) ? new Shape(n, 784) : new Shape(n, 1, 28, 28);
-            NDArray x = m.create(Arrays.copyOf(test.images(), n * 784), shape)
-                    .sub(FashionMnist.MEAN).div(FashionMnist.STD);
+            Shape shape =
+                    "kan".equals(e.artifactId()) ? new Shape(n, 784) : new Shape(n, 1, 28, 28);
+            NDArray x =
+                    m.create(Arrays.copyOf(test.images(), n * 784), shape)
+                            .sub(FashionMnist.MEAN)
+                            .div(FashionMnist.STD);
             float[] probs = rp.predict(new NDList(x)).get(0).softmax(-1).toFloatArray();
             double maxDiff = 0;
             for (int i = 0; i < n; i++) {
                 Classifications c = got.get(i);
                 assertEquals(Arrays.asList(FashionMnist.CLASSES), c.getClassNames());
                 for (int k = 0; k < 10; k++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(c.getProbabilities().get(k) - probs[i * 10 + k]));
+                    maxDiff =
+                            Math.max(
+                                    maxDiff,
+                                    Math.abs(c.getProbabilities().get(k) - probs[i * 10 + k]));
                 }
             }
-            System.out.printf(Locale.ROOT, "%s: Image vs raw tensor max |dp| %.2g on %d images%n", e.id(), maxDiff, n);
-            assertTrue(maxDiff < 1e-5, e.id() + ": Image and tensor pipelines differ by " + maxDiff);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: Image vs raw tensor max |dp| %.2g on %d images%n",
+                    e.id(),
+                    maxDiff,
+                    n);
+            assertTrue(
+                    maxDiff < 1e-5, e.id() + ": Image and tensor pipelines differ by " + maxDiff);
         }
     }
 
     @TestFactory
     Stream<DynamicTest> pretrainedModelsMeetTheirTargetsOnTheFullTestSet() throws Exception {
         assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
-        List<ZooEntry> pretrained = fashionMnistModels().stream().filter(ZooEntry::pretrained).collect(Collectors.toList());
-        System.out.println("pretrained Fashion-MNIST models in the zoo: "
-                + (pretrained.isEmpty() ? "none yet (random-weight placeholders)" : pretrained.stream().map(ZooEntry::id).collect(Collectors.toList())));
+        List<ZooEntry> pretrained =
+                fashionMnistModels().stream()
+                        .filter(ZooEntry::pretrained)
+                        .collect(Collectors.toList());
+        System.out.println(
+                "pretrained Fashion-MNIST models in the zoo: "
+                        + (pretrained.isEmpty()
+                                ? "none yet (random-weight placeholders)"
+                                : pretrained.stream()
+                                        .map(ZooEntry::id)
+                                        .collect(Collectors.toList())));
         return pretrained.stream().map(e -> DynamicTest.dynamicTest(e.id(), () -> meetsTarget(e)));
     }
 
     private static void meetsTarget(ZooEntry e) throws Exception {
         Double target = TARGETS.get(e.artifactId());
         assertNotNull(target, "no accuracy target for " + e.id() + ": add one to TARGETS");
-        FashionMnist test = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
+        FashionMnist test =
+                FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0);
         assertEquals(10_000, test.size());
         int correct = 0;
         long start = System.nanoTime();
@@ -148,15 +190,23 @@ class ZooConsumerTest {
                 }
                 List<Classifications> out = p.batchPredict(batch);
                 for (int i = 0; i < out.size(); i++) {
-                    if (out.get(i).best().getClassName().equals(FashionMnist.CLASSES[test.labels()[from + i]])) {
+                    if (out.get(i)
+                            .best()
+                            .getClassName()
+                            .equals(FashionMnist.CLASSES[test.labels()[from + i]])) {
                         correct++;
                     }
                 }
             }
         }
         double acc = correct / (double) test.size();
-        System.out.printf(Locale.ROOT, "%s: test accuracy %.4f (target %.2f) in %.1f s%n",
-                e.id(), acc, target, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: test accuracy %.4f (target %.2f) in %.1f s%n",
+                e.id(),
+                acc,
+                target,
+                (System.nanoTime() - start) / 1e9);
         assertFalse(acc < target, e.id() + " reaches " + acc + " < " + target);
     }
 }

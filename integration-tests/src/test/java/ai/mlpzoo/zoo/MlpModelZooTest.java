@@ -1,8 +1,8 @@
 package ai.mlpzoo.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,11 +22,6 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.data.FashionMnist;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -35,8 +30,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The packaged zoo as a DJL user sees it: listing, Criteria lookup, and errors that name what exists. */
+/**
+ * The packaged zoo as a DJL user sees it: listing, Criteria lookup, and errors that name what
+ * exists.
+ */
 class MlpModelZooTest {
 
     private static String chain(Throwable t) {
@@ -60,7 +61,10 @@ class MlpModelZooTest {
 
     @Test
     void zooIsRegisteredWithDjlAndListsEveryFamilyAndVariant() throws Exception {
-        assertInstanceOf(MlpModelZoo.class, ModelZoo.getModelZoo("ai.mlpzoo"), "found through META-INF/services");
+        assertInstanceOf(
+                MlpModelZoo.class,
+                ModelZoo.getModelZoo("ai.mlpzoo"),
+                "found through META-INF/services");
         Map<Application, List<MRL>> models = ModelZoo.listModels();
         List<MRL> ours =
                 models.getOrDefault(Application.CV.IMAGE_CLASSIFICATION, List.of()).stream()
@@ -70,21 +74,28 @@ class MlpModelZooTest {
                 List.of("gmlp", "kan", "mixer", "resmlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
         for (MRL mrl : ours) {
-            List<String> variants = mrl.listArtifacts().stream().map(Artifact::getName).collect(Collectors.toList());
+            List<String> variants =
+                    mrl.listArtifacts().stream()
+                            .map(Artifact::getName)
+                            .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
             if (!"kan".equals(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
         }
         Artifact b16 =
-                ModelZoo.getModelZoo("ai.mlpzoo").getModelLoader("mixer").getMrl().match(Map.of("variant", "b16_224"));
+                ModelZoo.getModelZoo("ai.mlpzoo")
+                        .getModelLoader("mixer")
+                        .getMrl()
+                        .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
         assertEquals(17, MlpZoo.entries().size());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"mixer", "resmlp", "gmlp"})
-    void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact) throws Exception {
+    void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
+            throws Exception {
         Criteria<Image, Classifications> criteria =
                 Criteria.builder()
                         .setTypes(Image.class, Classifications.class)
@@ -98,7 +109,10 @@ class MlpModelZooTest {
             assertEquals(Arrays.asList(FashionMnist.CLASSES), c.getClassNames());
             double sum = c.getProbabilities().stream().mapToDouble(Double::doubleValue).sum();
             assertEquals(1.0, sum, 1e-5);
-            assertTrue(model.getModelPath().toString().contains(Paths.get("mlpzoo", artifact, "fmnist").toString()),
+            assertTrue(
+                    model.getModelPath()
+                            .toString()
+                            .contains(Paths.get("mlpzoo", artifact, "fmnist").toString()),
                     "cached under DJL's cache dir: " + model.getModelPath());
         }
     }
@@ -106,12 +120,24 @@ class MlpModelZooTest {
     @Test
     void zooLoadsExactlyThePackagedWeights() throws Exception {
         // the same directory loaded straight from the build's resources gives identical outputs
-        Path resources = Paths.get("../mlp-zoo/src/main/resources", ClasspathRepository.ROOT, "mixer", "fmnist");
+        Path resources =
+                Paths.get(
+                        "../mlp-zoo/src/main/resources",
+                        ClasspathRepository.ROOT,
+                        "mixer",
+                        "fmnist");
         Criteria<NDList, NDList> fromZoo =
-                Criteria.builder().setTypes(NDList.class, NDList.class)
-                        .optGroupId("ai.mlpzoo").optArtifactId("mixer").optFilter("variant", "fmnist").build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId("mixer")
+                        .optFilter("variant", "fmnist")
+                        .build();
         Criteria<NDList, NDList> fromDir =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(resources).build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelPath(resources)
+                        .build();
         try (NDManager m = NDManager.newBaseManager();
                 ZooModel<NDList, NDList> a = fromZoo.loadModel();
                 ZooModel<NDList, NDList> b = fromDir.loadModel();
@@ -128,8 +154,14 @@ class MlpModelZooTest {
 
     @Test
     void servingPropertiesChooseTheTranslatorOfAModelDirectoryLoadedByPath() throws Exception {
-        // DJL reads serving.properties' translatorFactory for a path only through its deferred factory
-        Path dir = Paths.get("../mlp-zoo/src/main/resources", ClasspathRepository.ROOT, "gmlp", "fmnist");
+        // DJL reads serving.properties' translatorFactory for a path only through its deferred
+        // factory
+        Path dir =
+                Paths.get(
+                        "../mlp-zoo/src/main/resources",
+                        ClasspathRepository.ROOT,
+                        "gmlp",
+                        "fmnist");
         Criteria<Image, Classifications> criteria =
                 Criteria.builder()
                         .setTypes(Image.class, Classifications.class)
@@ -155,7 +187,9 @@ class MlpModelZooTest {
                         .optFilter("dataset", "fashion-mnist")
                         .build();
         try (ZooModel<NDList, NDList> model = criteria.loadModel()) {
-            assertTrue(model.getModelPath().toString().contains("fmnist"), model.getModelPath().toString());
+            assertTrue(
+                    model.getModelPath().toString().contains("fmnist"),
+                    model.getModelPath().toString());
         }
     }
 
@@ -170,12 +204,21 @@ class MlpModelZooTest {
                         .build();
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class, criteria::loadModel);
         String msg = chain(e);
-        for (String s : new String[] {"artifact 'mixer' with filters {variant=cifar10}", "mixer [variant: fmnist (pretrained), s32_224", "kan [variant: fmnist",
-                "b16_224", "resmlp [variant: fmnist", "gmlp [variant: fmnist", "filters: variant, dataset"}) {
+        for (String s :
+                new String[] {
+                    "artifact 'mixer' with filters {variant=cifar10}",
+                    "mixer [variant: fmnist (pretrained), s32_224",
+                    "kan [variant: fmnist",
+                    "b16_224",
+                    "resmlp [variant: fmnist",
+                    "gmlp [variant: fmnist",
+                    "filters: variant, dataset"
+                }) {
             assertTrue(msg.contains(s), "'" + s + "' in " + msg);
         }
         // the facade puts the same list on top
-        ModelNotFoundException direct = assertThrows(ModelNotFoundException.class, () -> MlpZoo.loadModel(criteria));
+        ModelNotFoundException direct =
+                assertThrows(ModelNotFoundException.class, () -> MlpZoo.loadModel(criteria));
         assertTrue(direct.getMessage().contains("mixer [variant: fmnist"), direct.getMessage());
     }
 
@@ -189,7 +232,8 @@ class MlpModelZooTest {
                         .build();
         // DJL's Criteria rejects it before asking any zoo, with its own message
         assertThrows(ModelNotFoundException.class, criteria::loadModel);
-        ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> MlpZoo.loadModel(criteria));
+        ModelNotFoundException e =
+                assertThrows(ModelNotFoundException.class, () -> MlpZoo.loadModel(criteria));
         assertTrue(e.getMessage().contains("artifact 'vit' (unknown artifact)"), e.getMessage());
         assertTrue(e.getMessage().contains("mixer [variant: fmnist"), e.getMessage());
         assertTrue(e.getMessage().contains("gmlp [variant: fmnist"), e.getMessage());
@@ -215,7 +259,9 @@ class MlpModelZooTest {
                         .optArgument("seed", seed)
                         .build();
         try (ZooModel<NDList, NDList> model = criteria.loadModel()) {
-            ai.djl.nn.Parameter w = ai.mlpzoo.blocks.common.NamedParameters.of(model.getBlock()).get("stem.proj.weight");
+            ai.djl.nn.Parameter w =
+                    ai.mlpzoo.blocks.common.NamedParameters.of(model.getBlock())
+                            .get("stem.proj.weight");
             assertNotNull(w, "stem.proj.weight");
             assertEquals(new Shape(512, 3, 32, 32), w.getShape());
             return w.getArray().toFloatArray();

@@ -11,10 +11,8 @@ import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.translate.ImageClassifierFactory;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,23 +21,23 @@ import java.util.Map;
 
 /**
  * Writes the packaged zoo under {@code mlp-zoo/src/main/resources/ai/mlpzoo/zoo/models/}: the
- * Fashion-MNIST model directories of the three Mixer families and the KAN with <b>random</b> weights (placeholders:
- * training replaces only model-0000.params and its .sha256, then flips {@code pretrained} in
- * index.json), the architecture-only ImageNet variants, and index.json. The families and their
- * variants come from {@link Families} and model-configs' variants; every architecture.json is
- * rendered from the variant its index entry names, so that a variant is defined once ({@code
- * PackagedArchitecturesTest} fails when a packaged copy differs). Run from the repository root
- * (the reactor puts the sibling modules' target/classes on the class path, so nothing needs
- * installing):
+ * Fashion-MNIST model directories of the three Mixer families and the KAN with <b>random</b>
+ * weights (placeholders: training replaces only model-0000.params and its .sha256, then flips
+ * {@code pretrained} in index.json), the architecture-only ImageNet variants, and index.json. The
+ * families and their variants come from {@link Families} and model-configs' variants; every
+ * architecture.json is rendered from the variant its index entry names, so that a variant is
+ * defined once ({@code PackagedArchitecturesTest} fails when a packaged copy differs). Run from the
+ * repository root (the reactor puts the sibling modules' target/classes on the class path, so
+ * nothing needs installing):
  *
  * <pre>
  * ./mvnw -q -o test-compile dependency:build-classpath -pl integration-tests -am -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -cp integration-tests/target/test-classes:$(cat /tmp/cp.txt) ai.mlpzoo.zoo.ZooGenerator
  * </pre>
  *
- * With {@code --architectures} as the first argument it rewrites only the architecture.json
- * files of the entries in the existing index.json (weights, metadata and index untouched): the
- * step after changing a variant or the way configs are written.
+ * With {@code --architectures} as the first argument it rewrites only the architecture.json files
+ * of the entries in the existing index.json (weights, metadata and index untouched): the step after
+ * changing a variant or the way configs are written.
  */
 public final class ZooGenerator {
 
@@ -86,8 +84,12 @@ public final class ZooGenerator {
         }
         for (ZooEntry e : index.entries()) {
             if (e.architecture() != null) {
-                Path file = root.resolve(e.artifactId()).resolve(e.variant()).resolve(ModelDirs.ARCHITECTURE);
-                Files.writeString(file, ModelDirs.architectureJson(Configs.variant(e.architecture())));
+                Path file =
+                        root.resolve(e.artifactId())
+                                .resolve(e.variant())
+                                .resolve(ModelDirs.ARCHITECTURE);
+                Files.writeString(
+                        file, ModelDirs.architectureJson(Configs.variant(e.architecture())));
                 System.out.println("wrote " + file + " from variant " + e.architecture());
             }
         }
@@ -112,12 +114,13 @@ public final class ZooGenerator {
     }
 
     /**
-     * Writes {@code <artifact>/fmnist} with randomly initialised weights (a placeholder until training
-     * replaces them) and the image translator.
+     * Writes {@code <artifact>/fmnist} with randomly initialised weights (a placeholder until
+     * training replaces them) and the image translator.
      *
      * @return the parameter count
      */
-    private static long saveFmnist(Path root, String artifact, ModelConfig config, boolean flatten, int seed)
+    private static long saveFmnist(
+            Path root, String artifact, ModelConfig config, boolean flatten, int seed)
             throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(seed);
@@ -133,11 +136,16 @@ public final class ZooGenerator {
         }
     }
 
-    /** The preprocessing metadata of a Fashion-MNIST classifier; {@code flatten} for flat-vector models. */
+    /**
+     * The preprocessing metadata of a Fashion-MNIST classifier; {@code flatten} for flat-vector
+     * models.
+     */
     private static ObjectNode fmnistMeta(boolean flatten) {
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("dataset", "fashion-mnist");
-        meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {1, FashionMnist.SIZE, FashionMnist.SIZE}));
+        meta.set(
+                "input_size",
+                Configs.MAPPER.valueToTree(new int[] {1, FashionMnist.SIZE, FashionMnist.SIZE}));
         meta.set("mean", Configs.MAPPER.valueToTree(new float[] {FashionMnist.MEAN}));
         meta.set("std", Configs.MAPPER.valueToTree(new float[] {FashionMnist.STD}));
         if (flatten) {
@@ -159,7 +167,8 @@ public final class ZooGenerator {
                 params);
     }
 
-    private static ObjectNode imagenet(Path root, Families.Vision family, String variant) throws Exception {
+    private static ObjectNode imagenet(Path root, Families.Vision family, String variant)
+            throws Exception {
         String artifact = family.name();
         MixerConfig config = Configs.mixerVariant(artifact + "_" + variant);
         Path dir = root.resolve(artifact).resolve(variant);
@@ -171,7 +180,10 @@ public final class ZooGenerator {
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("dataset", "imagenet-1k");
         meta.put("timm_architecture", config.name);
-        meta.set("input_size", Configs.MAPPER.valueToTree(new int[] {config.inChans, config.imgSize, config.imgSize}));
+        meta.set(
+                "input_size",
+                Configs.MAPPER.valueToTree(
+                        new int[] {config.inChans, config.imgSize, config.imgSize}));
         meta.set("mean", Configs.MAPPER.valueToTree(mean));
         meta.set("std", Configs.MAPPER.valueToTree(std));
         Files.writeString(dir.resolve(ModelDirs.METADATA), Configs.toJson(meta) + "\n");
@@ -179,9 +191,15 @@ public final class ZooGenerator {
                 dir.resolve("serving.properties"),
                 "# architecture only: timm's random initialisation, no weights shipped\n"
                         + "engine=PyTorch\n"
-                        + "blockFactory=" + RandomInitBlockFactory.class.getName() + "\n"
-                        + "translatorFactory=" + ImageClassifierFactory.class.getName() + "\n"
-                        + "option.modelName=" + ModelDirs.MODEL_NAME + "\n"
+                        + "blockFactory="
+                        + RandomInitBlockFactory.class.getName()
+                        + "\n"
+                        + "translatorFactory="
+                        + ImageClassifierFactory.class.getName()
+                        + "\n"
+                        + "option.modelName="
+                        + ModelDirs.MODEL_NAME
+                        + "\n"
                         + "option.hasParameter=false\n");
         long params;
         try (NDManager m = NDManager.newBaseManager()) {
@@ -206,7 +224,8 @@ public final class ZooGenerator {
                 params);
     }
 
-    private static ObjectNode entry(String artifact, String variant, String dataset, String description, long params) {
+    private static ObjectNode entry(
+            String artifact, String variant, String dataset, String description, long params) {
         ObjectNode e = Configs.MAPPER.createObjectNode();
         e.put("artifactId", artifact);
         e.put("variant", variant);
@@ -216,7 +235,8 @@ public final class ZooGenerator {
         e.put("description", description);
         e.put("pretrained", false);
         e.put("parameters", params);
-        System.out.printf(Locale.ROOT, "%-8s %-10s %,13d  %s%n", artifact, variant, params, description);
+        System.out.printf(
+                Locale.ROOT, "%-8s %-10s %,13d  %s%n", artifact, variant, params, description);
         return e;
     }
 }

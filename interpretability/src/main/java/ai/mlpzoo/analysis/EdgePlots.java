@@ -3,20 +3,17 @@ package ai.mlpzoo.analysis;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KANLinear;
 import ai.mlpzoo.blocks.kan.KanEdges;
-
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * PNG plots of KAN edge functions phi(x) (XChart): one edge, or every edge of a network as a grid
@@ -36,8 +33,17 @@ public final class EdgePlots {
      * @param file the PNG to write
      * @throws IOException when writing fails
      */
-    public static void writeEdge(KANLinear layer, int input, int output, int points, Path file) throws IOException {
-        XYChart chart = edgeChart(KanEdges.of(layer), input, output, points, 480, 360, "phi " + input + " -> " + output);
+    public static void writeEdge(KANLinear layer, int input, int output, int points, Path file)
+            throws IOException {
+        XYChart chart =
+                edgeChart(
+                        KanEdges.of(layer),
+                        input,
+                        output,
+                        points,
+                        480,
+                        360,
+                        "phi " + input + " -> " + output);
         save(chart, file);
     }
 
@@ -59,13 +65,16 @@ public final class EdgePlots {
             for (int j = 0; j < edges.outFeatures(); j++) {
                 for (int i = 0; i < edges.inFeatures(); i++) {
                     String title = "L" + l + ": x" + i + " -> h" + j;
-                    row.add(BitmapEncoder.getBufferedImage(edgeChart(edges, i, j, points, w, h, title)));
+                    row.add(
+                            BitmapEncoder.getBufferedImage(
+                                    edgeChart(edges, i, j, points, w, h, title)));
                 }
             }
             rows.add(row);
         }
         int cols = rows.stream().mapToInt(List::size).max().orElse(1);
-        BufferedImage all = new BufferedImage(cols * w, rows.size() * h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage all =
+                new BufferedImage(cols * w, rows.size() * h, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = all.createGraphics();
         g.setColor(java.awt.Color.WHITE);
         g.fillRect(0, 0, all.getWidth(), all.getHeight());
@@ -87,10 +96,19 @@ public final class EdgePlots {
      * @param file the PNG
      * @throws IOException when writing fails
      */
-    public static void writeScaling(List<double[]> kan, List<double[]> mlp, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(560).height(420).title("f(x,y) = exp(sin(pi x) + y^2)")
-                .xAxisTitle("parameters").yAxisTitle("test RMSE").build();
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true)
+    public static void writeScaling(List<double[]> kan, List<double[]> mlp, Path file)
+            throws IOException {
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(560)
+                        .height(420)
+                        .title("f(x,y) = exp(sin(pi x) + y^2)")
+                        .xAxisTitle("parameters")
+                        .yAxisTitle("test RMSE")
+                        .build();
+        chart.getStyler()
+                .setXAxisLogarithmic(true)
+                .setYAxisLogarithmic(true)
                 .setLegendPosition(Styler.LegendPosition.InsideNE);
         addSeries(chart, "KAN (G = 3, 5, 10, 20)", kan);
         addSeries(chart, "MLP, same parameters", mlp);
@@ -103,8 +121,10 @@ public final class EdgePlots {
         chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
     }
 
-    private static XYChart edgeChart(KanEdges edges, int input, int output, int points, int w, int h, String title) {
-        // Chebyshev-spaced samples: denser at the ends, and not equally spaced, which sends XChart 3.8.8
+    private static XYChart edgeChart(
+            KanEdges edges, int input, int output, int points, int w, int h, String title) {
+        // Chebyshev-spaced samples: denser at the ends, and not equally spaced, which sends XChart
+        // 3.8.8
         // into a tick-label search that may never end
         double[] r = edges.range(input);
         double[][] xy = new double[2][points];
@@ -119,8 +139,11 @@ public final class EdgePlots {
         double lo = java.util.Arrays.stream(xy[1]).min().orElse(0);
         double hi = java.util.Arrays.stream(xy[1]).max().orElse(0);
         double pad = hi - lo > 1e-6 * Math.max(1, Math.abs(hi)) ? 0.05 * (hi - lo) : 0.5;
-        chart.getStyler().setYAxisMin(lo - pad).setYAxisMax(hi + pad)
-                .setXAxisMin(xy[0][0]).setXAxisMax(xy[0][xy[0].length - 1]);
+        chart.getStyler()
+                .setYAxisMin(lo - pad)
+                .setYAxisMax(hi + pad)
+                .setXAxisMin(xy[0][0])
+                .setXAxisMax(xy[0][xy[0].length - 1]);
         XYSeries s = chart.addSeries("phi", xy[0], xy[1]);
         s.setMarker(SeriesMarkers.NONE);
         return chart;
@@ -130,5 +153,4 @@ public final class EdgePlots {
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         ai.mlpzoo.io.AtomicFiles.write(file, os -> os.write(png));
     }
-
 }

@@ -4,18 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-
 import javax.imageio.ImageIO;
 
 /**
- * The first thing interpretability users look at: for each chosen latent, its top-activating
- * input images side by side. One row per latent, one column per rank; each image is min-max
- * scaled on its own so that contrast survives any normalisation of the dataset.
+ * The first thing interpretability users look at: for each chosen latent, its top-activating input
+ * images side by side. One row per latent, one column per rank; each image is min-max scaled on its
+ * own so that contrast survives any normalisation of the dataset.
  */
 public final class FeatureGrid {
 
@@ -32,7 +29,8 @@ public final class FeatureGrid {
     public static int[] topActivating(NDArray acts, int latent, int k) {
         Shape s = acts.getShape();
         if (s.dimension() != 2 || latent < 0 || latent >= s.get(1)) {
-            throw new IllegalArgumentException("latent " + latent + " is not a column of activations " + s);
+            throw new IllegalArgumentException(
+                    "latent " + latent + " is not a column of activations " + s);
         }
         int n = (int) Math.min(k, s.get(0));
         NDList top = acts.get(":, {}", latent).topK(n, 0, true, true);
@@ -53,7 +51,8 @@ public final class FeatureGrid {
      * @param scale the pixel magnification (e.g. 3 for 28x28 images)
      * @throws IOException when writing fails
      */
-    public static void write(Path file, NDArray images, int[][] rows, int scale) throws IOException {
+    public static void write(Path file, NDArray images, int[][] rows, int scale)
+            throws IOException {
         Shape s = images.getShape();
         if (s.dimension() != 4 || (s.get(1) != 1 && s.get(1) != 3)) {
             throw new IllegalArgumentException("images must be (N, 1 or 3, H, W), got " + s);
@@ -71,7 +70,11 @@ public final class FeatureGrid {
         int pad = 2;
         int cellW = w * scale + pad;
         int cellH = h * scale + pad;
-        BufferedImage img = new BufferedImage(Math.max(1, cols) * cellW + pad, rows.length * cellH + pad, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img =
+                new BufferedImage(
+                        Math.max(1, cols) * cellW + pad,
+                        rows.length * cellH + pad,
+                        BufferedImage.TYPE_INT_RGB);
         float[] px = images.toType(DataType.FLOAT32, false).toFloatArray();
         int per = c * h * w;
         for (int r = 0; r < rows.length; r++) {
@@ -84,14 +87,25 @@ public final class FeatureGrid {
             }
         }
         // ImageIO.write(.., File) deletes the target first: write through AtomicFiles instead
-        ai.mlpzoo.io.AtomicFiles.write(file, os -> {
-            if (!ImageIO.write(img, "png", os)) {
-                throw new IOException("no PNG writer available");
-            }
-        });
+        ai.mlpzoo.io.AtomicFiles.write(
+                file,
+                os -> {
+                    if (!ImageIO.write(img, "png", os)) {
+                        throw new IOException("no PNG writer available");
+                    }
+                });
     }
 
-    private static void draw(BufferedImage img, float[] px, int off, int c, int h, int w, int x0, int y0, int scale) {
+    private static void draw(
+            BufferedImage img,
+            float[] px,
+            int off,
+            int c,
+            int h,
+            int w,
+            int x0,
+            int y0,
+            int scale) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < c * h * w; i++) {

@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.common.Checks;
-
 import java.util.Random;
 
 /**
- * A fixed-size pool of activation rows on the Java heap, mixed across many forward passes so that
- * a training batch is not made of the tokens of a few images (SAELens and sparsify shuffle such a
+ * A fixed-size pool of activation rows on the Java heap, mixed across many forward passes so that a
+ * training batch is not made of the tokens of a few images (SAELens and sparsify shuffle such a
  * buffer for the same reason). Rows are appended until the pool is full; after that each new row
  * replaces a random one. Holds (x) rows of width dIn, or (x, y) pairs for a transcoder.
  */
@@ -44,12 +43,16 @@ public final class ActivationBuffer {
         this.random = new Random(seed);
     }
 
-    /** @return the rows held */
+    /**
+     * @return the rows held
+     */
     public int size() {
         return size;
     }
 
-    /** @return the capacity in rows */
+    /**
+     * @return the capacity in rows
+     */
     public int capacity() {
         return capacity;
     }
@@ -62,7 +65,8 @@ public final class ActivationBuffer {
      */
     public void add(NDArray x, NDArray y) {
         if ((y == null) != (ys == null)) {
-            throw new IllegalArgumentException(ys == null ? "this buffer holds x only" : "this buffer needs y too");
+            throw new IllegalArgumentException(
+                    ys == null ? "this buffer holds x only" : "this buffer needs y too");
         }
         float[] a = rows(x, dIn, "x");
         float[] b = y == null ? null : rows(y, dOut, "y");
@@ -82,7 +86,8 @@ public final class ActivationBuffer {
     private static float[] rows(NDArray a, int width, String what) {
         Shape s = a.getShape();
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != width) {
-            throw new IllegalArgumentException(what + " must have width " + width + " on its last axis, got " + s);
+            throw new IllegalArgumentException(
+                    what + " must have width " + width + " on its last axis, got " + s);
         }
         Checks.requireFinite(a, "captured activations " + what);
         return a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();

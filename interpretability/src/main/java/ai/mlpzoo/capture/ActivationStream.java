@@ -6,15 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.sae.training.BatchSource;
-
 import java.util.function.Function;
 
 /**
- * Streams activations of a hook point into an {@link ActivationBuffer} and serves training
- * batches from it: whenever half the buffer's capacity has been served since the last refill, the
- * model runs on further input batches (inference mode) until as many new rows have been captured.
- * Only the buffer is held in memory, never the dataset. For a transcoder ({@code pairs}) the rows
- * are the sub-block's (input, output); otherwise its output.
+ * Streams activations of a hook point into an {@link ActivationBuffer} and serves training batches
+ * from it: whenever half the buffer's capacity has been served since the last refill, the model
+ * runs on further input batches (inference mode) until as many new rows have been captured. Only
+ * the buffer is held in memory, never the dataset. For a transcoder ({@code pairs}) the rows are
+ * the sub-block's (input, output); otherwise its output.
  */
 public final class ActivationStream implements BatchSource {
 
@@ -67,7 +66,9 @@ public final class ActivationStream implements BatchSource {
                     NDArray out = c.output();
                     int before = buffer.size();
                     buffer.add(pairs ? c.input() : out, pairs ? out : null);
-                    long n = out.getShape().size() / out.getShape().get(out.getShape().dimension() - 1);
+                    long n =
+                            out.getShape().size()
+                                    / out.getShape().get(out.getShape().dimension() - 1);
                     added += Math.max(n, buffer.size() - before);
                 }
             }

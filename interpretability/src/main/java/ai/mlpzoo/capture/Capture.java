@@ -3,17 +3,16 @@ package ai.mlpzoo.capture;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.mlpzoo.blocks.common.HookPoint;
-
 import java.util.function.BinaryOperator;
 
 /**
  * Records the input and output at a named {@link HookPoint} of a model while open, and optionally
- * replaces the output (an SAE's reconstruction or a transcoder's prediction spliced in). The
- * blocks declare their hook points and pass their values through them; a capture attaches a
- * listener to one and {@link #close()} detaches it, so the model itself (its children, fields and
- * parameter names) is never changed. DJL's own {@code SequentialBlock}, which declares no hook
- * points, has its children reachable too: they are named by position and wrapped through
- * SequentialBlock's public API while the capture is open.
+ * replaces the output (an SAE's reconstruction or a transcoder's prediction spliced in). The blocks
+ * declare their hook points and pass their values through them; a capture attaches a listener to
+ * one and {@link #close()} detaches it, so the model itself (its children, fields and parameter
+ * names) is never changed. DJL's own {@code SequentialBlock}, which declares no hook points, has
+ * its children reachable too: they are named by position and wrapped through SequentialBlock's
+ * public API while the capture is open.
  *
  * <pre>
  * try (Capture c = Capture.install(mixer, "blocks.3.mlp_channels")) {
@@ -58,7 +57,8 @@ public final class Capture implements AutoCloseable {
      *
      * @param root the model
      * @param path the hook point
-     * @param replace (input, output) to the array the rest of the model sees, or null to only record
+     * @param replace (input, output) to the array the rest of the model sees, or null to only
+     *     record
      * @return the open capture; close it to detach
      * @throws IllegalArgumentException listing the model's hook points when there is no such one
      */
@@ -80,24 +80,31 @@ public final class Capture implements AutoCloseable {
         return replace == null ? output : replace.apply(input, output);
     }
 
-    /** @return the hook point's name */
+    /**
+     * @return the hook point's name
+     */
     public String path() {
         return path;
     }
 
-    /** @return the input at the hook point in the latest forward pass */
+    /**
+     * @return the input at the hook point in the latest forward pass
+     */
     public NDArray input() {
         return require(lastInput);
     }
 
-    /** @return the output at the hook point in the latest forward pass (before any replacement) */
+    /**
+     * @return the output at the hook point in the latest forward pass (before any replacement)
+     */
     public NDArray output() {
         return require(lastOutput);
     }
 
     private NDArray require(NDArray a) {
         if (a == null) {
-            throw new IllegalStateException("hook point '" + path + "' has not run yet: run a forward pass first");
+            throw new IllegalStateException(
+                    "hook point '" + path + "' has not run yet: run a forward pass first");
         }
         return a;
     }

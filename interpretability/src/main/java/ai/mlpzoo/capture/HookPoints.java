@@ -6,7 +6,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.NamedParameters;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,8 @@ import java.util.Map;
  * {@link HookPoint#allIn} names them as PyTorch names modules ({@code blocks.1.mlp_channels}: the
  * path of child names, DJL's position prefix dropped, as in the parameter names). The children of
  * DJL's {@code SequentialBlock}, which declares none, are hook points too, listed by their 0-based
- * position; a path segment there may also be the child's name or raw DJL key ({@code 02Linear}).
- * No reflection: only the blocks' public API is read.
+ * position; a path segment there may also be the child's name or raw DJL key ({@code 02Linear}). No
+ * reflection: only the blocks' public API is read.
  */
 public final class HookPoints {
 
@@ -45,7 +44,8 @@ public final class HookPoints {
         return out;
     }
 
-    private static void collect(Block block, String prefix, Map<String, HookPoint> declared, List<String> out) {
+    private static void collect(
+            Block block, String prefix, Map<String, HookPoint> declared, List<String> out) {
         boolean sequential = block.getClass() == SequentialBlock.class;
         int i = 0;
         for (Pair<String, Block> child : block.getChildren()) {
@@ -115,7 +115,8 @@ public final class HookPoints {
         return () -> replaceTail(seq, at.index(), tail.size(), at.block(), tail);
     }
 
-    private static void replaceTail(SequentialBlock seq, int from, int count, Block first, List<Block> tail) {
+    private static void replaceTail(
+            SequentialBlock seq, int from, int count, Block first, List<Block> tail) {
         for (int i = 0; i < count; i++) {
             seq.removeLastBlock();
         }
@@ -124,7 +125,8 @@ public final class HookPoints {
             seq.add(b);
         }
         if (seq.getChildren().size() != from + count) {
-            throw new IllegalStateException("SequentialBlock changed size while hooking position " + from);
+            throw new IllegalStateException(
+                    "SequentialBlock changed size while hooking position " + from);
         }
     }
 
@@ -138,7 +140,8 @@ public final class HookPoints {
 
     static Location locate(Block root, String path) {
         if (path == null || path.isEmpty()) {
-            throw new IllegalArgumentException("hook point name is empty; the model has: " + String.join(", ", names(root)));
+            throw new IllegalArgumentException(
+                    "hook point name is empty; the model has: " + String.join(", ", names(root)));
         }
         Block parent = null;
         Block current = root;
@@ -149,7 +152,12 @@ public final class HookPoints {
             int bestLen = -1;
             int i = 0;
             for (Pair<String, Block> child : current.getChildren()) {
-                for (String name : new String[] {NamedParameters.childName(child.getKey(), i + 1), child.getKey(), Integer.toString(i)}) {
+                for (String name :
+                        new String[] {
+                            NamedParameters.childName(child.getKey(), i + 1),
+                            child.getKey(),
+                            Integer.toString(i)
+                        }) {
                     boolean match = rest.equals(name) || rest.startsWith(name + ".");
                     if (match && name.length() > bestLen) {
                         best = i;

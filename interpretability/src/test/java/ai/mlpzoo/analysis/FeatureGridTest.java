@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FeatureGridTest {
 
@@ -23,7 +20,8 @@ class FeatureGridTest {
     @Test
     void topActivatingImagesInAGrid() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray acts = m.create(new float[] {0.1f, 5f, 0f, 3f, 2f, 1f, 0.5f, 4f}, new Shape(4, 2));
+            NDArray acts =
+                    m.create(new float[] {0.1f, 5f, 0f, 3f, 2f, 1f, 0.5f, 4f}, new Shape(4, 2));
             assertArrayEquals(new int[] {2, 3}, FeatureGrid.topActivating(acts, 0, 2));
             assertArrayEquals(new int[] {0, 3, 1}, FeatureGrid.topActivating(acts, 1, 3));
             // image i is a constant ramp: left half black, right half white
@@ -43,7 +41,8 @@ class FeatureGridTest {
             assertEquals(2 * 10 + 2, img.getHeight());
             assertEquals(0x000000, img.getRGB(2, 2) & 0xffffff);
             assertEquals(0xffffff, img.getRGB(2 + 7, 2) & 0xffffff);
-            assertThrows(IllegalArgumentException.class, () -> FeatureGrid.topActivating(acts, 5, 1));
+            assertThrows(
+                    IllegalArgumentException.class, () -> FeatureGrid.topActivating(acts, 5, 1));
         }
     }
 }

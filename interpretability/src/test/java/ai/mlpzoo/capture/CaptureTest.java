@@ -28,13 +28,11 @@ import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.sae.training.SaeMetrics;
 import ai.mlpzoo.sae.training.SaeTrainer;
 import ai.mlpzoo.sae.training.SaeTrainingConfig;
-
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
 
 @ExtendWith(ai.mlpzoo.sae.training.SingleThread.class)
 class CaptureTest {
@@ -48,11 +46,18 @@ class CaptureTest {
         MlpMixer model = cfg.toBlock();
         model.initialize(m, DataType.FLOAT32, cfg.inputShape());
         // timm zero-inits the head; give it weights so the logits depend on the blocks
-        model.getParameters().forEach(p -> {
-            if (p.getKey().startsWith("head")) {
-                p.getValue().getArray().set(m.randomNormal(p.getValue().getShape()).mul(0.1f).toFloatArray());
-            }
-        });
+        model.getParameters()
+                .forEach(
+                        p -> {
+                            if (p.getKey().startsWith("head")) {
+                                p.getValue()
+                                        .getArray()
+                                        .set(
+                                                m.randomNormal(p.getValue().getShape())
+                                                        .mul(0.1f)
+                                                        .toFloatArray());
+                            }
+                        });
         return model;
     }
 
@@ -72,7 +77,8 @@ class CaptureTest {
             NDArray captured;
             try (Capture c = Capture.install(model, "blocks.1")) {
                 NDArray hooked = model.forward(ps, new NDList(x), false).head();
-                assertEquals(0f, hooked.sub(logits).abs().max().getFloat(), "the hook changes nothing");
+                assertEquals(
+                        0f, hooked.sub(logits).abs().max().getFloat(), "the hook changes nothing");
                 captured = c.output();
             }
             assertEquals(new Shape(3, 49, 32), captured.getShape());
@@ -100,7 +106,9 @@ class CaptureTest {
         }
     }
 
-    /** Every family's block and channel MLP can be hooked and spliced, and the model is restored. */
+    /**
+     * Every family's block and channel MLP can be hooked and spliced, and the model is restored.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"mixer", "resmlp", "gmlp"})
     void everyFamilysBlockAndChannelMlpAreHookPoints(String family) {
@@ -118,13 +126,18 @@ class CaptureTest {
                 Block original = HookPoints.find(model, point);
                 try (Capture c = Capture.install(model, point)) {
                     NDArray hooked = model.forwardFeatures(ps, x, false);
-                    assertEquals(0f, hooked.sub(clean).abs().max().getFloat(), point + ": the hook changes nothing");
+                    assertEquals(
+                            0f,
+                            hooked.sub(clean).abs().max().getFloat(),
+                            point + ": the hook changes nothing");
                     assertEquals(new Shape(2, 49, 16), c.output().getShape(), point);
                 }
                 // splicing zeros into the channel MLP changes the features
                 try (Capture c = Capture.splice(model, point, (in, out) -> out.zerosLike())) {
                     NDArray spliced = model.forwardFeatures(ps, x, false);
-                    assertTrue(spliced.sub(clean).abs().max().getFloat() > 0f, point + ": the splice takes effect");
+                    assertTrue(
+                            spliced.sub(clean).abs().max().getFloat() > 0f,
+                            point + ": the splice takes effect");
                 }
                 assertSame(original, HookPoints.find(model, point), point + " restored");
             }
@@ -132,16 +145,25 @@ class CaptureTest {
     }
 
     /**
-     * Capture listens at hook points the blocks declare: the model's children stay the same
-     * objects while a capture is open (nothing is swapped, by reflection or otherwise), and the
-     * names are timm's module paths.
+     * Capture listens at hook points the blocks declare: the model's children stay the same objects
+     * while a capture is open (nothing is swapped, by reflection or otherwise), and the names are
+     * timm's module paths.
      */
     @Test
     void hookPointsAreDeclaredByTheBlocksAndNothingIsSwapped() {
         try (NDManager m = NDManager.newBaseManager()) {
             MlpMixer model = mixer(m);
-            List<String> perBlock = List.of("", ".norm1", ".mlp_tokens", ".mlp_tokens.fc1", ".mlp_tokens.fc2",
-                    ".norm2", ".mlp_channels", ".mlp_channels.fc1", ".mlp_channels.fc2");
+            List<String> perBlock =
+                    List.of(
+                            "",
+                            ".norm1",
+                            ".mlp_tokens",
+                            ".mlp_tokens.fc1",
+                            ".mlp_tokens.fc2",
+                            ".norm2",
+                            ".mlp_channels",
+                            ".mlp_channels.fc1",
+                            ".mlp_channels.fc2");
             List<String> expected = new java.util.ArrayList<>(List.of("stem", "stem.proj"));
             for (String b : new String[] {"blocks.0", "blocks.1"}) {
                 perBlock.forEach(suffix -> expected.add(b + suffix));
@@ -177,10 +199,11 @@ class CaptureTest {
     @Test
     void sequentialBlockChildByPosition() {
         try (NDManager m = NDManager.newBaseManager()) {
-            SequentialBlock net = new SequentialBlock()
-                    .add(Linear.builder().setUnits(8).build())
-                    .add(Activation.reluBlock())
-                    .add(Linear.builder().setUnits(4).build());
+            SequentialBlock net =
+                    new SequentialBlock()
+                            .add(Linear.builder().setUnits(8).build())
+                            .add(Activation.reluBlock())
+                            .add(Linear.builder().setUnits(4).build());
             net.initialize(m, DataType.FLOAT32, new Shape(1, 5));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(6, 5));
@@ -200,8 +223,12 @@ class CaptureTest {
         try (NDManager m = NDManager.newBaseManager()) {
             MlpMixer model = mixer(m);
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> Capture.install(model, "blocks.7.mlp_channels"));
-            assertTrue(e.getMessage().contains("no hook point 'blocks.7.mlp_channels'"), e.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> Capture.install(model, "blocks.7.mlp_channels"));
+            assertTrue(
+                    e.getMessage().contains("no hook point 'blocks.7.mlp_channels'"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("blocks.1.mlp_channels"), e.getMessage());
         }
     }
@@ -212,10 +239,14 @@ class CaptureTest {
             MlpMixer model = mixer(m);
             // SAE on a block's residual output: 8 images x 49 tokens per forward pass
             ActivationBuffer buffer = new ActivationBuffer(1024, 32, 0, 1);
-            ActivationStream stream = new ActivationStream(model, "blocks.1", mm -> images(mm, 8), buffer, false, 128, m);
+            ActivationStream stream =
+                    new ActivationStream(
+                            model, "blocks.1", mm -> images(mm, 8), buffer, false, 128, m);
             TopKSae sae = new TopKSae(SaeDims.autoencoder(32, 128), 8);
             sae.initialize(m, DataType.FLOAT32, new Shape(1, 32));
-            SaeTrainer trainer = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(3e-3f).progress(false));
+            SaeTrainer trainer =
+                    new SaeTrainer(
+                            sae, new SaeTrainingConfig().learningRate(3e-3f).progress(false));
             try (NDManager s = m.newSubManager()) {
                 trainer.initialize(stream.next(s).get(0), null);
             }
@@ -228,16 +259,30 @@ class CaptureTest {
             // transcoder on a channel MLP's (input, output) pairs
             ActivationBuffer pairs = new ActivationBuffer(1024, 32, 32, 2);
             ActivationStream tstream =
-                    new ActivationStream(model, "blocks.0.mlp_channels", mm -> images(mm, 8), pairs, true, 128, m);
+                    new ActivationStream(
+                            model,
+                            "blocks.0.mlp_channels",
+                            mm -> images(mm, 8),
+                            pairs,
+                            true,
+                            128,
+                            m);
             Transcoder tc = new Transcoder(32, 128, 32, true);
             tc.initialize(m, DataType.FLOAT32, new Shape(1, 32));
-            SaeTrainer tt = new SaeTrainer(tc, new SaeTrainingConfig().learningRate(3e-3f).l1Coefficient(1e-3f).progress(false));
+            SaeTrainer tt =
+                    new SaeTrainer(
+                            tc,
+                            new SaeTrainingConfig()
+                                    .learningRate(3e-3f)
+                                    .l1Coefficient(1e-3f)
+                                    .progress(false));
             NDList sample = tstream.next(m);
             tt.initialize(sample.get(0), sample.get(1));
             NDList b0 = tstream.next(m);
             SaeMetrics tFirst = tt.step(b0.get(0), b0.get(1));
             SaeMetrics tLast = tt.fit(tstream, 80, null);
-            System.out.printf("stream transcoder: first %s; last %s%n", tFirst.summary(), tLast.summary());
+            System.out.printf(
+                    "stream transcoder: first %s; last %s%n", tFirst.summary(), tLast.summary());
             assertTrue(tLast.fvu() < 0.5 * tFirst.fvu(), tFirst.fvu() + " -> " + tLast.fvu());
         }
     }

@@ -1,14 +1,15 @@
 package ai.mlpzoo.loading;
 
 import ai.mlpzoo.config.ModelConfig;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
 /** Turns a checkpoint of a Python reference library into an mlp-zoo model directory. */
 public interface CheckpointImporter {
 
-    /** @return the {@code --format} name, such as {@code timm} */
+    /**
+     * @return the {@code --format} name, such as {@code timm}
+     */
     String format();
 
     /**

@@ -1,7 +1,6 @@
 package ai.mlpzoo.loading;
 
 import ai.mlpzoo.loading.sae.SaeImporter;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,18 +16,20 @@ public final class Importers {
     private static final Map<String, CheckpointImporter> FORMATS = new LinkedHashMap<>();
 
     static {
-        register(new CheckpointImporter() {
-            @Override
-            public String format() {
-                return "timm";
-            }
+        register(
+                new CheckpointImporter() {
+                    @Override
+                    public String format() {
+                        return "timm";
+                    }
 
-            @Override
-            public ai.mlpzoo.config.ModelConfig importCheckpoint(
-                    java.nio.file.Path in, java.nio.file.Path out) throws java.io.IOException {
-                return TimmImporter.importCheckpoint(in, out);
-            }
-        });
+                    @Override
+                    public ai.mlpzoo.config.ModelConfig importCheckpoint(
+                            java.nio.file.Path in, java.nio.file.Path out)
+                            throws java.io.IOException {
+                        return TimmImporter.importCheckpoint(in, out);
+                    }
+                });
         register(SaeImporter.saeLens());
         register(SaeImporter.sparsify());
         register(KanImporter.efficientKan());
@@ -53,7 +54,10 @@ public final class Importers {
         CheckpointImporter importer = FORMATS.get(format);
         if (importer == null) {
             throw new IllegalArgumentException(
-                    "unknown checkpoint format '" + format + "'; known: " + String.join(", ", FORMATS.keySet()));
+                    "unknown checkpoint format '"
+                            + format
+                            + "'; known: "
+                            + String.join(", ", FORMATS.keySet()));
         }
         return importer;
     }
@@ -63,34 +67,45 @@ public final class Importers {
      *
      * @param format the format name
      * @return its reader and writer
-     * @throws IllegalArgumentException naming the SAE formats when the name is unknown or is not one
+     * @throws IllegalArgumentException naming the SAE formats when the name is unknown or is not
+     *     one
      */
     public static SaeImporter saeFormat(String format) {
         CheckpointImporter importer = FORMATS.get(format);
         if (importer == null) {
             throw new IllegalArgumentException(
-                    "unknown SAE format '" + format + "'; known: " + String.join(", ", saeFormats()));
+                    "unknown SAE format '"
+                            + format
+                            + "'; known: "
+                            + String.join(", ", saeFormats()));
         }
         if (!(importer instanceof SaeImporter)) {
             throw new IllegalArgumentException(
-                    "format '" + format + "' does not hold sparse coders; SAE formats: "
+                    "format '"
+                            + format
+                            + "' does not hold sparse coders; SAE formats: "
                             + String.join(", ", saeFormats()));
         }
         return (SaeImporter) importer;
     }
 
-    /** @return the names of the formats that hold sparse coders */
+    /**
+     * @return the names of the formats that hold sparse coders
+     */
     public static List<String> saeFormats() {
         List<String> out = new ArrayList<>();
-        FORMATS.forEach((name, importer) -> {
-            if (importer instanceof SaeImporter) {
-                out.add(name);
-            }
-        });
+        FORMATS.forEach(
+                (name, importer) -> {
+                    if (importer instanceof SaeImporter) {
+                        out.add(name);
+                    }
+                });
         return out;
     }
 
-    /** @return the known format names */
+    /**
+     * @return the known format names
+     */
     public static java.util.Set<String> formats() {
         return java.util.Collections.unmodifiableSet(FORMATS.keySet());
     }

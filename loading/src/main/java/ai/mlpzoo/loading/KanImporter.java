@@ -11,10 +11,8 @@ import ai.mlpzoo.config.Families;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.zoo.ModelDirs;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,17 +39,23 @@ public final class KanImporter implements CheckpointImporter {
         this.modelType = kind.modelType();
     }
 
-    /** @return efficient-kan's {@code KAN} (B-spline) importer */
+    /**
+     * @return efficient-kan's {@code KAN} (B-spline) importer
+     */
     public static KanImporter efficientKan() {
         return new KanImporter("efficient-kan", Families.kan("bspline"));
     }
 
-    /** @return fast-kan's {@code FastKAN} (RBF) importer */
+    /**
+     * @return fast-kan's {@code FastKAN} (RBF) importer
+     */
     public static KanImporter fastKan() {
         return new KanImporter("fast-kan", Families.kan("rbf"));
     }
 
-    /** @return rational_kat_cu's {@code KAT_Group} (GR-KAN) importer */
+    /**
+     * @return rational_kat_cu's {@code KAT_Group} (GR-KAN) importer
+     */
     public static KanImporter katRational() {
         return new KanImporter("kat-rational", Families.kan("rational"));
     }
@@ -70,7 +74,8 @@ public final class KanImporter implements CheckpointImporter {
      */
     public ModelConfig readConfig(Path configJson) throws IOException {
         if (!Files.isRegularFile(configJson)) {
-            throw new NoSuchFileException(configJson.toString(), null, format + " config.json not found");
+            throw new NoSuchFileException(
+                    configJson.toString(), null, format + " config.json not found");
         }
         String source = configJson.toString();
         JsonNode root;
@@ -96,7 +101,8 @@ public final class KanImporter implements CheckpointImporter {
     @Override
     public ModelConfig importCheckpoint(Path checkpointDir, Path out) throws IOException {
         if (!Files.isDirectory(checkpointDir)) {
-            throw new NoSuchFileException(checkpointDir.toString(), null, "checkpoint folder not found");
+            throw new NoSuchFileException(
+                    checkpointDir.toString(), null, "checkpoint folder not found");
         }
         ModelConfig config = readConfig(checkpointDir.resolve("config.json"));
         Path weights = checkpointDir.resolve("model.safetensors");
@@ -107,7 +113,10 @@ public final class KanImporter implements CheckpointImporter {
             StateDicts.load(NamedParameters.of(block), tensors, weights.toString());
             ObjectNode meta = Configs.MAPPER.createObjectNode();
             meta.put("source", format);
-            JsonNode ref = Configs.MAPPER.readTree(checkpointDir.resolve("config.json").toFile()).get("reference");
+            JsonNode ref =
+                    Configs.MAPPER
+                            .readTree(checkpointDir.resolve("config.json").toFile())
+                            .get("reference");
             if (ref != null) {
                 meta.set("reference", ref);
             }

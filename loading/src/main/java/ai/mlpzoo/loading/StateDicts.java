@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,8 @@ import java.util.Map;
 
 /**
  * Copies a PyTorch state dict (named arrays) onto the parameters of an initialised block. Every
- * expected tensor must be present with its exact shape, and no tensor may be left over: a checkpoint
- * for another architecture fails with the names it gets wrong.
+ * expected tensor must be present with its exact shape, and no tensor may be left over: a
+ * checkpoint for another architecture fails with the names it gets wrong.
  */
 public final class StateDicts {
 
@@ -40,7 +39,10 @@ public final class StateDicts {
         }
         if (!missing.isEmpty()) {
             throw new CheckpointException(
-                    source + ": missing tensor(s) " + summarise(missing) + " that the architecture needs");
+                    source
+                            + ": missing tensor(s) "
+                            + summarise(missing)
+                            + " that the architecture needs");
         }
         List<String> extra = new ArrayList<>();
         for (String name : byName.keySet()) {
@@ -50,7 +52,10 @@ public final class StateDicts {
         }
         if (!extra.isEmpty()) {
             throw new CheckpointException(
-                    source + ": unexpected tensor(s) " + summarise(extra) + " that the architecture lacks");
+                    source
+                            + ": unexpected tensor(s) "
+                            + summarise(extra)
+                            + " that the architecture lacks");
         }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray src = byName.get(e.getKey());
@@ -67,7 +72,12 @@ public final class StateDicts {
             }
             if (!src.getDataType().isFloating()) {
                 throw new CheckpointException(
-                        source + ": tensor '" + e.getKey() + "' is " + src.getDataType() + ", not floating point");
+                        source
+                                + ": tensor '"
+                                + e.getKey()
+                                + "' is "
+                                + src.getDataType()
+                                + ", not floating point");
             }
             try (NDArray converted = src.toType(DataType.FLOAT32, true)) {
                 converted.copyTo(dst);

@@ -10,10 +10,8 @@ import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.zoo.ModelDirs;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,9 +19,9 @@ import java.nio.file.Path;
 
 /**
  * Imports a timm checkpoint as kept from the Hugging Face hub: a folder with {@code config.json}
- * ({@code architecture}, {@code num_classes}, optional {@code model_args} overriding the
- * registered architecture's arguments, optional {@code pretrained_cfg}) and {@code
- * model.safetensors} (timm's state-dict names).
+ * ({@code architecture}, {@code num_classes}, optional {@code model_args} overriding the registered
+ * architecture's arguments, optional {@code pretrained_cfg}) and {@code model.safetensors} (timm's
+ * state-dict names).
  */
 public final class TimmImporter {
 
@@ -42,7 +40,8 @@ public final class TimmImporter {
 
     private static JsonNode readRoot(Path configJson) throws IOException {
         if (!Files.isRegularFile(configJson)) {
-            throw new NoSuchFileException(configJson.toString(), null, "timm config.json not found");
+            throw new NoSuchFileException(
+                    configJson.toString(), null, "timm config.json not found");
         }
         return Configs.readObject(Files.readAllBytes(configJson), configJson.toString());
     }
@@ -84,7 +83,8 @@ public final class TimmImporter {
      */
     public static MixerConfig importCheckpoint(Path checkpointDir, Path out) throws IOException {
         if (!Files.isDirectory(checkpointDir)) {
-            throw new NoSuchFileException(checkpointDir.toString(), null, "checkpoint folder not found");
+            throw new NoSuchFileException(
+                    checkpointDir.toString(), null, "checkpoint folder not found");
         }
         Path configJson = checkpointDir.resolve("config.json");
         JsonNode root = readRoot(configJson);

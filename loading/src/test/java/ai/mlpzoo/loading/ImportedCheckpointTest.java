@@ -14,15 +14,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.Fixtures;
-import ai.mlpzoo.loading.Importers;
 import ai.mlpzoo.translate.ImageClassifierFactory;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real weights for an architecture come from an imported checkpoint: the imported directory loads
@@ -51,9 +48,13 @@ class ImportedCheckpointTest {
         }
         Image image = ImageFactory.getInstance().fromImage(img);
         Criteria<Image, Classifications> byImage =
-                Criteria.builder().setTypes(Image.class, Classifications.class).optModelPath(dir)
-                        .optTranslatorFactory(new ImageClassifierFactory()).build();
-        Criteria<NDList, NDList> byTensor = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
+                Criteria.builder()
+                        .setTypes(Image.class, Classifications.class)
+                        .optModelPath(dir)
+                        .optTranslatorFactory(new ImageClassifierFactory())
+                        .build();
+        Criteria<NDList, NDList> byTensor =
+                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).build();
         try (NDManager m = NDManager.newBaseManager();
                 ZooModel<Image, Classifications> a = byImage.loadModel();
                 ZooModel<NDList, NDList> b = byTensor.loadModel();
@@ -66,7 +67,12 @@ class ImportedCheckpointTest {
             for (int k = 0; k < 10; k++) {
                 assertEquals(probs[k], c.getProbabilities().get(k), 1e-6, "class " + k);
             }
-            assertTrue(c.getProbabilities().stream().mapToDouble(Double::doubleValue).max().getAsDouble() < 1.0);
+            assertTrue(
+                    c.getProbabilities().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .max()
+                                    .getAsDouble()
+                            < 1.0);
         }
     }
 }

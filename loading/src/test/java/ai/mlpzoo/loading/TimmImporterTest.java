@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
@@ -14,15 +13,13 @@ import ai.mlpzoo.Fixtures;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.MixerConfig;
 import ai.mlpzoo.io.SafeTensors;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 class TimmImporterTest {
 
@@ -36,10 +33,7 @@ class TimmImporterTest {
         MixerConfig config = TimmImporter.importCheckpoint(ref.resolve(fixture), out);
         assertEquals(10, config.numClasses);
         Criteria<NDList, NDList> criteria =
-                Criteria.builder()
-                        .setTypes(NDList.class, NDList.class)
-                        .optModelPath(out)
-                        .build();
+                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(out).build();
         try (NDManager manager = NDManager.newBaseManager();
                 ZooModel<NDList, NDList> model = criteria.loadModel();
                 Predictor<NDList, NDList> predictor = model.newPredictor()) {
@@ -47,7 +41,8 @@ class TimmImporterTest {
             NDList result = predictor.predict(new NDList(Fixtures.get(io, "input")));
             float outDiff = Fixtures.maxAbsDiff(result.get(0), Fixtures.get(io, "output"));
             float featDiff = Fixtures.maxAbsDiff(result.get(1), Fixtures.get(io, "pre_logits"));
-            System.out.printf("%s parity: output %.3g, pre_logits %.3g%n", fixture, outDiff, featDiff);
+            System.out.printf(
+                    "%s parity: output %.3g, pre_logits %.3g%n", fixture, outDiff, featDiff);
             assertTrue(outDiff < 1e-4, "output differs by " + outDiff);
             assertTrue(featDiff < 1e-4, "pre_logits differs by " + featDiff);
         }
@@ -56,20 +51,26 @@ class TimmImporterTest {
     @Test
     void unknownArchitectureIsNamed() throws IOException {
         Path ckpt = copyFixture("mixer_tiny");
-        String json = Files.readString(ckpt.resolve("config.json")).replace("mixer_s16_224", "mixer_x99_224");
+        String json =
+                Files.readString(ckpt.resolve("config.json"))
+                        .replace("mixer_s16_224", "mixer_x99_224");
         Files.writeString(ckpt.resolve("config.json"), json);
         ConfigException e =
                 assertThrows(
                         ConfigException.class,
                         () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
         assertTrue(e.getMessage().contains("unknown architecture 'mixer_x99_224'"), e.getMessage());
-        assertTrue(e.getMessage().contains("mixer_b16_224"), "lists the known ones: " + e.getMessage());
+        assertTrue(
+                e.getMessage().contains("mixer_b16_224"),
+                "lists the known ones: " + e.getMessage());
     }
 
     @Test
     void shapeThatDoesNotFitIsNamed() throws IOException {
         Path ckpt = copyFixture("mixer_tiny");
-        String json = Files.readString(ckpt.resolve("config.json")).replace("\"embed_dim\": 64", "\"embed_dim\": 32");
+        String json =
+                Files.readString(ckpt.resolve("config.json"))
+                        .replace("\"embed_dim\": 64", "\"embed_dim\": 32");
         Files.writeString(ckpt.resolve("config.json"), json);
         CheckpointException e =
                 assertThrows(
@@ -82,22 +83,28 @@ class TimmImporterTest {
     void missingAndExtraTensorsAreNamed() throws IOException {
         Path ckpt = copyFixture("resmlp_tiny");
         // the ResMLP weights read as a Mixer: Mixer's norms and token MLP are missing
-        String json = Files.readString(ckpt.resolve("config.json")).replace("resmlp_12_224", "mixer_s16_224");
+        String json =
+                Files.readString(ckpt.resolve("config.json"))
+                        .replace("resmlp_12_224", "mixer_s16_224");
         Files.writeString(ckpt.resolve("config.json"), json);
         CheckpointException e =
                 assertThrows(
                         CheckpointException.class,
                         () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
-        assertTrue(e.getMessage().contains("missing tensor(s) blocks.0.norm1.weight"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("missing tensor(s) blocks.0.norm1.weight"), e.getMessage());
 
         Path gmlp = copyFixture("gmlp_tiny");
-        String g = Files.readString(gmlp.resolve("config.json")).replace("\"num_blocks\": 2", "\"num_blocks\": 1");
+        String g =
+                Files.readString(gmlp.resolve("config.json"))
+                        .replace("\"num_blocks\": 2", "\"num_blocks\": 1");
         Files.writeString(gmlp.resolve("config.json"), g);
         CheckpointException extra =
                 assertThrows(
                         CheckpointException.class,
                         () -> TimmImporter.importCheckpoint(gmlp, tmp.resolve("out2")));
-        assertTrue(extra.getMessage().contains("unexpected tensor(s) blocks.1."), extra.getMessage());
+        assertTrue(
+                extra.getMessage().contains("unexpected tensor(s) blocks.1."), extra.getMessage());
     }
 
     @Test
@@ -108,23 +115,31 @@ class TimmImporterTest {
         Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         IOException e =
                 assertThrows(
-                        IOException.class, () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
+                        IOException.class,
+                        () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         Files.write(weights, java.util.Arrays.copyOf(bytes, 5));
-        e = assertThrows(IOException.class, () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
+        e =
+                assertThrows(
+                        IOException.class,
+                        () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
     @Test
     void patchSizeThatDoesNotDivideIsNamed() throws IOException {
         Path ckpt = copyFixture("mixer_tiny");
-        String json = Files.readString(ckpt.resolve("config.json")).replace("\"patch_size\": 8", "\"patch_size\": 7");
+        String json =
+                Files.readString(ckpt.resolve("config.json"))
+                        .replace("\"patch_size\": 8", "\"patch_size\": 7");
         Files.writeString(ckpt.resolve("config.json"), json);
         ConfigException e =
                 assertThrows(
                         ConfigException.class,
                         () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
-        assertTrue(e.getMessage().contains("'patch_size' (7) does not divide field 'img_size' (32)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'patch_size' (7) does not divide field 'img_size' (32)"),
+                e.getMessage());
     }
 
     private Path copyFixture(String name) throws IOException {
@@ -136,5 +151,4 @@ class TimmImporterTest {
         }
         return dst;
     }
-
 }

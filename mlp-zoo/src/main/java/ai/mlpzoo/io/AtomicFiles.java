@@ -11,9 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes a file so that readers see either the old content or the complete new one: the bytes go
- * to a temporary file in the same folder, are forced to disk, and the file is renamed into place.
- * A process killed mid-write leaves at most a stray temporary file.
+ * Writes a file so that readers see either the old content or the complete new one: the bytes go to
+ * a temporary file in the same folder, are forced to disk, and the file is renamed into place. A
+ * process killed mid-write leaves at most a stray temporary file.
  *
  * <p>Only regular files are replaced that way. An existing target that is a device, a FIFO or a
  * socket ({@code --output /dev/null}, {@code /dev/stdout}) is written in place: renaming over it
@@ -40,8 +40,9 @@ public final class AtomicFiles {
                 throw new IOException(file + " is a directory; name a file to write");
             }
             if (!Files.isRegularFile(abs)) {
-                try (OutputStream os = new BufferedOutputStream(
-                        Files.newOutputStream(abs, StandardOpenOption.WRITE))) {
+                try (OutputStream os =
+                        new BufferedOutputStream(
+                                Files.newOutputStream(abs, StandardOpenOption.WRITE))) {
                     writer.write(os);
                 }
                 return;
@@ -53,14 +54,19 @@ public final class AtomicFiles {
         try {
             readableByOthers(tmp);
             try (OutputStream os =
-                    new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE))) {
+                    new BufferedOutputStream(
+                            Files.newOutputStream(tmp, StandardOpenOption.WRITE))) {
                 writer.write(os);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        abs,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -79,8 +85,10 @@ public final class AtomicFiles {
      */
     public static void readableByOthers(Path path) throws IOException {
         try {
-            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(
-                    Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            Files.setPosixFilePermissions(
+                    path,
+                    java.nio.file.attribute.PosixFilePermissions.fromString(
+                            Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: its defaults hold
         }

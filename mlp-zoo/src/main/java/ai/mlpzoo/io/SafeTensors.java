@@ -5,19 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -93,14 +91,24 @@ public final class SafeTensors {
                 for (Entry e : entries) {
                     long bytes = e.end - e.begin;
                     if (bytes > Integer.MAX_VALUE - 8) {
-                        throw new IOException(file + ": tensor '" + e.name + "' is " + bytes
-                                + " bytes; one tensor may hold at most 2 GiB");
+                        throw new IOException(
+                                file
+                                        + ": tensor '"
+                                        + e.name
+                                        + "' is "
+                                        + bytes
+                                        + " bytes; one tensor may hold at most 2 GiB");
                     }
-                    ByteBuffer raw = bytes == 0
-                            ? ByteBuffer.allocateDirect(0)
-                            : ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, bytes);
+                    ByteBuffer raw =
+                            bytes == 0
+                                    ? ByteBuffer.allocateDirect(0)
+                                    : ch.map(
+                                            FileChannel.MapMode.READ_ONLY,
+                                            dataStart + e.begin,
+                                            bytes);
                     raw.order(ByteOrder.LITTLE_ENDIAN);
-                    NDArray a = manager.create(widen(raw, e.dtype), new Shape(e.shape), e.dtype.target);
+                    NDArray a =
+                            manager.create(widen(raw, e.dtype), new Shape(e.shape), e.dtype.target);
                     a.setName(e.name);
                     out.add(a);
                 }
@@ -137,7 +145,8 @@ public final class SafeTensors {
         return b;
     }
 
-    private static long checkHeaderLength(ByteBuffer head, long size, String source) throws IOException {
+    private static long checkHeaderLength(ByteBuffer head, long size, String source)
+            throws IOException {
         if (head.remaining() < 8) {
             throw new IOException(source + ": truncated safetensors file (" + size + " bytes)");
         }
@@ -154,7 +163,8 @@ public final class SafeTensors {
         return headerLen;
     }
 
-    private static List<Entry> parseHeader(byte[] json, String source, long dataLen) throws IOException {
+    private static List<Entry> parseHeader(byte[] json, String source, long dataLen)
+            throws IOException {
         JsonNode header;
         try {
             header = JSON.readTree(new String(json, StandardCharsets.UTF_8));
@@ -180,9 +190,15 @@ public final class SafeTensors {
         JsonNode dtype = t.get("dtype");
         JsonNode shape = t.get("shape");
         JsonNode off = t.get("data_offsets");
-        if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray()
-                || off == null || !off.isArray() || off.size() != 2
-                || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
+        if (dtype == null
+                || !dtype.isTextual()
+                || shape == null
+                || !shape.isArray()
+                || off == null
+                || !off.isArray()
+                || off.size() != 2
+                || !off.get(0).isIntegralNumber()
+                || !off.get(1).isIntegralNumber()) {
             throw new IOException(source + ": corrupt safetensors entry for tensor '" + name + "'");
         }
         DType type;
@@ -190,8 +206,14 @@ public final class SafeTensors {
             type = DType.valueOf(dtype.asText());
         } catch (IllegalArgumentException ex) {
             throw new IOException(
-                    source + ": tensor '" + name + "' has unsupported dtype " + dtype.asText()
-                            + "; supported: " + java.util.Arrays.toString(DType.values()), ex);
+                    source
+                            + ": tensor '"
+                            + name
+                            + "' has unsupported dtype "
+                            + dtype.asText()
+                            + "; supported: "
+                            + java.util.Arrays.toString(DType.values()),
+                    ex);
         }
         long[] dims = new long[shape.size()];
         long elements = 1;
@@ -204,7 +226,9 @@ public final class SafeTensors {
             try {
                 elements = Math.multiplyExact(elements, dims[i]);
             } catch (ArithmeticException ex) {
-                throw new IOException(source + ": tensor '" + name + "' has an impossibly large shape " + shape, ex);
+                throw new IOException(
+                        source + ": tensor '" + name + "' has an impossibly large shape " + shape,
+                        ex);
             }
         }
         long begin = off.get(0).asLong();
@@ -245,7 +269,8 @@ public final class SafeTensors {
         for (int i = 0; i < n; i++) {
             int h = raw.getShort(i * 2) & 0xffff;
             // bfloat16 is the top half of a float32; IEEE half needs its fields rebuilt
-            out.putFloat(i * 4, type == DType.BF16 ? Float.intBitsToFloat(h << 16) : halfToFloat(h));
+            out.putFloat(
+                    i * 4, type == DType.BF16 ? Float.intBitsToFloat(h << 16) : halfToFloat(h));
         }
         return out;
     }
@@ -278,7 +303,8 @@ public final class SafeTensors {
     public static void write(NDList arrays, Path file) throws IOException {
         for (NDArray a : arrays) {
             if (a.getName() == null) {
-                throw new IllegalArgumentException("every array written to safetensors needs a name");
+                throw new IllegalArgumentException(
+                        "every array written to safetensors needs a name");
             }
         }
         AtomicFiles.write(

@@ -8,13 +8,12 @@ import ai.djl.repository.Metadata;
 import ai.djl.repository.VersionRange;
 import ai.djl.util.Progress;
 import ai.djl.util.Utils;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +32,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * open a resource.)
  *
  * <p>Each {@link ZooEntry} of the index is a DJL {@link Artifact} named after its variant, with its
- * filters as properties. Preparing one copies its files to {@code
- * <DJL cache>/mlpzoo/<artifactId>/<variant>/<content hash>/}: written to a temporary sibling and
- * renamed into place, so a complete directory is reused by every later load and a new jar (other
- * content, other hash) never sees stale files. DJL's {@code BaseModelLoader} then loads that
- * directory exactly as it loads {@code Criteria.optModelPath(dir)}, honouring serving.properties'
- * {@code blockFactory} and {@code translatorFactory}.
+ * filters as properties. Preparing one copies its files to {@code <DJL
+ * cache>/mlpzoo/<artifactId>/<variant>/<content hash>/}: written to a temporary sibling and renamed
+ * into place, so a complete directory is reused by every later load and a new jar (other content,
+ * other hash) never sees stale files. DJL's {@code BaseModelLoader} then loads that directory
+ * exactly as it loads {@code Criteria.optModelPath(dir)}, honouring serving.properties' {@code
+ * blockFactory} and {@code translatorFactory}.
  */
 public class ClasspathRepository extends AbstractRepository {
 
@@ -71,7 +70,8 @@ public class ClasspathRepository extends AbstractRepository {
         this.cacheRoot = cacheRoot;
         try (InputStream is = loader.getResourceAsStream(this.root + ZooIndex.FILE)) {
             if (is == null) {
-                throw new IOException("the zoo index " + this.root + ZooIndex.FILE + " is not on the classpath");
+                throw new IOException(
+                        "the zoo index " + this.root + ZooIndex.FILE + " is not on the classpath");
             }
             index = ZooIndex.read(is, this.root + ZooIndex.FILE);
         }
@@ -92,7 +92,9 @@ public class ClasspathRepository extends AbstractRepository {
         return new ClasspathRepository(cl, ROOT, Utils.getCacheDir().resolve("mlpzoo"));
     }
 
-    /** @return the index */
+    /**
+     * @return the index
+     */
     public ZooIndex index() {
         return index;
     }
@@ -236,7 +238,9 @@ public class ClasspathRepository extends AbstractRepository {
         String key = e.id();
         String h = hashes.get(key);
         if (h == null) {
-            byte[] digest = PackagedFiles.digest(loader, root + e.artifactId() + "/" + e.variant() + "/", e);
+            byte[] digest =
+                    PackagedFiles.digest(
+                            loader, root + e.artifactId() + "/" + e.variant() + "/", e);
             h = HexFormat.of().formatHex(digest, 0, 8);
             hashes.put(key, h);
         }

@@ -2,12 +2,10 @@ package ai.mlpzoo.zoo;
 
 import ai.djl.repository.MRL;
 import ai.djl.repository.zoo.ModelZoo;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mlp-zoo as a DJL {@link ModelZoo}, group id {@value #GROUP_ID}: one {@link MlpZooModelLoader}

@@ -5,7 +5,6 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -40,7 +39,8 @@ public final class MlpZoo {
     public static ClasspathRepository repository() throws IOException {
         ModelZoo zoo = ModelZoo.getModelZoo(MlpModelZoo.GROUP_ID);
         if (!(zoo instanceof MlpModelZoo)) {
-            throw new IOException("the mlp-zoo is not registered with DJL (META-INF/services missing?)");
+            throw new IOException(
+                    "the mlp-zoo is not registered with DJL (META-INF/services missing?)");
         }
         return ((MlpModelZoo) zoo).repository();
     }
@@ -70,7 +70,8 @@ public final class MlpZoo {
         if (MlpModelZoo.GROUP_ID.equals(criteria.getGroupId())) {
             ZooIndex index = repository().index();
             if (index.match(criteria.getArtifactId(), criteria.getFilters()).isEmpty()) {
-                throw new ModelNotFoundException(index.explainNoMatch(criteria.getArtifactId(), criteria.getFilters()));
+                throw new ModelNotFoundException(
+                        index.explainNoMatch(criteria.getArtifactId(), criteria.getFilters()));
             }
         }
         return criteria.loadModel();

@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import ai.mlpzoo.config.ModelConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -12,8 +11,8 @@ import java.util.Map;
 
 /**
  * The {@link BlockFactory} named by every mlp-zoo model directory's serving.properties: builds the
- * block that {@code architecture.json} describes and checks the params file's checksum, so that
- * DJL then loads the parameters into a block of the right shape.
+ * block that {@code architecture.json} describes and checks the params file's checksum, so that DJL
+ * then loads the parameters into a block of the right shape.
  */
 public class MlpZooBlockFactory implements BlockFactory {
 
@@ -27,7 +26,8 @@ public class MlpZooBlockFactory implements BlockFactory {
             if (!java.nio.file.Files.isRegularFile(modelPath.resolve("model.onnx"))) {
                 model.close();
                 throw new IllegalArgumentException(
-                        modelPath + " has no model.onnx for ONNX Runtime: write it with mlpzoo export-onnx");
+                        modelPath
+                                + " has no model.onnx for ONNX Runtime: write it with mlpzoo export-onnx");
             }
             try {
                 ModelDirs.verifyFile(modelPath.resolve("model.onnx"));
@@ -42,7 +42,10 @@ public class MlpZooBlockFactory implements BlockFactory {
         String file = name == null ? ModelDirs.ARCHITECTURE : name.toString();
         if (!ModelDirs.ARCHITECTURE.equals(file)) {
             throw new IllegalArgumentException(
-                    "serving.properties: architecture must be " + ModelDirs.ARCHITECTURE + ", got " + file);
+                    "serving.properties: architecture must be "
+                            + ModelDirs.ARCHITECTURE
+                            + ", got "
+                            + file);
         }
         try {
             ModelConfig config = ModelDirs.readArchitecture(dir);

@@ -6,7 +6,6 @@ import ai.djl.repository.zoo.BaseModelLoader;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-
 import java.io.IOException;
 
 /**
@@ -31,7 +30,8 @@ public class MlpZooModelLoader extends BaseModelLoader {
     public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
             throws IOException, ModelNotFoundException, MalformedModelException {
         if (mrl.match(criteria.getFilters()) == null) {
-            throw new ModelNotFoundException(index.explainNoMatch(getArtifactId(), criteria.getFilters()));
+            throw new ModelNotFoundException(
+                    index.explainNoMatch(getArtifactId(), criteria.getFilters()));
         }
         return super.loadModel(criteria);
     }

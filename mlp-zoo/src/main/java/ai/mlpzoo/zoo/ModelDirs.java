@@ -1,11 +1,10 @@
 package ai.mlpzoo.zoo;
 
-import ai.mlpzoo.io.AtomicFiles;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ModelConfig;
-
+import ai.mlpzoo.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,12 +32,16 @@ public final class ModelDirs {
 
     /** The architecture file. */
     public static final String ARCHITECTURE = "architecture.json";
+
     /** The optional weight-metadata file. */
     public static final String METADATA = "metadata.json";
+
     /** The model name, hence the params file's prefix. */
     public static final String MODEL_NAME = "model";
+
     /** The params file. */
     public static final String PARAMS = MODEL_NAME + "-0000.params";
+
     /** The checksum of the params file. */
     public static final String CHECKSUM = PARAMS + ".sha256";
 
@@ -78,8 +81,8 @@ public final class ModelDirs {
     }
 
     /**
-     * Writes a model directory with extra files (a training checkpoint's optimizer state), all
-     * made visible in one rename.
+     * Writes a model directory with extra files (a training checkpoint's optimizer state), all made
+     * visible in one rename.
      *
      * @param dir the directory to create or replace
      * @param config the architecture
@@ -117,7 +120,8 @@ public final class ModelDirs {
             props.append("architecture=").append(ARCHITECTURE).append('\n');
             props.append("option.modelName=").append(MODEL_NAME).append('\n');
             if (extraProperties != null) {
-                extraProperties.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+                extraProperties.forEach(
+                        (k, v) -> props.append(k).append('=').append(v).append('\n'));
             }
             Files.writeString(tmp.resolve("serving.properties"), props.toString());
             try (Model model = Model.newInstance(MODEL_NAME)) {
@@ -142,17 +146,18 @@ public final class ModelDirs {
     }
 
     /** The classes a model directory's serving.properties may name: the project's own. */
-    static final java.util.Set<String> OWN_FACTORIES = java.util.Set.of(
-            MlpZooBlockFactory.class.getName(),
-            RandomInitBlockFactory.class.getName(),
-            ai.mlpzoo.translate.ImageClassifierFactory.class.getName(),
-            ai.mlpzoo.translate.VectorTranslatorFactory.class.getName());
+    static final java.util.Set<String> OWN_FACTORIES =
+            java.util.Set.of(
+                    MlpZooBlockFactory.class.getName(),
+                    RandomInitBlockFactory.class.getName(),
+                    ai.mlpzoo.translate.ImageClassifierFactory.class.getName(),
+                    ai.mlpzoo.translate.VectorTranslatorFactory.class.getName());
 
     /**
      * Checks that a model directory is data before DJL reads it. DJL builds a class loader over a
      * model directory's jars, {@code classes/} and {@code libs/} (compiling any Java sources there)
-     * and initialises the classes serving.properties names, so a directory from elsewhere could
-     * run code. A model directory of ours holds only data files: architecture.json, metadata.json,
+     * and initialises the classes serving.properties names, so a directory from elsewhere could run
+     * code. A model directory of ours holds only data files: architecture.json, metadata.json,
      * serving.properties, model-0000.params and model.onnx with their .sha256 checksums. This
      * refuses code in the folder and any class in serving.properties but the project's own
      * factories, and verifies the weights' checksums.
@@ -162,17 +167,29 @@ public final class ModelDirs {
      */
     public static void checkSafe(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "model directory not found");
+            throw new java.nio.file.NoSuchFileException(
+                    dir.toString(), null, "model directory not found");
         }
         try (Stream<Path> walk = Files.walk(dir, 4)) {
             for (Path f : (Iterable<Path>) walk::iterator) {
                 String name = f.getFileName().toString();
-                boolean codeDir = Files.isDirectory(f) && !f.equals(dir)
-                        && (name.equals("classes") || name.equals("libs") || name.equals("lib"));
-                if (codeDir || name.endsWith(".jar") || name.endsWith(".class") || name.endsWith(".java")) {
-                    throw new IOException(dir + " carries code (" + dir.relativize(f) + "): a model directory"
-                            + " is data and is refused when it holds jars, classes or sources, which DJL would"
-                            + " load; remove them (see docs/zoo.md, what a model directory may contain)");
+                boolean codeDir =
+                        Files.isDirectory(f)
+                                && !f.equals(dir)
+                                && (name.equals("classes")
+                                        || name.equals("libs")
+                                        || name.equals("lib"));
+                if (codeDir
+                        || name.endsWith(".jar")
+                        || name.endsWith(".class")
+                        || name.endsWith(".java")) {
+                    throw new IOException(
+                            dir
+                                    + " carries code ("
+                                    + dir.relativize(f)
+                                    + "): a model directory"
+                                    + " is data and is refused when it holds jars, classes or sources, which DJL would"
+                                    + " load; remove them (see docs/zoo.md, what a model directory may contain)");
                 }
             }
         }
@@ -187,11 +204,21 @@ public final class ModelDirs {
             }
             for (String key : props.stringPropertyNames()) {
                 String value = props.getProperty(key).trim();
-                boolean namesClass = key.endsWith("Factory") || key.equals("translator")
-                        || key.endsWith(".translator") || key.endsWith("Class");
+                boolean namesClass =
+                        key.endsWith("Factory")
+                                || key.equals("translator")
+                                || key.endsWith(".translator")
+                                || key.endsWith("Class");
                 if (namesClass && !OWN_FACTORIES.contains(value)) {
-                    throw new IOException(propsFile + ": " + key + "=" + value + " is refused: a model directory"
-                            + " may name only mlp-zoo's own factories " + new java.util.TreeSet<>(OWN_FACTORIES));
+                    throw new IOException(
+                            propsFile
+                                    + ": "
+                                    + key
+                                    + "="
+                                    + value
+                                    + " is refused: a model directory"
+                                    + " may name only mlp-zoo's own factories "
+                                    + new java.util.TreeSet<>(OWN_FACTORIES));
                 }
             }
         }
@@ -238,15 +265,20 @@ public final class ModelDirs {
             }
             Path input = in.toRealPath();
             if (real.startsWith(input) || input.startsWith(real)) {
-                throw new IOException("--out " + out + " would overwrite the input " + in
-                        + ": write the model directory somewhere else");
+                throw new IOException(
+                        "--out "
+                                + out
+                                + " would overwrite the input "
+                                + in
+                                + ": write the model directory somewhere else");
             }
         }
         if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(out + " exists and is not a folder: name a new folder for the model directory");
+            throw new IOException(
+                    out + " exists and is not a folder: name a new folder for the model directory");
         }
         try (Stream<Path> entries = Files.list(target)) {
             if (entries.findAny().isEmpty()) {
@@ -254,17 +286,20 @@ public final class ModelDirs {
             }
         }
         if (!isModelDir(target)) {
-            throw new IOException(out + " is a folder with other content, not an mlp-zoo model directory;"
-                    + " it is left untouched: name a new or empty folder");
+            throw new IOException(
+                    out
+                            + " is a folder with other content, not an mlp-zoo model directory;"
+                            + " it is left untouched: name a new or empty folder");
         }
         if (!force) {
-            throw new IOException(out + " holds a model directory already: pass --force to replace it");
+            throw new IOException(
+                    out + " holds a model directory already: pass --force to replace it");
         }
     }
 
     /**
-     * Verifies every weight file of a model directory against its checksum: the params file
-     * (absent only in an architecture-only directory, whose serving.properties says {@code
+     * Verifies every weight file of a model directory against its checksum: the params file (absent
+     * only in an architecture-only directory, whose serving.properties says {@code
      * option.hasParameter=false}) and model.onnx when present. A missing, non-regular or mismatched
      * checksum file is an error: a weight file is never loaded unchecked.
      *
@@ -285,7 +320,9 @@ public final class ModelDirs {
     private static boolean architectureOnly(Path dir) throws IOException {
         Path propsFile = dir.resolve("serving.properties");
         return Files.isRegularFile(propsFile)
-                && Files.readString(propsFile).lines().map(String::trim)
+                && Files.readString(propsFile)
+                        .lines()
+                        .map(String::trim)
                         .anyMatch(l -> l.replace(" ", "").equals("option.hasParameter=false"));
     }
 
@@ -301,14 +338,25 @@ public final class ModelDirs {
         }
         Path sum = file.resolveSibling(file.getFileName() + ".sha256");
         if (!Files.isRegularFile(sum)) {
-            throw new IOException("weight file " + file + " has no checksum " + sum.getFileName()
-                    + ": it is not loaded unchecked (write it with: sha256sum " + file.getFileName()
-                    + " | cut -d' ' -f1 > " + sum.getFileName() + ")");
+            throw new IOException(
+                    "weight file "
+                            + file
+                            + " has no checksum "
+                            + sum.getFileName()
+                            + ": it is not loaded unchecked (write it with: sha256sum "
+                            + file.getFileName()
+                            + " | cut -d' ' -f1 > "
+                            + sum.getFileName()
+                            + ")");
         }
         String expected = Files.readString(sum).trim().split("\\s+")[0];
         String actual = sha256(file);
         if (!expected.equalsIgnoreCase(actual)) {
-            throw new IOException("weight file " + file + " is corrupt: its SHA-256 does not match " + sum.getFileName());
+            throw new IOException(
+                    "weight file "
+                            + file
+                            + " is corrupt: its SHA-256 does not match "
+                            + sum.getFileName());
         }
     }
 
@@ -319,7 +367,8 @@ public final class ModelDirs {
      * @throws IOException when reading or writing fails
      */
     public static void writeChecksum(Path file) throws IOException {
-        AtomicFiles.writeString(file.resolveSibling(file.getFileName() + ".sha256"), sha256(file) + "\n");
+        AtomicFiles.writeString(
+                file.resolveSibling(file.getFileName() + ".sha256"), sha256(file) + "\n");
     }
 
     /**
@@ -351,7 +400,8 @@ public final class ModelDirs {
 
     static String sha256(Path file) throws IOException {
         try (InputStream is =
-                new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             is.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) is).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
@@ -361,7 +411,9 @@ public final class ModelDirs {
 
     private static void replace(Path tmp, Path target) throws IOException {
         if (Files.exists(target)) {
-            Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old");
+            Path old =
+                    Files.createTempDirectory(
+                            target.getParent(), "." + target.getFileName() + ".old");
             Files.delete(old);
             Files.move(target, old);
             Files.move(tmp, target);
@@ -376,7 +428,8 @@ public final class ModelDirs {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(f)) {
                     try (java.nio.channels.FileChannel ch =
-                            java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                            java.nio.channels.FileChannel.open(
+                                    f, java.nio.file.StandardOpenOption.WRITE)) {
                         ch.force(true);
                     }
                 }
@@ -389,7 +442,8 @@ public final class ModelDirs {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path p :
+                    (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
         }

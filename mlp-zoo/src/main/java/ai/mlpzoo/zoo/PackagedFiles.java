@@ -18,9 +18,9 @@ final class PackagedFiles {
     private PackagedFiles() {}
 
     /**
-     * Hashes a packaged directory's content cheaply: every small file in full, and the params
-     * file by its recorded SHA-256 (which the copy then checks), so that reading the key does not
-     * read megabytes of weights.
+     * Hashes a packaged directory's content cheaply: every small file in full, and the params file
+     * by its recorded SHA-256 (which the copy then checks), so that reading the key does not read
+     * megabytes of weights.
      */
     static byte[] digest(ClassLoader loader, String dir, ZooEntry e) throws IOException {
         MessageDigest md = sha256();
@@ -41,7 +41,12 @@ final class PackagedFiles {
             }
         }
         if (!found) {
-            throw new IOException("model " + e.id() + " is in the zoo index but its directory " + dir + " is not on the classpath");
+            throw new IOException(
+                    "model "
+                            + e.id()
+                            + " is in the zoo index but its directory "
+                            + dir
+                            + " is not on the classpath");
         }
         return md.digest();
     }
@@ -49,12 +54,13 @@ final class PackagedFiles {
     /**
      * Copies the files to {@code target} through a temporary sibling renamed into place.
      *
-     * @throws IOException when serving.properties is missing or the params file does not match
-     *     its checksum
+     * @throws IOException when serving.properties is missing or the params file does not match its
+     *     checksum
      */
     static void copy(ClassLoader loader, String dir, ZooEntry e, Path target) throws IOException {
         if (!exists(loader, dir + "serving.properties")) {
-            throw new IOException("packaged model " + e.id() + " has no serving.properties under " + dir);
+            throw new IOException(
+                    "packaged model " + e.id() + " has no serving.properties under " + dir);
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -83,7 +89,11 @@ final class PackagedFiles {
                 }
                 // a damaged copy: move it aside, then replace it
                 Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
-                Files.move(target, old, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        target,
+                        old,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
                 ModelDirs.deleteTree(old);
             }
             try {
@@ -99,7 +109,9 @@ final class PackagedFiles {
         }
     }
 
-    /** @return whether the params file matches its checksum (true when either is absent) */
+    /**
+     * @return whether the params file matches its checksum (true when either is absent)
+     */
     static boolean intact(Path dir) throws IOException {
         Path params = dir.resolve(ModelDirs.PARAMS);
         Path sum = dir.resolve(ModelDirs.CHECKSUM);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import ai.mlpzoo.config.ModelConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -34,7 +33,9 @@ public class RandomInitBlockFactory implements BlockFactory {
             Block block = config.toBlock();
             Object seed = arguments.get("seed");
             if (seed != null) {
-                model.getNDManager().getEngine().setRandomSeed(Integer.parseInt(seed.toString().trim()));
+                model.getNDManager()
+                        .getEngine()
+                        .setRandomSeed(Integer.parseInt(seed.toString().trim()));
             }
             block.initialize(model.getNDManager(), DataType.FLOAT32, config.inputShape());
             return block;

@@ -35,7 +35,9 @@ public record ZooEntry(
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
 
-    /** Files of an mlp-zoo model directory, copied when present (serving.properties is required). */
+    /**
+     * Files of an mlp-zoo model directory, copied when present (serving.properties is required).
+     */
     public static final List<String> STANDARD_FILES =
             List.of(
                     "serving.properties",
@@ -51,7 +53,8 @@ public record ZooEntry(
      */
     public ZooEntry {
         if (artifactId == null || !NAME.matcher(artifactId).matches()) {
-            throw new IllegalArgumentException("index entry: bad or missing artifactId '" + artifactId + "'");
+            throw new IllegalArgumentException(
+                    "index entry: bad or missing artifactId '" + artifactId + "'");
         }
         if (variant == null || !NAME.matcher(variant).matches()) {
             throw new IllegalArgumentException(
@@ -59,27 +62,48 @@ public record ZooEntry(
         }
         if (architecture != null && !NAME.matcher(architecture).matches()) {
             throw new IllegalArgumentException(
-                    "index entry " + artifactId + "/" + variant + ": bad architecture '" + architecture + "'");
+                    "index entry "
+                            + artifactId
+                            + "/"
+                            + variant
+                            + ": bad architecture '"
+                            + architecture
+                            + "'");
         }
         if (application == null || application.isBlank()) {
             application = "undefined";
         }
-        properties = properties == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        properties =
+                properties == null
+                        ? Map.of()
+                        : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
         if (properties.containsKey("variant") && !variant.equals(properties.get("variant"))) {
             throw new IllegalArgumentException(
-                    "index entry " + artifactId + "/" + variant + ": property variant differs from the variant");
+                    "index entry "
+                            + artifactId
+                            + "/"
+                            + variant
+                            + ": property variant differs from the variant");
         }
         description = description == null ? "" : description;
         files = files == null ? List.of() : List.copyOf(files);
         for (String f : files) {
             if (f.contains("/") || f.contains("\\") || f.startsWith(".")) {
                 throw new IllegalArgumentException(
-                        "index entry " + artifactId + "/" + variant + ": file '" + f + "' must be a plain name");
+                        "index entry "
+                                + artifactId
+                                + "/"
+                                + variant
+                                + ": file '"
+                                + f
+                                + "' must be a plain name");
             }
         }
     }
 
-    /** @return the Criteria filters this entry answers to: its properties and {@code variant} */
+    /**
+     * @return the Criteria filters this entry answers to: its properties and {@code variant}
+     */
     public Map<String, String> filters() {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("variant", variant);
@@ -87,7 +111,9 @@ public record ZooEntry(
         return Collections.unmodifiableMap(all);
     }
 
-    /** @return every file name to look for in the packaged directory */
+    /**
+     * @return every file name to look for in the packaged directory
+     */
     public List<String> allFiles() {
         List<String> all = new java.util.ArrayList<>(STANDARD_FILES);
         for (String f : files) {
@@ -98,7 +124,9 @@ public record ZooEntry(
         return all;
     }
 
-    /** @return {@code artifactId/variant} */
+    /**
+     * @return {@code artifactId/variant}
+     */
     public String id() {
         return artifactId + "/" + variant;
     }

@@ -1,10 +1,8 @@
 package ai.mlpzoo.zoo;
 
 import ai.mlpzoo.config.Configs;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -67,25 +65,39 @@ public final class ZooIndex {
             }
             if (e.architecture() != null && !variants.contains(e.architecture())) {
                 throw new IOException(
-                        source + ": model " + e.id() + " names architecture '" + e.architecture()
+                        source
+                                + ": model "
+                                + e.id()
+                                + " names architecture '"
+                                + e.architecture()
                                 + "', which is not a variant of model-configs; known: "
                                 + String.join(", ", variants));
             }
             String app = apps.putIfAbsent(e.artifactId(), e.application());
             if (app != null && !app.equals(e.application())) {
                 throw new IOException(
-                        source + ": artifact " + e.artifactId() + " has two applications, " + app + " and " + e.application());
+                        source
+                                + ": artifact "
+                                + e.artifactId()
+                                + " has two applications, "
+                                + app
+                                + " and "
+                                + e.application());
             }
         }
         return new ZooIndex(new ArrayList<>(json.models()));
     }
 
-    /** @return every entry, in index order */
+    /**
+     * @return every entry, in index order
+     */
     public List<ZooEntry> entries() {
         return entries;
     }
 
-    /** @return the artifact ids, in index order */
+    /**
+     * @return the artifact ids, in index order
+     */
     public List<String> artifactIds() {
         return entries.stream().map(ZooEntry::artifactId).distinct().collect(Collectors.toList());
     }
@@ -95,7 +107,9 @@ public final class ZooIndex {
      * @return its entries (variants), in index order
      */
     public List<ZooEntry> variants(String artifactId) {
-        return entries.stream().filter(e -> e.artifactId().equals(artifactId)).collect(Collectors.toList());
+        return entries.stream()
+                .filter(e -> e.artifactId().equals(artifactId))
+                .collect(Collectors.toList());
     }
 
     /**
@@ -134,7 +148,9 @@ public final class ZooIndex {
      * @return one message
      */
     public String explainNoMatch(String artifactId, Map<String, String> filters) {
-        StringBuilder sb = new StringBuilder("no model in the mlp-zoo (group " + MlpModelZoo.GROUP_ID + ") matches");
+        StringBuilder sb =
+                new StringBuilder(
+                        "no model in the mlp-zoo (group " + MlpModelZoo.GROUP_ID + ") matches");
         if (artifactId != null) {
             sb.append(" artifact '").append(artifactId).append('\'');
             if (!artifactIds().contains(artifactId)) {
@@ -148,7 +164,9 @@ public final class ZooIndex {
         return sb.toString();
     }
 
-    /** @return every artifact with its variants and filter keys, on one line */
+    /**
+     * @return every artifact with its variants and filter keys, on one line
+     */
     public String describe() {
         StringJoiner all = new StringJoiner("; ");
         for (String a : artifactIds()) {

@@ -30,9 +30,10 @@
  * packaged copy differs, so a variant is defined once. Omit it only for a model outside the named
  * variants, whose architecture.json is then its only definition.
  *
- * {@code files} lists extra files of the directory beyond the standard five. An architecture-only
- * entry ships serving.properties with {@code blockFactory=ai.mlpzoo.zoo.RandomInitBlockFactory}
- * and {@code option.hasParameter=false}, architecture.json and metadata.json, and no params file.
+ * <p>{@code files} lists extra files of the directory beyond the standard five. An
+ * architecture-only entry ships serving.properties with {@code
+ * blockFactory=ai.mlpzoo.zoo.RandomInitBlockFactory} and {@code option.hasParameter=false},
+ * architecture.json and metadata.json, and no params file.
  *
  * <p><b>Replacing weights</b> (trained ones for a placeholder): overwrite {@code model-0000.params}
  * and {@code model-0000.params.sha256} of the directory, then set {@code "pretrained": true} in

@@ -3,18 +3,14 @@ package ai.mlpzoo.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The safetensors reader: round trips, half precision, non-regular files and corrupt input. */
 class SafeTensorsTest {
@@ -36,10 +34,19 @@ class SafeTensorsTest {
         for (long d : shape) {
             dims.append(dims.length() == 0 ? "" : ",").append(d);
         }
-        String header = "{\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":[" + dims
-                + "],\"data_offsets\":[0," + data.length + "]}}";
+        String header =
+                "{\""
+                        + name
+                        + "\":{\"dtype\":\""
+                        + dtype
+                        + "\",\"shape\":["
+                        + dims
+                        + "],\"data_offsets\":[0,"
+                        + data.length
+                        + "]}}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(h.length).put(h).put(data);
         return b.array();
     }
@@ -75,7 +82,9 @@ class SafeTensorsTest {
     void bf16IsWidenedToFloat32() throws Exception {
         // bfloat16 bit patterns: 1.0, -2.5, 0.15625, 3.0e38-ish, +inf
         Path f = tmp.resolve("bf16.safetensors");
-        Files.write(f, file("w", "BF16", new long[] {5}, shorts(0x3F80, 0xC020, 0x3E20, 0x7F61, 0x7F80)));
+        Files.write(
+                f,
+                file("w", "BF16", new long[] {5}, shorts(0x3F80, 0xC020, 0x3E20, 0x7F61, 0x7F80)));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = SafeTensors.read(m, f).get(0);
             assertEquals(DataType.FLOAT32, w.getDataType());
@@ -92,12 +101,22 @@ class SafeTensorsTest {
     void f16IsWidenedToFloat32() throws Exception {
         // IEEE half: 1.0, -2.5, 65504 (largest), 2^-24 (smallest subnormal), -0.0, -inf
         Path f = tmp.resolve("f16.safetensors");
-        Files.write(f, file("w", "F16", new long[] {2, 3}, shorts(0x3C00, 0xC100, 0x7BFF, 0x0001, 0x8000, 0xFC00)));
+        Files.write(
+                f,
+                file(
+                        "w",
+                        "F16",
+                        new long[] {2, 3},
+                        shorts(0x3C00, 0xC100, 0x7BFF, 0x0001, 0x8000, 0xFC00)));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = SafeTensors.read(m, f).get(0);
             assertEquals(new Shape(2, 3), w.getShape());
             float[] v = w.toFloatArray();
-            assertArrayEquals(new float[] {1.0f, -2.5f, 65504f, 5.9604645e-8f, -0.0f, Float.NEGATIVE_INFINITY}, v);
+            assertArrayEquals(
+                    new float[] {
+                        1.0f, -2.5f, 65504f, 5.9604645e-8f, -0.0f, Float.NEGATIVE_INFINITY
+                    },
+                    v);
             assertTrue(Float.isNaN(SafeTensors.halfToFloat(0x7E00)));
         }
     }
@@ -108,7 +127,9 @@ class SafeTensorsTest {
         Files.write(f, file("w", "U16", new long[] {1}, shorts(1)));
         try (NDManager m = NDManager.newBaseManager()) {
             IOException e = assertThrows(IOException.class, () -> SafeTensors.read(m, f));
-            assertTrue(e.getMessage().contains("tensor 'w' has unsupported dtype U16"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("tensor 'w' has unsupported dtype U16"),
+                    e.getMessage());
         }
     }
 
@@ -118,8 +139,10 @@ class SafeTensorsTest {
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertEquals(0, p.waitFor());
         try (NDManager m = NDManager.newBaseManager()) {
-            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                    () -> assertThrows(IOException.class, () -> SafeTensors.read(m, fifo)));
+            IOException e =
+                    assertTimeoutPreemptively(
+                            Duration.ofSeconds(10),
+                            () -> assertThrows(IOException.class, () -> SafeTensors.read(m, fifo)));
             assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
         }
     }
@@ -167,7 +190,9 @@ class SafeTensorsTest {
                     }
                     ok++;
                 } catch (IOException e) {
-                    assertTrue(e.getMessage() != null && e.getMessage().contains(f.toString()), e.toString());
+                    assertTrue(
+                            e.getMessage() != null && e.getMessage().contains(f.toString()),
+                            e.toString());
                     refused++;
                 }
             }
@@ -187,19 +212,22 @@ class SafeTensorsTest {
                 }
                 return b;
             case 2: // corrupt the header length
-                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, rnd.nextLong() >> rnd.nextInt(64));
+                ByteBuffer.wrap(b)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(0, rnd.nextLong() >> rnd.nextInt(64));
                 return b;
-            case 3: { // replace a digit in the JSON header (shapes, offsets)
-                int hl = (int) ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-                for (int tries = 0; tries < 50; tries++) {
-                    int at = 8 + rnd.nextInt(hl);
-                    if (Character.isDigit(b[at])) {
-                        b[at] = (byte) ('0' + rnd.nextInt(10));
-                        break;
+            case 3:
+                { // replace a digit in the JSON header (shapes, offsets)
+                    int hl = (int) ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+                    for (int tries = 0; tries < 50; tries++) {
+                        int at = 8 + rnd.nextInt(hl);
+                        if (Character.isDigit(b[at])) {
+                            b[at] = (byte) ('0' + rnd.nextInt(10));
+                            break;
+                        }
                     }
+                    return b;
                 }
-                return b;
-            }
             default: // append garbage
                 byte[] extra = new byte[1 + rnd.nextInt(64)];
                 rnd.nextBytes(extra);

@@ -13,10 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URL;
@@ -28,15 +24,18 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The classpath repository on a models root of the test's making, packed in a real jar: the cache
- * copy, its reuse and repair, a corrupt params file, a malformed index, and extra files of a
- * future family.
+ * copy, its reuse and repair, a corrupt params file, a malformed index, and extra files of a future
+ * family.
  */
 class ClasspathRepositoryTest {
 
-    private static final Path PACKAGED = Paths.get("target/classes", ClasspathRepository.ROOT, "mixer", "fmnist");
+    private static final Path PACKAGED =
+            Paths.get("target/classes", ClasspathRepository.ROOT, "mixer", "fmnist");
 
     @TempDir Path tmp;
 
@@ -64,7 +63,8 @@ class ClasspathRepositoryTest {
         return new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader());
     }
 
-    private static void put(java.util.jar.JarOutputStream out, String name, byte[] bytes) throws IOException {
+    private static void put(java.util.jar.JarOutputStream out, String name, byte[] bytes)
+            throws IOException {
         out.putNextEntry(new java.util.jar.JarEntry(name));
         out.write(bytes);
         out.closeEntry();
@@ -100,37 +100,61 @@ class ClasspathRepositoryTest {
         assertEquals(1, dirs.size(), "one directory, no temporary leftovers: " + dirs);
         Path dir = dirs.get(0);
         assertEquals(16, dir.getFileName().toString().length(), "named by a content hash");
-        for (String f : List.of("serving.properties", "architecture.json", "metadata.json", ModelDirs.PARAMS, ModelDirs.CHECKSUM, "notes.txt")) {
+        for (String f :
+                List.of(
+                        "serving.properties",
+                        "architecture.json",
+                        "metadata.json",
+                        ModelDirs.PARAMS,
+                        ModelDirs.CHECKSUM,
+                        "notes.txt")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " copied");
         }
-        assertEquals(-1, Files.mismatch(dir.resolve(ModelDirs.PARAMS), PACKAGED.resolve(ModelDirs.PARAMS)));
+        assertEquals(
+                -1,
+                Files.mismatch(dir.resolve(ModelDirs.PARAMS), PACKAGED.resolve(ModelDirs.PARAMS)));
         long stamp = Files.getLastModifiedTime(dir.resolve(ModelDirs.PARAMS)).toMillis();
-        Files.setLastModifiedTime(dir.resolve(ModelDirs.PARAMS), java.nio.file.attribute.FileTime.fromMillis(stamp - 60_000));
+        Files.setLastModifiedTime(
+                dir.resolve(ModelDirs.PARAMS),
+                java.nio.file.attribute.FileTime.fromMillis(stamp - 60_000));
 
         // a second repository (another process) reuses the copy untouched
         ClasspathRepository again = new ClasspathRepository(jar(INDEX, false), "zoo/", cache);
         assertTrue(java.util.Arrays.equals(first, logits(criteria(again))));
-        assertEquals(stamp - 60_000, Files.getLastModifiedTime(dir.resolve(ModelDirs.PARAMS)).toMillis(), "not copied again");
+        assertEquals(
+                stamp - 60_000,
+                Files.getLastModifiedTime(dir.resolve(ModelDirs.PARAMS)).toMillis(),
+                "not copied again");
 
         // a damaged cache copy is replaced from the jar, not loaded
         byte[] bytes = Files.readAllBytes(dir.resolve(ModelDirs.PARAMS));
         bytes[bytes.length - 10] ^= 0x40;
         Files.write(dir.resolve(ModelDirs.PARAMS), bytes);
-        assertTrue(java.util.Arrays.equals(first, logits(criteria(again))), "repaired copy, same logits");
-        assertEquals(-1, Files.mismatch(dir.resolve(ModelDirs.PARAMS), PACKAGED.resolve(ModelDirs.PARAMS)));
+        assertTrue(
+                java.util.Arrays.equals(first, logits(criteria(again))),
+                "repaired copy, same logits");
+        assertEquals(
+                -1,
+                Files.mismatch(dir.resolve(ModelDirs.PARAMS), PACKAGED.resolve(ModelDirs.PARAMS)));
     }
 
     @Test
     void corruptPackagedParamsAreRefusedWithAClearMessage() throws Exception {
-        ClasspathRepository repo = new ClasspathRepository(jar(INDEX, true), "zoo/", tmp.resolve("cache"));
+        ClasspathRepository repo =
+                new ClasspathRepository(jar(INDEX, true), "zoo/", tmp.resolve("cache"));
         Exception e = assertThrows(Exception.class, () -> criteria(repo).loadModel());
         StringBuilder msg = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             msg.append(t.getMessage()).append(" | ");
         }
-        assertTrue(msg.toString().contains("packaged model mixer/fmnist is corrupt: model-0000.params does not match its SHA-256"),
+        assertTrue(
+                msg.toString()
+                        .contains(
+                                "packaged model mixer/fmnist is corrupt: model-0000.params does not match its SHA-256"),
                 msg.toString());
-        assertFalse(Files.exists(tmp.resolve("cache/mixer/fmnist")) && Files.list(tmp.resolve("cache/mixer/fmnist")).findAny().isPresent(),
+        assertFalse(
+                Files.exists(tmp.resolve("cache/mixer/fmnist"))
+                        && Files.list(tmp.resolve("cache/mixer/fmnist")).findAny().isPresent(),
                 "nothing left in the cache");
     }
 
@@ -151,7 +175,8 @@ class ClasspathRepositoryTest {
         }
         Files.writeString(jar2.resolve("zoo/mixer/fmnist").resolve(ModelDirs.CHECKSUM), "00\n");
         ClasspathRepository b =
-                new ClasspathRepository(new URLClassLoader(new URL[] {jar2.toUri().toURL()}, null), "zoo/", cache);
+                new ClasspathRepository(
+                        new URLClassLoader(new URL[] {jar2.toUri().toURL()}, null), "zoo/", cache);
         Path dirB = b.getResourceDirectory(b.locate(b.mrl("mixer")).getArtifacts().get(0));
         assertNotEquals(dirA, dirB);
         assertEquals(dirA.getParent(), dirB.getParent());
@@ -160,21 +185,43 @@ class ClasspathRepositoryTest {
     @Test
     void malformedIndexesAreRefusedNamingTheProblem() {
         String[][] cases = {
-            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\"}, {\"artifactId\": \"a\", \"variant\": \"v\"}]}", "model a/v is listed twice"},
-            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"../x\"}]}", "bad or missing variant '../x'"},
+            {
+                "{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\"}, {\"artifactId\": \"a\", \"variant\": \"v\"}]}",
+                "model a/v is listed twice"
+            },
+            {
+                "{\"models\": [{\"artifactId\": \"a\", \"variant\": \"../x\"}]}",
+                "bad or missing variant '../x'"
+            },
             {"{\"models\": [{\"variant\": \"v\"}]}", "bad or missing artifactId 'null'"},
-            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"files\": [\"../../etc\"]}]}", "must be a plain name"},
-            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"colour\": 1}]}", "colour"},
-            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"application\": \"cv/x\"},"
-                    + " {\"artifactId\": \"a\", \"variant\": \"w\", \"application\": \"nlp/y\"}]}", "two applications"},
+            {
+                "{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"files\": [\"../../etc\"]}]}",
+                "must be a plain name"
+            },
+            {
+                "{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"colour\": 1}]}",
+                "colour"
+            },
+            {
+                "{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"application\": \"cv/x\"},"
+                        + " {\"artifactId\": \"a\", \"variant\": \"w\", \"application\": \"nlp/y\"}]}",
+                "two applications"
+            },
             {"{}", "'models' is missing"},
-            {"{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"architecture\": \"mixer_z9\"}]}",
-                    "names architecture 'mixer_z9', which is not a variant of model-configs"},
+            {
+                "{\"models\": [{\"artifactId\": \"a\", \"variant\": \"v\", \"architecture\": \"mixer_z9\"}]}",
+                "names architecture 'mixer_z9', which is not a variant of model-configs"
+            },
         };
         for (String[] c : cases) {
             IOException e =
-                    assertThrows(IOException.class,
-                            () -> ZooIndex.read(new ByteArrayInputStream(c[0].getBytes(StandardCharsets.UTF_8)), "idx"));
+                    assertThrows(
+                            IOException.class,
+                            () ->
+                                    ZooIndex.read(
+                                            new ByteArrayInputStream(
+                                                    c[0].getBytes(StandardCharsets.UTF_8)),
+                                            "idx"));
             assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
         }
     }
@@ -182,12 +229,19 @@ class ClasspathRepositoryTest {
     @Test
     void anIndexEntryWithoutItsDirectoryIsReportedOnLoad() throws Exception {
         String index = INDEX.replace("\"fmnist\"", "\"cifar\"");
-        ClasspathRepository repo = new ClasspathRepository(jar(index, false), "zoo/", tmp.resolve("cache"));
+        ClasspathRepository repo =
+                new ClasspathRepository(jar(index, false), "zoo/", tmp.resolve("cache"));
         Criteria<NDList, NDList> c =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optModelZoo(new MlpModelZoo(repo))
-                        .optArtifactId("mixer").build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelZoo(new MlpModelZoo(repo))
+                        .optArtifactId("mixer")
+                        .build();
         Exception e = assertThrows(Exception.class, c::loadModel);
-        assertTrue(e.getMessage().contains("model mixer/cifar is in the zoo index but its directory zoo/mixer/cifar/ is not on the classpath"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "model mixer/cifar is in the zoo index but its directory zoo/mixer/cifar/ is not on the classpath"),
                 e.getMessage());
     }
 }

@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ModelConfig;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
- * Each named variant is defined once, in model-configs: the zoo's packaged architecture.json
- * files are renderings of the variants their index entries name, never hand-kept copies.
+ * Each named variant is defined once, in model-configs: the zoo's packaged architecture.json files
+ * are renderings of the variants their index entries name, never hand-kept copies.
  */
 class PackagedArchitecturesTest {
 
@@ -30,17 +28,30 @@ class PackagedArchitecturesTest {
         ZooIndex index = ClasspathRepository.standard().index();
         List<String> checked = new ArrayList<>();
         for (ZooEntry e : index.entries()) {
-            assertNotNull(e.architecture(), e.id() + ": a shipped model names the variant it is built from");
-            String packaged = resource(ClasspathRepository.ROOT + e.artifactId() + "/" + e.variant() + "/" + ModelDirs.ARCHITECTURE);
+            assertNotNull(
+                    e.architecture(),
+                    e.id() + ": a shipped model names the variant it is built from");
+            String packaged =
+                    resource(
+                            ClasspathRepository.ROOT
+                                    + e.artifactId()
+                                    + "/"
+                                    + e.variant()
+                                    + "/"
+                                    + ModelDirs.ARCHITECTURE);
             ModelConfig variant = Configs.variant(e.architecture());
             assertEquals(ModelDirs.architectureJson(variant), packaged, e.id() + ": " + REGENERATE);
             checked.add(e.id());
         }
-        assertTrue(checked.containsAll(List.of("mixer/fmnist", "resmlp/fmnist", "gmlp/fmnist", "kan/fmnist")), checked.toString());
+        assertTrue(
+                checked.containsAll(
+                        List.of("mixer/fmnist", "resmlp/fmnist", "gmlp/fmnist", "kan/fmnist")),
+                checked.toString());
     }
 
     private static String resource(String path) throws IOException {
-        try (InputStream is = PackagedArchitecturesTest.class.getClassLoader().getResourceAsStream(path)) {
+        try (InputStream is =
+                PackagedArchitecturesTest.class.getClassLoader().getResourceAsStream(path)) {
             assertNotNull(is, path + " is packaged");
             return new String(is.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +32,9 @@ public final class Configs {
 
     private Configs() {}
 
-    /** @return the names of every shipped variant, in index order */
+    /**
+     * @return the names of every shipped variant, in index order
+     */
     public static List<String> variantNames() {
         try (InputStream is = resource(VARIANTS + "index.txt")) {
             List<String> names = new ArrayList<>();
@@ -60,7 +61,10 @@ public final class Configs {
     public static ModelConfig variant(String name) {
         if (!variantNames().contains(name)) {
             throw new ConfigException(
-                    "unknown architecture '" + name + "'; known: " + String.join(", ", variantNames()));
+                    "unknown architecture '"
+                            + name
+                            + "'; known: "
+                            + String.join(", ", variantNames()));
         }
         try (InputStream is = resource(VARIANTS + name + ".json")) {
             return read(is.readAllBytes(), name + ".json");
@@ -79,12 +83,16 @@ public final class Configs {
     public static MixerConfig mixerVariant(String name) {
         if (!variantNames().contains(name)) {
             throw new ConfigException(
-                    "unknown architecture '" + name + "'; known: " + String.join(", ", variantNames()));
+                    "unknown architecture '"
+                            + name
+                            + "'; known: "
+                            + String.join(", ", variantNames()));
         }
         try (InputStream is = resource(VARIANTS + name + ".json")) {
             ModelConfig c = read(is.readAllBytes(), name + ".json");
             if (!(c instanceof MixerConfig)) {
-                throw new ConfigException(name + " is a " + c.modelType() + " variant, not a Mixer-family one");
+                throw new ConfigException(
+                        name + " is a " + c.modelType() + " variant, not a Mixer-family one");
             }
             return (MixerConfig) c;
         } catch (IOException e) {
@@ -103,14 +111,15 @@ public final class Configs {
     public static MixerConfig readMixer(byte[] json, String source) {
         ModelConfig c = read(json, source);
         if (!(c instanceof MixerConfig)) {
-            throw new ConfigException(source + ": a " + c.modelType() + " config, not a Mixer-family one");
+            throw new ConfigException(
+                    source + ": a " + c.modelType() + " config, not a Mixer-family one");
         }
         return (MixerConfig) c;
     }
 
     /**
-     * Parses any family's config by its {@code model_type} tag (looked up in {@link Families});
-     * a retired tag is read and upgraded, so that old files keep loading.
+     * Parses any family's config by its {@code model_type} tag (looked up in {@link Families}); a
+     * retired tag is read and upgraded, so that old files keep loading.
      *
      * @param json the JSON bytes
      * @param source where they came from, for messages
@@ -165,7 +174,8 @@ public final class Configs {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown field '" + e.getPropertyName() + "'", e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not a valid config: " + e.getOriginalMessage(), e);
+            throw new ConfigException(
+                    source + ": not a valid config: " + e.getOriginalMessage(), e);
         }
     }
 

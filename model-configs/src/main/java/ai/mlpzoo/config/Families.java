@@ -1,9 +1,7 @@
 package ai.mlpzoo.config;
 
 import ai.mlpzoo.blocks.mixer.MixerFamily;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,19 +54,25 @@ public final class Families {
             imagenetStd = imagenetStd.clone();
         }
 
-        /** @return the mean, a copy */
+        /**
+         * @return the mean, a copy
+         */
         @Override
         public float[] imagenetMean() {
             return imagenetMean.clone();
         }
 
-        /** @return the std, a copy */
+        /**
+         * @return the std, a copy
+         */
         @Override
         public float[] imagenetStd() {
             return imagenetStd.clone();
         }
 
-        /** @return the default {@code mlp_layer} */
+        /**
+         * @return the default {@code mlp_layer}
+         */
         public String defaultMlpLayer() {
             return mlpLayers.get(0);
         }
@@ -104,31 +108,71 @@ public final class Families {
 
     /** timm's Inception normalisation (Mixer, gMLP). */
     private static final float[] INCEPTION_MEAN = {0.5f, 0.5f, 0.5f};
+
     private static final float[] INCEPTION_STD = {0.5f, 0.5f, 0.5f};
+
     /** ImageNet's normalisation (ResMLP). */
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     private static final Map<String, Vision> VISION = new LinkedHashMap<>();
     private static final Map<String, Kan> KAN = new LinkedHashMap<>();
     private static final Map<String, Kan> KAN_ALIASES = new LinkedHashMap<>();
-    private static final Map<String, Class<? extends ModelConfig>> MODEL_TYPES = new LinkedHashMap<>();
+    private static final Map<String, Class<? extends ModelConfig>> MODEL_TYPES =
+            new LinkedHashMap<>();
     private static final Map<String, Upgrade> RETIRED = new LinkedHashMap<>();
 
     static {
         MODEL_TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
         MODEL_TYPES.put(SaeConfig.MODEL_TYPE, SaeConfig.class);
 
-        register(new Vision("mixer", "MLP-Mixer", MixerFamily.MIXER, List.of("mlp", "kat"), INCEPTION_MEAN, INCEPTION_STD));
-        register(new Vision("resmlp", "ResMLP", MixerFamily.RESMLP, List.of("mlp", "kat"), IMAGENET_MEAN, IMAGENET_STD));
-        register(new Vision("gmlp", "gMLP", MixerFamily.GMLP, List.of("gated"), INCEPTION_MEAN, INCEPTION_STD));
+        register(
+                new Vision(
+                        "mixer",
+                        "MLP-Mixer",
+                        MixerFamily.MIXER,
+                        List.of("mlp", "kat"),
+                        INCEPTION_MEAN,
+                        INCEPTION_STD));
+        register(
+                new Vision(
+                        "resmlp",
+                        "ResMLP",
+                        MixerFamily.RESMLP,
+                        List.of("mlp", "kat"),
+                        IMAGENET_MEAN,
+                        IMAGENET_STD));
+        register(
+                new Vision(
+                        "gmlp",
+                        "gMLP",
+                        MixerFamily.GMLP,
+                        List.of("gated"),
+                        INCEPTION_MEAN,
+                        INCEPTION_STD));
 
-        register(new Kan("bspline", List.of("efficient-kan"), "B-spline KAN (efficient-kan)",
-                KanBSplineConfig.MODEL_TYPE, KanBSplineConfig.class));
-        register(new Kan("rbf", List.of("fastkan", "fast-kan"), "FastKAN, Gaussian RBF (fast-kan)",
-                FastKanConfig.MODEL_TYPE, FastKanConfig.class));
-        register(new Kan("rational", List.of("kat", "gr-kan"), "group-rational KAN, GR-KAN (KAT)",
-                KatRationalConfig.MODEL_TYPE, KatRationalConfig.class));
+        register(
+                new Kan(
+                        "bspline",
+                        List.of("efficient-kan"),
+                        "B-spline KAN (efficient-kan)",
+                        KanBSplineConfig.MODEL_TYPE,
+                        KanBSplineConfig.class));
+        register(
+                new Kan(
+                        "rbf",
+                        List.of("fastkan", "fast-kan"),
+                        "FastKAN, Gaussian RBF (fast-kan)",
+                        FastKanConfig.MODEL_TYPE,
+                        FastKanConfig.class));
+        register(
+                new Kan(
+                        "rational",
+                        List.of("kat", "gr-kan"),
+                        "group-rational KAN, GR-KAN (KAT)",
+                        KatRationalConfig.MODEL_TYPE,
+                        KatRationalConfig.class));
 
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
     }
@@ -142,7 +186,8 @@ public final class Families {
     }
 
     private static void register(Kan k) {
-        if (KAN.putIfAbsent(k.name(), k) != null || MODEL_TYPES.putIfAbsent(k.modelType(), k.configClass()) != null) {
+        if (KAN.putIfAbsent(k.name(), k) != null
+                || MODEL_TYPES.putIfAbsent(k.modelType(), k.configClass()) != null) {
             throw new IllegalStateException("KAN kind " + k.name() + " is registered twice");
         }
         KAN_ALIASES.put(k.name(), k);
@@ -158,18 +203,24 @@ public final class Families {
      */
     public static Vision vision(String block) {
         if (block == null) {
-            throw new ConfigException("field 'block' is missing: expected one of " + String.join(", ", VISION.keySet()));
+            throw new ConfigException(
+                    "field 'block' is missing: expected one of "
+                            + String.join(", ", VISION.keySet()));
         }
         Vision v = VISION.get(block.toLowerCase(Locale.ROOT));
         if (v == null) {
             throw new ConfigException(
-                    "unknown block type '" + block + "' in field 'block': expected one of "
+                    "unknown block type '"
+                            + block
+                            + "' in field 'block': expected one of "
                             + String.join(", ", VISION.keySet()));
         }
         return v;
     }
 
-    /** @return every vision family, in registration order */
+    /**
+     * @return every vision family, in registration order
+     */
     public static List<Vision> visions() {
         return List.copyOf(VISION.values());
     }
@@ -185,17 +236,24 @@ public final class Families {
         Kan k = name == null ? null : KAN_ALIASES.get(name.toLowerCase(Locale.ROOT));
         if (k == null) {
             throw new ConfigException(
-                    "unknown KAN kind '" + name + "': expected one of " + String.join(", ", KAN_ALIASES.keySet()));
+                    "unknown KAN kind '"
+                            + name
+                            + "': expected one of "
+                            + String.join(", ", KAN_ALIASES.keySet()));
         }
         return k;
     }
 
-    /** @return every KAN kind, in registration order */
+    /**
+     * @return every KAN kind, in registration order
+     */
     public static List<Kan> kans() {
         return List.copyOf(KAN.values());
     }
 
-    /** @return every {@code model_type} a config may carry today, in registration order */
+    /**
+     * @return every {@code model_type} a config may carry today, in registration order
+     */
     public static List<String> modelTypes() {
         return Collections.unmodifiableList(new ArrayList<>(MODEL_TYPES.keySet()));
     }
@@ -217,7 +275,11 @@ public final class Families {
         Class<? extends ModelConfig> cls = MODEL_TYPES.get(modelType);
         if (cls == null) {
             throw new ConfigException(
-                    source + ": unknown model_type '" + modelType + "'; known: " + String.join(", ", MODEL_TYPES.keySet()));
+                    source
+                            + ": unknown model_type '"
+                            + modelType
+                            + "'; known: "
+                            + String.join(", ", MODEL_TYPES.keySet()));
         }
         return Configs.bind(tree, cls, source);
     }

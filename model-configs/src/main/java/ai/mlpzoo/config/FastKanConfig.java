@@ -3,10 +3,8 @@ package ai.mlpzoo.config;
 import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 import ai.mlpzoo.blocks.kan.FastKAN;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Arrays;
 
 /** A FastKAN (RBF KAN) as fast-kan's {@code FastKAN} constructor arguments. */
@@ -65,16 +63,17 @@ public class FastKanConfig implements ModelConfig {
         KanConfigs.requireType(modelType, MODEL_TYPE);
         BaseActivation activation = KanConfigs.activation(baseActivation, "base_activation");
         return ConfigException.fromBuilder(
-                () -> new FastKAN(
-                        layersHidden,
-                        gridMin,
-                        gridMax,
-                        numGrids,
-                        useBaseUpdate,
-                        useLayernorm,
-                        layerNormEps,
-                        activation,
-                        splineWeightInitScale));
+                () ->
+                        new FastKAN(
+                                layersHidden,
+                                gridMin,
+                                gridMax,
+                                numGrids,
+                                useBaseUpdate,
+                                useLayernorm,
+                                layerNormEps,
+                                activation,
+                                splineWeightInitScale));
     }
 
     @Override

@@ -4,17 +4,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
-
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Arrays;
 
 /**
  * A B-spline KAN as efficient-kan's {@code KAN} constructor arguments (snake_case). {@code
- * grid_size} and {@code spline_order} may be one number for every layer or one per layer (a
- * refined network keeps its own G in the model directory).
+ * grid_size} and {@code spline_order} may be one number for every layer or one per layer (a refined
+ * network keeps its own G in the model directory).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class KanBSplineConfig implements ModelConfig {
@@ -75,7 +73,11 @@ public class KanBSplineConfig implements ModelConfig {
     private static void perLayer(int[] values, String field, int layers) {
         if (values == null || (values.length != 1 && values.length != layers)) {
             throw new ConfigException(
-                    "field '" + field + "' must be one number or one per layer (" + layers + "), got "
+                    "field '"
+                            + field
+                            + "' must be one number or one per layer ("
+                            + layers
+                            + "), got "
                             + Arrays.toString(values));
         }
     }
@@ -88,7 +90,8 @@ public class KanBSplineConfig implements ModelConfig {
      */
     public KanOptions layerOptions(int l) {
         if (gridRange == null || gridRange.length != 2) {
-            throw new ConfigException("field 'grid_range' must be [lo, hi], got " + Arrays.toString(gridRange));
+            throw new ConfigException(
+                    "field 'grid_range' must be [lo, hi], got " + Arrays.toString(gridRange));
         }
         BaseActivation activation = KanConfigs.activation(baseActivation, "base_activation");
         return KanOptions.defaults()
@@ -118,7 +121,12 @@ public class KanBSplineConfig implements ModelConfig {
 
     @Override
     public String toString() {
-        return "kan_bspline" + Arrays.toString(layersHidden) + "(G=" + Arrays.toString(gridSize)
-                + ", k=" + Arrays.toString(splineOrder) + ")";
+        return "kan_bspline"
+                + Arrays.toString(layersHidden)
+                + "(G="
+                + Arrays.toString(gridSize)
+                + ", k="
+                + Arrays.toString(splineOrder)
+                + ")";
     }
 }

@@ -3,16 +3,14 @@ package ai.mlpzoo.config;
 import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.kan.GroupRational;
 import ai.mlpzoo.blocks.kan.RationalInit;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Arrays;
 
 /**
  * KAT's group-rational activation (GR-KAN) as rational_kat_cu's {@code KAT_Group} arguments. Only
- * order (5, 4) exists in KAT's kernels. {@code dim}, the channel count, is optional: the
- * parameters do not depend on it, and any multiple of {@code num_groups} is accepted at run time.
+ * order (5, 4) exists in KAT's kernels. {@code dim}, the channel count, is optional: the parameters
+ * do not depend on it, and any multiple of {@code num_groups} is accepted at run time.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class KatRationalConfig implements ModelConfig {
@@ -55,13 +53,18 @@ public class KatRationalConfig implements ModelConfig {
         // the JSON-only rules: the block has one order, and dim only sizes the initialisation
         if (order == null || order.length != 2 || order[0] != 5 || order[1] != 4) {
             throw new ConfigException(
-                    "field 'order' must be [5, 4] (KAT's only kernel), got " + Arrays.toString(order));
+                    "field 'order' must be [5, 4] (KAT's only kernel), got "
+                            + Arrays.toString(order));
         }
         RationalInit init = KanConfigs.rationalInit(initMode, "init_mode");
         GroupRational block = ConfigException.fromBuilder(() -> new GroupRational(numGroups, init));
         if (dim != null && (dim < 1 || dim % numGroups != 0)) {
             throw new ConfigException(
-                    "field 'dim' (" + dim + ") must be a positive multiple of 'num_groups' (" + numGroups + ")");
+                    "field 'dim' ("
+                            + dim
+                            + ") must be a positive multiple of 'num_groups' ("
+                            + numGroups
+                            + ")");
         }
         return block;
     }

@@ -68,7 +68,9 @@ final class LegacyKanMixer {
         return Configs.map(tree, LegacyKanMixer.class, source).upgrade().validate();
     }
 
-    /** @return the same architecture as an {@code mlp_mixer} config */
+    /**
+     * @return the same architecture as an {@code mlp_mixer} config
+     */
     MixerConfig upgrade() {
         MixerConfig c = new MixerConfig();
         c.name = name;

@@ -5,22 +5,20 @@ import ai.mlpzoo.blocks.kan.RationalInit;
 import ai.mlpzoo.blocks.mixer.MixerFamily;
 import ai.mlpzoo.blocks.mixer.MlpLayer;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
-
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Locale;
 
 /**
  * The architecture of an MLP-Mixer-style model, as timm's {@code MlpMixer} arguments (snake_case
  * JSON, the names of timm's {@code model_args}). {@code block} picks the family from {@link
- * Families} (layer, norms, MLP and activation together); {@code mlp_layer} may replace the
- * family's channel MLP, e.g. {@code "kat"} (KAT's group-rational MLP, with {@code num_groups} and
- * {@code act_init}) for a KAN-Mixer. The rules on the values live in {@link MlpMixer.Builder} and
- * the layers; {@link #validate()} runs them, so each rule and its message exist once. Weight
- * metadata (class names, normalisation) is kept apart, in the model directory.
+ * Families} (layer, norms, MLP and activation together); {@code mlp_layer} may replace the family's
+ * channel MLP, e.g. {@code "kat"} (KAT's group-rational MLP, with {@code num_groups} and {@code
+ * act_init}) for a KAN-Mixer. The rules on the values live in {@link MlpMixer.Builder} and the
+ * layers; {@link #validate()} runs them, so each rule and its message exist once. Weight metadata
+ * (class names, normalisation) is kept apart, in the model directory.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MixerConfig implements ModelConfig {
@@ -56,7 +54,9 @@ public class MixerConfig implements ModelConfig {
     @JsonProperty("embed_dim")
     public int embedDim = 512;
 
-    /** (token, channel) ratios for mixer; one channel ratio for resmlp and gmlp; null: the family's. */
+    /**
+     * (token, channel) ratios for mixer; one channel ratio for resmlp and gmlp; null: the family's.
+     */
     @JsonProperty("mlp_ratio")
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
     public double[] mlpRatio;
@@ -97,7 +97,9 @@ public class MixerConfig implements ModelConfig {
         return Families.vision(block);
     }
 
-    /** @return whether the channel MLPs are KAT's group-rational ones (a KAN-Mixer) */
+    /**
+     * @return whether the channel MLPs are KAT's group-rational ones (a KAN-Mixer)
+     */
     @JsonIgnore
     public boolean isKanMixer() {
         return KAT.equals(mlpLayer);
@@ -154,21 +156,29 @@ public class MixerConfig implements ModelConfig {
         String layer = mlpLayer == null ? vision.defaultMlpLayer() : mlpLayer;
         if (!vision.mlpLayers().contains(layer)) {
             throw new ConfigException(
-                    "field 'mlp_layer' '" + mlpLayer + "' does not fit block " + vision.name() + ": expected one of "
+                    "field 'mlp_layer' '"
+                            + mlpLayer
+                            + "' does not fit block "
+                            + vision.name()
+                            + ": expected one of "
                             + String.join(", ", vision.mlpLayers()));
         }
         if (!KAT.equals(layer)) {
             if (numGroups != null || actInit != null) {
                 throw new ConfigException(
-                        "fields 'num_groups' and 'act_init' belong to \"mlp_layer\": \"kat\", got mlp_layer " + layer);
+                        "fields 'num_groups' and 'act_init' belong to \"mlp_layer\": \"kat\", got mlp_layer "
+                                + layer);
             }
             return vision.blocks().mlpLayer();
         }
         RationalInit init = KanConfigs.rationalInit(actInit == null ? "gelu" : actInit, "act_init");
-        return ConfigException.fromBuilder(() -> MlpLayer.kat(numGroups == null ? 8 : numGroups, init));
+        return ConfigException.fromBuilder(
+                () -> MlpLayer.kat(numGroups == null ? 8 : numGroups, init));
     }
 
-    /** @return the number of tokens (patches) per image */
+    /**
+     * @return the number of tokens (patches) per image
+     */
     public int numTokens() {
         int side = imgSize / patchSize;
         return side * side;

@@ -9,7 +9,9 @@ import ai.djl.nn.Block;
  */
 public interface ModelConfig {
 
-    /** @return the {@code model_type} tag of this family */
+    /**
+     * @return the {@code model_type} tag of this family
+     */
     String modelType();
 
     /**
@@ -20,9 +22,13 @@ public interface ModelConfig {
      */
     ModelConfig validate();
 
-    /** @return a new, uninitialised block of this architecture */
+    /**
+     * @return a new, uninitialised block of this architecture
+     */
     Block toBlock();
 
-    /** @return the input shape of a batch of one, for initialisation */
+    /**
+     * @return the input shape of a batch of one, for initialisation
+     */
     Shape inputShape();
 }

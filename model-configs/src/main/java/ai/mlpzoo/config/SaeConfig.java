@@ -6,19 +6,17 @@ import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SaeSpec;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Locale;
 
 /**
  * A sparse autoencoder or transcoder (blocks in {@code ai.mlpzoo.blocks.sae}). Field names follow
- * SAELens' {@code cfg.json} (d_in, d_sae, d_out, k, apply_b_dec_to_input, architecture) so that
- * the checkpoint readers map one to one. {@code metadata} carries SAELens' metadata (hook names,
- * model name) through a round trip unchanged. What the fields mean and which are required is the
+ * SAELens' {@code cfg.json} (d_in, d_sae, d_out, k, apply_b_dec_to_input, architecture) so that the
+ * checkpoint readers map one to one. {@code metadata} carries SAELens' metadata (hook names, model
+ * name) through a round trip unchanged. What the fields mean and which are required is the
  * architecture's to say: this class looks it up in {@link SaeArchitectures} and delegates.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,7 +60,9 @@ public class SaeConfig implements ModelConfig {
     @JsonProperty("metadata")
     public JsonNode metadata;
 
-    /** @return the output width */
+    /**
+     * @return the output width
+     */
     public int outWidth() {
         return dOut == null ? dIn : dOut;
     }
@@ -76,21 +76,31 @@ public class SaeConfig implements ModelConfig {
         return registered().isTranscoder();
     }
 
-    /** @return the registered architecture of the field {@code architecture} */
+    /**
+     * @return the registered architecture of the field {@code architecture}
+     */
     @JsonIgnore
     public SaeArchitecture registered() {
         return SaeArchitectures.find(architecture)
-                .orElseThrow(() -> new ConfigException(
-                        "unknown SAE architecture '" + architecture + "' in field 'architecture'; known: "
-                                + String.join(", ", SaeArchitectures.names())));
+                .orElseThrow(
+                        () ->
+                                new ConfigException(
+                                        "unknown SAE architecture '"
+                                                + architecture
+                                                + "' in field 'architecture'; known: "
+                                                + String.join(", ", SaeArchitectures.names())));
     }
 
-    /** @return the fields, as the architecture reads them */
+    /**
+     * @return the fields, as the architecture reads them
+     */
     public SaeSpec spec() {
         return new SaeSpec(dIn, dSae, dOut, k, applyBDecToInput, skip);
     }
 
-    /** @return the block's sizes */
+    /**
+     * @return the block's sizes
+     */
     public SaeDims dims() {
         return registered().dims(spec());
     }
@@ -98,7 +108,8 @@ public class SaeConfig implements ModelConfig {
     @Override
     public SaeConfig validate() {
         if (!MODEL_TYPE.equals(modelType)) {
-            throw new ConfigException("field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
+            throw new ConfigException(
+                    "field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
         }
         SaeArchitecture arch = registered();
         try {

@@ -12,15 +12,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.NamedParameters;
-import ai.mlpzoo.config.ConfigException;
-import ai.mlpzoo.config.Configs;
-import ai.mlpzoo.config.ModelConfig;
-
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
 
 /** KAN-family configs: impossible values are named, valid ones build working blocks. */
 class KanConfigTest {
@@ -52,20 +47,36 @@ class KanConfigTest {
     @Test
     void perLayerGridSizesAndKanMixerBuild() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelConfig kan = read("{\"model_type\": \"kan_bspline\", \"layers_hidden\": [4, 3, 2], \"grid_size\": [5, 8]}");
+            ModelConfig kan =
+                    read(
+                            "{\"model_type\": \"kan_bspline\", \"layers_hidden\": [4, 3, 2], \"grid_size\": [5, 8]}");
             Block block = kan.toBlock();
             block.initialize(manager, DataType.FLOAT32, kan.inputShape());
-            assertEquals(new Shape(4, 5 + 3), NamedParameters.of(block).get("layers.0.spline_weight").getShape().slice(1));
-            assertEquals(new Shape(2, 3, 8 + 3), NamedParameters.of(block).get("layers.1.spline_weight").getShape());
+            assertEquals(
+                    new Shape(4, 5 + 3),
+                    NamedParameters.of(block).get("layers.0.spline_weight").getShape().slice(1));
+            assertEquals(
+                    new Shape(2, 3, 8 + 3),
+                    NamedParameters.of(block).get("layers.1.spline_weight").getShape());
 
-            ModelConfig mixer = read("{\"model_type\": \"kan_mixer\", \"num_blocks\": 2, \"embed_dim\": 32}");
+            ModelConfig mixer =
+                    read("{\"model_type\": \"kan_mixer\", \"num_blocks\": 2, \"embed_dim\": 32}");
             Block m = mixer.toBlock();
             m.initialize(manager, DataType.FLOAT32, mixer.inputShape());
-            assertTrue(NamedParameters.of(m).containsKey("blocks.1.mlp_channels.act2.weight_denominator"));
-            NDArray logits = m.forward(new ParameterStore(manager, false),
-                    new NDList(manager.randomNormal(new Shape(3, 1, 28, 28))), false).head();
+            assertTrue(
+                    NamedParameters.of(m)
+                            .containsKey("blocks.1.mlp_channels.act2.weight_denominator"));
+            NDArray logits =
+                    m.forward(
+                                    new ParameterStore(manager, false),
+                                    new NDList(manager.randomNormal(new Shape(3, 1, 28, 28))),
+                                    false)
+                            .head();
             assertEquals(new Shape(3, 10), logits.getShape());
-            assertEquals(read(Configs.toJson(kan)).toString(), kan.toString(), "round trip through JSON");
+            assertEquals(
+                    read(Configs.toJson(kan)).toString(),
+                    kan.toString(),
+                    "round trip through JSON");
         }
     }
 }

@@ -14,12 +14,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.NamedParameters;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +22,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The KAN-Mixer is a Mixer config with {@code "mlp_layer": "kat"}; the retired kan_mixer form still loads. */
+/**
+ * The KAN-Mixer is a Mixer config with {@code "mlp_layer": "kat"}; the retired kan_mixer form still
+ * loads.
+ */
 class KanMixerConfigTest {
 
     /** A KAN-Mixer in the retired form, as files written before the change hold it. */
@@ -59,15 +60,26 @@ class KanMixerConfigTest {
         assertTrue(m.isKanMixer());
         assertEquals(NEW, Configs.toJson(m));
         assertEquals(NEW, Configs.toJson(read(NEW)), "the new form round-trips");
-        assertEquals(NEW, Configs.toJson(Configs.readMixer(OLD.getBytes(StandardCharsets.UTF_8), "old.json")));
+        assertEquals(
+                NEW,
+                Configs.toJson(
+                        Configs.readMixer(OLD.getBytes(StandardCharsets.UTF_8), "old.json")));
     }
 
     @Test
     void theRetiredDefaultsAreKept() {
         // kan_mixer had Fashion-MNIST defaults; an old file that relied on them keeps its meaning
         MixerConfig m = (MixerConfig) read("{\"model_type\": \"kan_mixer\"}");
-        assertEquals(List.of(28, 1, 4, 8, 128, 10, 8), List.of(m.imgSize, m.inChans, m.patchSize, m.numBlocks,
-                m.embedDim, m.numClasses, m.numGroups));
+        assertEquals(
+                List.of(28, 1, 4, 8, 128, 10, 8),
+                List.of(
+                        m.imgSize,
+                        m.inChans,
+                        m.patchSize,
+                        m.numBlocks,
+                        m.embedDim,
+                        m.numClasses,
+                        m.numGroups));
         assertEquals("gelu", m.actInit);
         assertEquals("[0.5, 4.0]", java.util.Arrays.toString(m.mlpRatio));
     }
@@ -82,11 +94,19 @@ class KanMixerConfigTest {
             b.initialize(manager, DataType.FLOAT32, old.inputShape());
             Map<String, Parameter> pa = NamedParameters.of(a);
             Map<String, Parameter> pb = NamedParameters.of(b);
-            assertEquals(new ArrayList<>(pa.keySet()), new ArrayList<>(pb.keySet()), "same parameters, same order");
-            assertTrue(pa.containsKey("blocks.1.mlp_channels.act2.weight_denominator"), pa.keySet().toString());
-            assertTrue(pa.containsKey("blocks.1.mlp_tokens.fc1.weight"), "tokens are mixed by a GELU MLP");
+            assertEquals(
+                    new ArrayList<>(pa.keySet()),
+                    new ArrayList<>(pb.keySet()),
+                    "same parameters, same order");
+            assertTrue(
+                    pa.containsKey("blocks.1.mlp_channels.act2.weight_denominator"),
+                    pa.keySet().toString());
+            assertTrue(
+                    pa.containsKey("blocks.1.mlp_tokens.fc1.weight"),
+                    "tokens are mixed by a GELU MLP");
 
-            // a parameter file saved from the old form's block is positional: it loads into the new one
+            // a parameter file saved from the old form's block is positional: it loads into the new
+            // one
             Path file = tmp.resolve("old.params");
             try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
                 a.saveParameters(out);
@@ -116,21 +136,29 @@ class KanMixerConfigTest {
                 "\"block\": \"mixer\", \"mlp_layer\": \"kat\", \"num_groups\": 0 | field 'num_groups' must be positive"
             })
     void impossibleMlpLayersAreNamed(String fields, String message) {
-        String json = "{\"img_size\": 28, \"in_chans\": 1, \"patch_size\": 4, \"num_blocks\": 1, \"embed_dim\": 32, "
-                + "\"num_classes\": 10, " + fields + "}";
+        String json =
+                "{\"img_size\": 28, \"in_chans\": 1, \"patch_size\": 4, \"num_blocks\": 1, \"embed_dim\": 32, "
+                        + "\"num_classes\": 10, "
+                        + fields
+                        + "}";
         ConfigException e = assertThrows(ConfigException.class, () -> read(json));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     @Test
     void aResMlpMayTakeKatMlpsToo() {
-        MixerConfig c = (MixerConfig) read("{\"block\": \"resmlp\", \"mlp_layer\": \"kat\", \"img_size\": 8,"
-                + " \"in_chans\": 1, \"patch_size\": 4, \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 3}");
+        MixerConfig c =
+                (MixerConfig)
+                        read(
+                                "{\"block\": \"resmlp\", \"mlp_layer\": \"kat\", \"img_size\": 8,"
+                                        + " \"in_chans\": 1, \"patch_size\": 4, \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 3}");
         try (NDManager manager = NDManager.newBaseManager()) {
             Block block = c.toBlock();
             block.initialize(manager, DataType.FLOAT32, c.inputShape());
             Map<String, Parameter> p = NamedParameters.of(block);
-            assertEquals(new Shape(8, 4), p.get("blocks.0.mlp_channels.act1.weight_denominator").getShape());
+            assertEquals(
+                    new Shape(8, 4),
+                    p.get("blocks.0.mlp_channels.act1.weight_denominator").getShape());
             assertTrue(p.containsKey("norm.alpha"), "still a ResMLP: Affine norms");
         }
     }

@@ -9,12 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
-
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.charset.StandardCharsets;
 
 class VariantsTest {
 
@@ -49,11 +47,17 @@ class VariantsTest {
     void everyVariantLoadsAndFashionMnistOnesExist() {
         for (String name : Configs.variantNames()) {
             ModelConfig c = Configs.variant(name);
-            assertEquals(name, c instanceof MixerConfig ? ((MixerConfig) c).name : ((KanBSplineConfig) c).name);
+            assertEquals(
+                    name,
+                    c instanceof MixerConfig
+                            ? ((MixerConfig) c).name
+                            : ((KanBSplineConfig) c).name);
         }
         KanBSplineConfig kan = (KanBSplineConfig) Configs.variant("kan_fmnist");
-        assertArrayEquals(new int[] {784, 64, 10}, kan.layersHidden, "efficient-kan's MNIST example widths");
-        ConfigException e = assertThrows(ConfigException.class, () -> Configs.mixerVariant("kan_fmnist"));
+        assertArrayEquals(
+                new int[] {784, 64, 10}, kan.layersHidden, "efficient-kan's MNIST example widths");
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> Configs.mixerVariant("kan_fmnist"));
         assertTrue(e.getMessage().contains("not a Mixer-family"), e.getMessage());
         for (String family : new String[] {"mixer", "resmlp", "gmlp"}) {
             MixerConfig c = Configs.mixerVariant(family + "_fmnist");
@@ -66,23 +70,31 @@ class VariantsTest {
 
     @Test
     void unknownVariantListsKnownOnes() {
-        ConfigException e = assertThrows(ConfigException.class, () -> Configs.mixerVariant("mixer_z1"));
-        assertTrue(e.getMessage().contains("mixer_z1") && e.getMessage().contains("gmlp_s16_224"), e.getMessage());
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> Configs.mixerVariant("mixer_z1"));
+        assertTrue(
+                e.getMessage().contains("mixer_z1") && e.getMessage().contains("gmlp_s16_224"),
+                e.getMessage());
     }
 
     @Test
     void patchSizeThatDoesNotDivideImageIsNamed() {
         ConfigException e = assertThrows(ConfigException.class, () -> read("\"patch_size\": 5"));
-        assertTrue(e.getMessage().contains("'patch_size' (5) does not divide field 'img_size' (28)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'patch_size' (5) does not divide field 'img_size' (28)"),
+                e.getMessage());
     }
 
     @Test
     void nonPositiveDimensionsAreNamed() {
-        for (String field : new String[] {"embed_dim", "num_blocks", "img_size", "in_chans", "num_classes"}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> read("\"" + field + "\": 0"));
+        for (String field :
+                new String[] {"embed_dim", "num_blocks", "img_size", "in_chans", "num_classes"}) {
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> read("\"" + field + "\": 0"));
             assertTrue(e.getMessage().contains("'" + field + "' must be positive"), e.getMessage());
         }
-        ConfigException e = assertThrows(ConfigException.class, () -> read("\"mlp_ratio\": [0.5, -1]"));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> read("\"mlp_ratio\": [0.5, -1]"));
         assertTrue(e.getMessage().contains("'mlp_ratio'"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> read("\"drop_path_rate\": 1.5"));
         assertTrue(e.getMessage().contains("'drop_path_rate'"), e.getMessage());
@@ -90,8 +102,11 @@ class VariantsTest {
 
     @Test
     void unknownBlockTypeIsNamed() {
-        ConfigException e = assertThrows(ConfigException.class, () -> read("\"block\": \"transformer\""));
-        assertTrue(e.getMessage().contains("unknown block type 'transformer' in field 'block'"), e.getMessage());
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> read("\"block\": \"transformer\""));
+        assertTrue(
+                e.getMessage().contains("unknown block type 'transformer' in field 'block'"),
+                e.getMessage());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package ai.mlpzoo.onnx;
 
 import ai.djl.nn.Block;
-
 import java.util.List;
 
 /**

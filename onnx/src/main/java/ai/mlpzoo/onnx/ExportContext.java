@@ -6,14 +6,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.mlpzoo.blocks.common.NamedParameters;
-
-import onnx.Onnx.AttributeProto;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import onnx.Onnx.AttributeProto;
 
 /**
  * What an {@link Emitter} sees while it writes its block: the graph, the block's parameters as
@@ -31,7 +29,9 @@ public final class ExportContext {
         NamedParameters.of(root).forEach((name, p) -> names.put(p, name));
     }
 
-    /** @return the graph being built */
+    /**
+     * @return the graph being built
+     */
     public OnnxGraph graph() {
         return graph;
     }
@@ -51,7 +51,9 @@ public final class ExportContext {
             throw new UnsupportedBlockException(
                     block.getClass().getName(),
                     path,
-                    "no ONNX emitter is registered for this block class (known: " + Emitters.known() + ")");
+                    "no ONNX emitter is registered for this block class (known: "
+                            + Emitters.known()
+                            + ")");
         }
         return e.emit(this, block, path, input);
     }
@@ -109,7 +111,8 @@ public final class ExportContext {
     public Block requireChild(Block parent, String path, String name) {
         Block b = findChild(parent, name);
         if (b == null) {
-            throw new UnsupportedBlockException(parent.getClass().getName(), path, "it has no child named " + name);
+            throw new UnsupportedBlockException(
+                    parent.getClass().getName(), path, "it has no child named " + name);
         }
         return b;
     }
@@ -128,7 +131,8 @@ public final class ExportContext {
                 return param(p.getValue());
             }
         }
-        throw new UnsupportedBlockException(block.getClass().getName(), path, "it has no parameter named " + name);
+        throw new UnsupportedBlockException(
+                block.getClass().getName(), path, "it has no parameter named " + name);
     }
 
     /**
@@ -159,12 +163,17 @@ public final class ExportContext {
             return done;
         }
         if (!p.isInitialized()) {
-            throw new IllegalStateException("parameter " + p.getName() + " is not initialised: load or initialise the model first");
+            throw new IllegalStateException(
+                    "parameter "
+                            + p.getName()
+                            + " is not initialised: load or initialise the model first");
         }
         String name = names.getOrDefault(p, p.getName());
         NDArray a = p.getArray();
         float[] data =
-                a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : a.toType(DataType.FLOAT32, false).toFloatArray();
+                a.getDataType() == DataType.FLOAT32
+                        ? a.toFloatArray()
+                        : a.toType(DataType.FLOAT32, false).toFloatArray();
         String n = graph.initializer(name, data, a.getShape().getShape());
         emitted.put(p, n);
         return n;
@@ -184,7 +193,8 @@ public final class ExportContext {
                 return p.getValue().getArray().toType(DataType.FLOAT32, false).toFloatArray();
             }
         }
-        throw new UnsupportedBlockException(block.getClass().getName(), path, "it has no parameter named " + name);
+        throw new UnsupportedBlockException(
+                block.getClass().getName(), path, "it has no parameter named " + name);
     }
 
     /**
@@ -225,7 +235,8 @@ public final class ExportContext {
      * @param inputs the inputs
      * @return the output
      */
-    public String op(String path, String label, String op, AttributeProto[] attrs, String... inputs) {
+    public String op(
+            String path, String label, String op, AttributeProto[] attrs, String... inputs) {
         return graph.node(op, nodeName(path, label), Arrays.asList(inputs), attrs);
     }
 
@@ -240,7 +251,13 @@ public final class ExportContext {
      * @param inputs the inputs
      * @return the outputs
      */
-    public String[] opN(String path, String label, String op, int outputs, AttributeProto[] attrs, String... inputs) {
+    public String[] opN(
+            String path,
+            String label,
+            String op,
+            int outputs,
+            AttributeProto[] attrs,
+            String... inputs) {
         List<String> in = new ArrayList<>(Arrays.asList(inputs));
         return graph.nodeN(op, nodeName(path, label), outputs, in, attrs);
     }
@@ -255,7 +272,13 @@ public final class ExportContext {
      * @return the output
      */
     public String linear(String path, String x, String weight, String bias) {
-        String wt = op(path, "weight.T", "Transpose", new AttributeProto[] {OnnxGraph.attrs("perm", 1, 0)}, weight);
+        String wt =
+                op(
+                        path,
+                        "weight.T",
+                        "Transpose",
+                        new AttributeProto[] {OnnxGraph.attrs("perm", 1, 0)},
+                        weight);
         String y = op(path, "MatMul", "MatMul", x, wt);
         return bias == null ? y : op(path, "Add", "Add", y, bias);
     }
@@ -295,7 +318,12 @@ public final class ExportContext {
      * @return the output
      */
     public String transpose021(String path, String label, String x) {
-        return op(path, label, "Transpose", new AttributeProto[] {OnnxGraph.attrs("perm", 0, 2, 1)}, x);
+        return op(
+                path,
+                label,
+                "Transpose",
+                new AttributeProto[] {OnnxGraph.attrs("perm", 0, 2, 1)},
+                x);
     }
 
     /**
@@ -332,7 +360,13 @@ public final class ExportContext {
                         graph.ints(-1),
                         graph.ints(0));
         String target =
-                op(path, label + ".target", "Concat", new AttributeProto[] {OnnxGraph.attr("axis", 0L)}, lead, graph.ints(last));
+                op(
+                        path,
+                        label + ".target",
+                        "Concat",
+                        new AttributeProto[] {OnnxGraph.attr("axis", 0L)},
+                        lead,
+                        graph.ints(last));
         return op(path, label, "Reshape", flat, target);
     }
 }

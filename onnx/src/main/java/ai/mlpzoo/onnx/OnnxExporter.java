@@ -5,17 +5,14 @@ import ai.djl.nn.Block;
 import ai.mlpzoo.blocks.kan.GroupRational;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-
-import onnx.Onnx.ModelProto;
-
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import onnx.Onnx.ModelProto;
 
 /**
- * Writes an initialised mlp-zoo block as an ONNX model (opset {@value OnnxGraph#OPSET}): one
- * float input named {@code input} whose first axis is the dynamic {@code batch}, the parameters as
+ * Writes an initialised mlp-zoo block as an ONNX model (opset {@value OnnxGraph#OPSET}): one float
+ * input named {@code input} whose first axis is the dynamic {@code batch}, the parameters as
  * initialisers under their state-dict names, and the outputs under the names the block's forward
  * gives them ({@code output}, {@code pre_logits}, {@code feature_acts}). The graph reproduces the
  * inference forward (dropout and stochastic depth off).
@@ -56,12 +53,15 @@ public final class OnnxExporter {
         List<String> outs = ctx.emit(block, "", x);
         if (names.size() != outs.size()) {
             throw new UnsupportedBlockException(
-                    block.getClass().getName(), "", "its emitter gave " + outs.size() + " outputs, expected " + names);
+                    block.getClass().getName(),
+                    "",
+                    "its emitter gave " + outs.size() + " outputs, expected " + names);
         }
         Shape batch = new Shape(1).addAll(inputShape.slice(1));
         Shape[] shapes = block.getOutputShapes(new Shape[] {batch});
         for (int i = 0; i < outs.size(); i++) {
-            long[] dims = anySize ? inDims : i < shapes.length ? shapes[i].getShape() : new long[] {-1};
+            long[] dims =
+                    anySize ? inDims : i < shapes.length ? shapes[i].getShape() : new long[] {-1};
             g.output(names.get(i), outs.get(i), dims);
         }
         return g.build("mlp-zoo " + block.getClass().getSimpleName() + ", exported from DJL");

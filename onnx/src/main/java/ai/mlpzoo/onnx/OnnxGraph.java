@@ -1,7 +1,12 @@
 package ai.mlpzoo.onnx;
 
 import com.google.protobuf.ByteString;
-
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -11,13 +16,6 @@ import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.TypeProto;
 import onnx.Onnx.ValueInfoProto;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A small builder of ONNX graphs over the generated protobuf classes: named nodes, float
@@ -72,8 +70,12 @@ public final class OnnxGraph {
 
     private static ValueInfoProto valueInfo(String name, long[] dims) {
         if (dims == null) { // any rank, any size
-            TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE);
-            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+            TypeProto.Tensor.Builder t =
+                    TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE);
+            return ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(TypeProto.newBuilder().setTensorType(t))
+                    .build();
         }
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
@@ -86,8 +88,13 @@ public final class OnnxGraph {
             shape.addDim(d);
         }
         TypeProto.Tensor.Builder t =
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape);
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+                TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape);
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(t))
+                .build();
     }
 
     /**
@@ -121,16 +128,21 @@ public final class OnnxGraph {
      *
      * @param name the output name
      * @param value the value to output
-     * @param dims the dimensions, -1 where unknown (the first is the dynamic batch), or null for any
-     *     shape
+     * @param dims the dimensions, -1 where unknown (the first is the dynamic batch), or null for
+     *     any shape
      */
     public void output(String name, String value, long[] dims) {
         if (!reserved.contains(name)) {
-            throw new IllegalStateException("output name " + name + " was not reserved before the nodes were added");
+            throw new IllegalStateException(
+                    "output name " + name + " was not reserved before the nodes were added");
         }
         String n = name;
         graph.addNode(
-                NodeProto.newBuilder().setOpType("Identity").setName(n + "/Identity").addInput(value).addOutput(n));
+                NodeProto.newBuilder()
+                        .setOpType("Identity")
+                        .setName(n + "/Identity")
+                        .addInput(value)
+                        .addOutput(n));
         graph.addOutput(valueInfo(n, dims));
     }
 
@@ -157,9 +169,15 @@ public final class OnnxGraph {
      * @param attributes the attributes
      * @return the output value names
      */
-    public String[] nodeN(String op, String name, int outputs, List<String> inputs, AttributeProto... attributes) {
+    public String[] nodeN(
+            String op,
+            String name,
+            int outputs,
+            List<String> inputs,
+            AttributeProto... attributes) {
         String n = unique(name);
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(n).addAllInput(inputs);
+        NodeProto.Builder node =
+                NodeProto.newBuilder().setOpType(op).setName(n).addAllInput(inputs);
         String[] out = new String[outputs];
         for (int i = 0; i < outputs; i++) {
             out[i] = outputs == 1 ? n : n + ":" + i;
@@ -187,7 +205,13 @@ public final class OnnxGraph {
         }
         if (size != data.length) {
             throw new IllegalArgumentException(
-                    "initialiser " + name + ": shape " + Arrays.toString(dims) + " does not hold " + data.length + " values");
+                    "initialiser "
+                            + name
+                            + ": shape "
+                            + Arrays.toString(dims)
+                            + " does not hold "
+                            + data.length
+                            + " values");
         }
         ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
@@ -213,7 +237,9 @@ public final class OnnxGraph {
         if (found != null) {
             return found;
         }
-        String n = initializer("const." + Float.toString(value).replace('-', 'm'), new float[] {value});
+        String n =
+                initializer(
+                        "const." + Float.toString(value).replace('-', 'm'), new float[] {value});
         constants.put(key, n);
         return n;
     }
@@ -244,7 +270,11 @@ public final class OnnxGraph {
         }
         ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         buf.asLongBuffer().put(values);
-        String label = Arrays.toString(values).replaceAll("[\\[\\] ]", "").replace(',', '_').replace('-', 'm');
+        String label =
+                Arrays.toString(values)
+                        .replaceAll("[\\[\\] ]", "")
+                        .replace(',', '_')
+                        .replace('-', 'm');
         String n = unique("const.int64." + label);
         TensorProto.Builder t =
                 TensorProto.newBuilder()
@@ -298,7 +328,11 @@ public final class OnnxGraph {
      * @return the attribute
      */
     public static AttributeProto attr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     /**
@@ -309,7 +343,11 @@ public final class OnnxGraph {
      * @return the attribute
      */
     public static AttributeProto attr(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(v)
+                .build();
     }
 
     /**
@@ -342,6 +380,10 @@ public final class OnnxGraph {
                         .addDims(1)
                         .addFloatData(v)
                         .build();
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(t).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.TENSOR)
+                .setT(t)
+                .build();
     }
 }

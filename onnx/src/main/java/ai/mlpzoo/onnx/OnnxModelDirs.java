@@ -3,7 +3,6 @@ package ai.mlpzoo.onnx;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.zoo.ModelDirs;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,8 @@ public final class OnnxModelDirs {
     private OnnxModelDirs() {}
 
     /**
-     * Copies a loaded model's directory to {@code out} (unless it is the same directory) and
-     * writes {@code model.onnx} beside the DJL files.
+     * Copies a loaded model's directory to {@code out} (unless it is the same directory) and writes
+     * {@code model.onnx} beside the DJL files.
      *
      * @param model a model loaded on an engine that runs DJL blocks (PyTorch)
      * @param out the model directory to write
@@ -30,8 +29,10 @@ public final class OnnxModelDirs {
      */
     public static Path export(ZooModel<?, ?> model, Path out) throws IOException {
         Path src = model.getModelPath().toAbsolutePath().normalize();
-        if (model.getBlock() == null || model.getBlock().getClass().getName().startsWith("ai.djl.onnxruntime")) {
-            throw new IllegalArgumentException("export-onnx needs the model loaded on PyTorch, not on ONNX Runtime");
+        if (model.getBlock() == null
+                || model.getBlock().getClass().getName().startsWith("ai.djl.onnxruntime")) {
+            throw new IllegalArgumentException(
+                    "export-onnx needs the model loaded on PyTorch, not on ONNX Runtime");
         }
         ModelConfig config = ModelDirs.readArchitecture(src);
         Path target = out.toAbsolutePath().normalize();

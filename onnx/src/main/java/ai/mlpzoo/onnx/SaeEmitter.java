@@ -7,11 +7,9 @@ import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SaeOps;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-
+import java.util.List;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.TensorProto;
-
-import java.util.List;
 
 /**
  * The one emitter of every sparse coder whose exact class is a registered architecture ({@link
@@ -36,14 +34,34 @@ final class SaeEmitter {
     static List<String> emit(ExportContext c, SparseCoder b, String path, String x) {
         SaeDims d = b.getDims();
         String flat = c.flatten(path, x, d.dIn());
-        String in = d.applyBDecToInput() ? c.op(path, "sae_in", "Sub", flat, c.param(b.getBDec())) : flat;
+        String in =
+                d.applyBDecToInput()
+                        ? c.op(path, "sae_in", "Sub", flat, c.param(b.getBDec()))
+                        : flat;
         String acts = b.encoderGraph(new Ops(c, path), in);
-        String y = c.op(path, "decode.Add", "Add", c.op(path, "decode.MatMul", "MatMul", acts, c.param(b.getWDec())),
-                c.param(b.getBDec()));
+        String y =
+                c.op(
+                        path,
+                        "decode.Add",
+                        "Add",
+                        c.op(path, "decode.MatMul", "MatMul", acts, c.param(b.getWDec())),
+                        c.param(b.getBDec()));
         if (b.getWSkip() != null) {
-            y = c.op(path, "skip.Add", "Add", y, c.linear(ExportContext.join(path, "skip"), flat, c.param(b.getWSkip()), null));
+            y =
+                    c.op(
+                            path,
+                            "skip.Add",
+                            "Add",
+                            y,
+                            c.linear(
+                                    ExportContext.join(path, "skip"),
+                                    flat,
+                                    c.param(b.getWSkip()),
+                                    null));
         }
-        return List.of(c.unflatten(path, "feature_acts", acts, x, d.dSae()), c.unflatten(path, "output", y, x, d.dOut()));
+        return List.of(
+                c.unflatten(path, "feature_acts", acts, x, d.dSae()),
+                c.unflatten(path, "output", y, x, d.dOut()));
     }
 
     /** The operations as ONNX nodes named {@code path/encode.<op>} (made unique by the graph). */
@@ -113,7 +131,12 @@ final class SaeEmitter {
             AttributeProto[] zero = {OnnxGraph.attrTensor("value", 0f)};
             String zeros = node("ConstantOfShape", zero, node("Shape", a));
             // the values where their indices say, zeros elsewhere
-            return node("ScatterElements", new AttributeProto[] {attr("axis", 1L)}, zeros, top[1], top[0]);
+            return node(
+                    "ScatterElements",
+                    new AttributeProto[] {attr("axis", 1L)},
+                    zeros,
+                    top[1],
+                    top[0]);
         }
     }
 }

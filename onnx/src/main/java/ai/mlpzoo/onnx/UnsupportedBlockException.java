@@ -1,8 +1,8 @@
 package ai.mlpzoo.onnx;
 
 /**
- * Thrown when the exporter meets a block it has no emitter for, or a configuration of a known
- * block whose math it cannot reproduce: never a silently different graph.
+ * Thrown when the exporter meets a block it has no emitter for, or a configuration of a known block
+ * whose math it cannot reproduce: never a silently different graph.
  */
 public class UnsupportedBlockException extends IllegalArgumentException {
 
@@ -30,12 +30,16 @@ public class UnsupportedBlockException extends IllegalArgumentException {
         this.path = path;
     }
 
-    /** @return the fully qualified class name of the block */
+    /**
+     * @return the fully qualified class name of the block
+     */
     public String getBlockClass() {
         return blockClass;
     }
 
-    /** @return the block's dotted path in the model */
+    /**
+     * @return the block's dotted path in the model
+     */
     public String getPath() {
         return path;
     }

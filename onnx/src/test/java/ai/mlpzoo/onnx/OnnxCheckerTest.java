@@ -14,14 +14,6 @@ import ai.mlpzoo.blocks.kan.KanOptions;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.TopKSae;
 import ai.mlpzoo.config.ModelConfig;
-
-import onnx.Onnx.ModelProto;
-import onnx.Onnx.NodeProto;
-import onnx.Onnx.TensorProto;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +22,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exported files pass the official ONNX checker (python3-onnx, when installed) and carry
@@ -43,7 +40,10 @@ class OnnxCheckerTest {
     static String python() {
         for (String py : List.of("/usr/bin/python3", "python3")) {
             try {
-                Process p = new ProcessBuilder(py, "-c", "import onnx.checker").redirectErrorStream(true).start();
+                Process p =
+                        new ProcessBuilder(py, "-c", "import onnx.checker")
+                                .redirectErrorStream(true)
+                                .start();
                 if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return py;
                 }
@@ -72,18 +72,31 @@ class OnnxCheckerTest {
         Block kat = kanMixer.toBlock();
         kat.initialize(m, DataType.FLOAT32, kanMixer.inputShape());
         ai.mlpzoo.blocks.kan.FastKAN fast =
-                new ai.mlpzoo.blocks.kan.FastKAN(new int[] {4, 5, 2}, -2, 2, 8, true, true, 1e-5,
-                        ai.mlpzoo.blocks.kan.BaseActivation.SILU, 0.1);
+                new ai.mlpzoo.blocks.kan.FastKAN(
+                        new int[] {4, 5, 2},
+                        -2,
+                        2,
+                        8,
+                        true,
+                        true,
+                        1e-5,
+                        ai.mlpzoo.blocks.kan.BaseActivation.SILU,
+                        0.1);
         fast.initialize(m, DataType.FLOAT32, new Shape(1, 4));
         ai.mlpzoo.blocks.kan.GroupRational rational =
                 new ai.mlpzoo.blocks.kan.GroupRational(4, ai.mlpzoo.blocks.kan.RationalInit.GELU);
         rational.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8));
-        ai.mlpzoo.blocks.sae.GatedSae gated = new ai.mlpzoo.blocks.sae.GatedSae(SaeDims.autoencoder(8, 16));
+        ai.mlpzoo.blocks.sae.GatedSae gated =
+                new ai.mlpzoo.blocks.sae.GatedSae(SaeDims.autoencoder(8, 16));
         gated.initialize(m, DataType.FLOAT32, new Shape(1, 8));
         return new Path[] {
-            export(gmlp, mixer.inputShape(), "gmlp"), export(kan, new Shape(1, 4), "kan"), export(sae, new Shape(1, 8), "topk"),
-            export(kat, kanMixer.inputShape(), "kan_mixer"), export(fast, new Shape(1, 4), "fastkan"),
-            export(rational, new Shape(1, 1, 8), "gr_kan"), export(gated, new Shape(1, 8), "gated_sae")
+            export(gmlp, mixer.inputShape(), "gmlp"),
+            export(kan, new Shape(1, 4), "kan"),
+            export(sae, new Shape(1, 8), "topk"),
+            export(kat, kanMixer.inputShape(), "kan_mixer"),
+            export(fast, new Shape(1, 4), "fastkan"),
+            export(rational, new Shape(1, 1, 8), "gr_kan"),
+            export(gated, new Shape(1, 8), "gated_sae")
         };
     }
 
@@ -93,16 +106,34 @@ class OnnxCheckerTest {
             Path gmlp = exportAll(m)[0];
             ModelProto model = ModelProto.parseFrom(Files.readAllBytes(gmlp));
             assertEquals(OnnxGraph.OPSET, model.getOpsetImport(0).getVersion());
-            Set<String> inits = model.getGraph().getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
-            assertTrue(inits.contains("blocks.0.mlp_channels.gate.proj.weight"), "state-dict names: " + inits);
+            Set<String> inits =
+                    model.getGraph().getInitializerList().stream()
+                            .map(TensorProto::getName)
+                            .collect(Collectors.toSet());
+            assertTrue(
+                    inits.contains("blocks.0.mlp_channels.gate.proj.weight"),
+                    "state-dict names: " + inits);
             assertTrue(inits.contains("stem.proj.weight"));
             for (NodeProto n : model.getGraph().getNodeList()) {
                 assertFalse(n.getName().isEmpty(), "every node is named: " + n.getOpType());
             }
-            assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getName().equals("blocks.0.mlp_channels.fc1/MatMul")));
-            assertEquals("batch", model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
-            assertEquals(List.of("output", "pre_logits"),
-                    model.getGraph().getOutputList().stream().map(o -> o.getName()).collect(Collectors.toList()));
+            assertTrue(
+                    model.getGraph().getNodeList().stream()
+                            .anyMatch(n -> n.getName().equals("blocks.0.mlp_channels.fc1/MatMul")));
+            assertEquals(
+                    "batch",
+                    model.getGraph()
+                            .getInput(0)
+                            .getType()
+                            .getTensorType()
+                            .getShape()
+                            .getDim(0)
+                            .getDimParam());
+            assertEquals(
+                    List.of("output", "pre_logits"),
+                    model.getGraph().getOutputList().stream()
+                            .map(o -> o.getName())
+                            .collect(Collectors.toList()));
         }
     }
 
@@ -113,12 +144,14 @@ class OnnxCheckerTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             for (Path f : exportAll(m)) {
                 Process p =
-                        new ProcessBuilder(py, "-c",
-                                "import sys, onnx, onnx.checker\n"
-                                        + "m = onnx.load(sys.argv[1])\n"
-                                        + "onnx.checker.check_model(m, full_check=True)\n"
-                                        + "print('checked', len(m.graph.node), 'nodes')",
-                                f.toString())
+                        new ProcessBuilder(
+                                        py,
+                                        "-c",
+                                        "import sys, onnx, onnx.checker\n"
+                                                + "m = onnx.load(sys.argv[1])\n"
+                                                + "onnx.checker.check_model(m, full_check=True)\n"
+                                                + "print('checked', len(m.graph.node), 'nodes')",
+                                        f.toString())
                                 .directory(tmp.toFile())
                                 .redirectErrorStream(true)
                                 .start();

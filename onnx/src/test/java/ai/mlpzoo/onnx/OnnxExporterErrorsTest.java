@@ -14,7 +14,6 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.StandardSae;
-
 import org.junit.jupiter.api.Test;
 
 /** Blocks the exporter does not know fail with the block's class and path, never a wrong graph. */
@@ -28,10 +27,15 @@ class OnnxExporterErrorsTest {
             seq.add(BatchNorm.builder().build());
             seq.initialize(m, DataType.FLOAT32, new Shape(1, 3));
             UnsupportedBlockException e =
-                    assertThrows(UnsupportedBlockException.class, () -> OnnxExporter.export(seq, new Shape(1, 3)));
+                    assertThrows(
+                            UnsupportedBlockException.class,
+                            () -> OnnxExporter.export(seq, new Shape(1, 3)));
             assertEquals(BatchNorm.class.getName(), e.getBlockClass());
             assertTrue(e.getMessage().contains("ai.djl.nn.norm.BatchNorm"), e.getMessage());
-            assertTrue(e.getMessage().contains("'02BatchNorm'") || e.getMessage().contains("BatchNorm"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("'02BatchNorm'")
+                            || e.getMessage().contains("BatchNorm"),
+                    e.getMessage());
         }
     }
 
@@ -44,9 +48,13 @@ class OnnxExporterErrorsTest {
             seq.add(LayerNorm.builder().axis(1).build());
             seq.initialize(m, DataType.FLOAT32, new Shape(1, 3));
             UnsupportedBlockException e =
-                    assertThrows(UnsupportedBlockException.class, () -> OnnxExporter.export(seq, new Shape(1, 3)));
+                    assertThrows(
+                            UnsupportedBlockException.class,
+                            () -> OnnxExporter.export(seq, new Shape(1, 3)));
             assertEquals(LayerNorm.class.getName(), e.getBlockClass());
-            assertTrue(e.getMessage().contains("ai.mlpzoo.blocks.common.ChannelLayerNorm"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("ai.mlpzoo.blocks.common.ChannelLayerNorm"),
+                    e.getMessage());
         }
     }
 
@@ -57,7 +65,9 @@ class OnnxExporterErrorsTest {
             seq.add(Linear.builder().setUnits(4).build()).add(Activation::tanh);
             seq.initialize(m, DataType.FLOAT32, new Shape(1, 3));
             UnsupportedBlockException e =
-                    assertThrows(UnsupportedBlockException.class, () -> OnnxExporter.export(seq, new Shape(1, 3)));
+                    assertThrows(
+                            UnsupportedBlockException.class,
+                            () -> OnnxExporter.export(seq, new Shape(1, 3)));
             assertTrue(e.getMessage().contains("LambdaBlock"), e.getMessage());
         }
     }
@@ -73,7 +83,9 @@ class OnnxExporterErrorsTest {
             MySae sae = new MySae();
             sae.initialize(m, DataType.FLOAT32, new Shape(1, 4));
             UnsupportedBlockException e =
-                    assertThrows(UnsupportedBlockException.class, () -> OnnxExporter.export(sae, new Shape(1, 4)));
+                    assertThrows(
+                            UnsupportedBlockException.class,
+                            () -> OnnxExporter.export(sae, new Shape(1, 4)));
             assertTrue(e.getMessage().contains(MySae.class.getName()), e.getMessage());
             assertTrue(e.getMessage().contains("the model root"), e.getMessage());
         }

@@ -13,7 +13,6 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,7 +26,9 @@ class OnnxOnlyInferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"mixer", "resmlp", "gmlp", "kan"})
     void pretrainedZooModelsClassifyWithoutPyTorch(String artifact) throws Exception {
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("ai.djl.pytorch.engine.PtEngine"));
+        assertThrows(
+                ClassNotFoundException.class,
+                () -> Class.forName("ai.djl.pytorch.engine.PtEngine"));
         assertFalse(Engine.hasEngine("PyTorch"));
         assertEquals("OnnxRuntime", Engine.getDefaultEngineName());
         Criteria<Image, Classifications> c =
@@ -51,7 +52,9 @@ class OnnxOnlyInferenceTest {
             }
         }
         double acc = right / (double) n;
-        System.out.printf("ONNX Runtime only: %s/fmnist accuracy %.1f%% on %d embedded test images%n", artifact, 100 * acc, n);
+        System.out.printf(
+                "ONNX Runtime only: %s/fmnist accuracy %.1f%% on %d embedded test images%n",
+                artifact, 100 * acc, n);
         assertTrue(acc >= 0.85, artifact + " accuracy " + acc);
     }
 }

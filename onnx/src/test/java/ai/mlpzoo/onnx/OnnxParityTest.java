@@ -7,13 +7,12 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ZooModel;
-import ai.mlpzoo.data.FashionMnist;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 import ai.mlpzoo.blocks.kan.FANLayer;
@@ -31,19 +30,18 @@ import ai.mlpzoo.blocks.sae.TopKSae;
 import ai.mlpzoo.blocks.sae.Transcoder;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ModelConfig;
-
+import ai.mlpzoo.data.FashionMnist;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Every family exported to ONNX and run on ONNX Runtime agrees with the PyTorch engine within 1e-4
@@ -57,8 +55,11 @@ class OnnxParityTest {
 
     @TempDir Path tmp;
 
-    /** Real inputs: 17 Fashion-MNIST test images, and the trained gMLP's 64 pooled features of them. */
+    /**
+     * Real inputs: 17 Fashion-MNIST test images, and the trained gMLP's 64 pooled features of them.
+     */
     private static float[] images;
+
     private static float[] features;
 
     @BeforeAll
@@ -68,8 +69,13 @@ class OnnxParityTest {
         int[] idx = new int[17];
         java.util.Arrays.setAll(idx, i -> 5 * i + 1);
         Criteria<NDList, NDList> gmlp =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
-                        .optArtifactId("gmlp").optFilter("variant", "fmnist").optEngine("PyTorch").build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId("gmlp")
+                        .optFilter("variant", "fmnist")
+                        .optEngine("PyTorch")
+                        .build();
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 ZooModel<NDList, NDList> model = gmlp.loadModel();
                 Predictor<NDList, NDList> p = model.newPredictor()) {
@@ -104,7 +110,8 @@ class OnnxParityTest {
                 "{\"model_type\":\"kan_mixer\",\"name\":\"t\",\"img_size\":28,\"in_chans\":1,\"patch_size\":7,"
                         + "\"num_blocks\":2,\"embed_dim\":16,\"mlp_ratio\":[0.5,2.0],\"num_classes\":5,\"num_groups\":4,"
                         + "\"act_init\":\"gelu\"}";
-        return Configs.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "kan_mixer test config");
+        return Configs.read(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "kan_mixer test config");
     }
 
     static Stream<Arguments> families() {
@@ -115,29 +122,73 @@ class OnnxParityTest {
                 family("gmlp", () -> cfg("gmlp")),
                 family("kan_mixer", () -> new Built(kanMixer().toBlock(), kanMixer().inputShape())),
                 // an injected activation reaches the graph: a ResMLP whose MLPs use SiLU
-                family("resmlp_silu", () -> new Built(
-                        ai.mlpzoo.blocks.mixer.MlpMixer.builder().setImageSize(28).setPatchSize(7).setEmbedDim(16)
-                                .setNumBlocks(2).optInChannels(1).optNumClasses(5)
-                                .setFamily(ai.mlpzoo.blocks.mixer.MixerFamily.RESMLP.withActLayer(BaseActivation.SILU))
-                                .build(),
-                        new Shape(1, 1, 28, 28))),
-                family("kan_bspline", () -> new Built(new KAN(new int[] {64, 7, 3}, KanOptions.defaults()), new Shape(1, 64))),
-                family("kan_bspline_order2_gelu", () -> new Built(
-                        new KAN(new int[] {64, 3}, KanOptions.defaults().withSplineOrder(2).withGridSize(7)
-                                .withBaseActivation(BaseActivation.GELU).withStandaloneScaler(false)),
-                        new Shape(1, 64))),
-                family("fastkan", () -> new Built(
-                        new FastKAN(new int[] {64, 8, 3}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1),
-                        new Shape(1, 64))),
-                family("gr_kan", () -> new Built(new GroupRational(4, RationalInit.GELU), new Shape(1, 4, 16))),
+                family(
+                        "resmlp_silu",
+                        () ->
+                                new Built(
+                                        ai.mlpzoo.blocks.mixer.MlpMixer.builder()
+                                                .setImageSize(28)
+                                                .setPatchSize(7)
+                                                .setEmbedDim(16)
+                                                .setNumBlocks(2)
+                                                .optInChannels(1)
+                                                .optNumClasses(5)
+                                                .setFamily(
+                                                        ai.mlpzoo.blocks.mixer.MixerFamily.RESMLP
+                                                                .withActLayer(BaseActivation.SILU))
+                                                .build(),
+                                        new Shape(1, 1, 28, 28))),
+                family(
+                        "kan_bspline",
+                        () ->
+                                new Built(
+                                        new KAN(new int[] {64, 7, 3}, KanOptions.defaults()),
+                                        new Shape(1, 64))),
+                family(
+                        "kan_bspline_order2_gelu",
+                        () ->
+                                new Built(
+                                        new KAN(
+                                                new int[] {64, 3},
+                                                KanOptions.defaults()
+                                                        .withSplineOrder(2)
+                                                        .withGridSize(7)
+                                                        .withBaseActivation(BaseActivation.GELU)
+                                                        .withStandaloneScaler(false)),
+                                        new Shape(1, 64))),
+                family(
+                        "fastkan",
+                        () ->
+                                new Built(
+                                        new FastKAN(
+                                                new int[] {64, 8, 3},
+                                                -2,
+                                                2,
+                                                8,
+                                                true,
+                                                true,
+                                                1e-5,
+                                                BaseActivation.SILU,
+                                                0.1),
+                                        new Shape(1, 64))),
+                family(
+                        "gr_kan",
+                        () ->
+                                new Built(
+                                        new GroupRational(4, RationalInit.GELU),
+                                        new Shape(1, 4, 16))),
                 family("fan", () -> new Built(new FANLayer(12), new Shape(1, 64))),
                 family("sae_standard", () -> new Built(new StandardSae(ae), new Shape(1, 64))),
                 family("sae_topk", () -> new Built(new TopKSae(ae, 6), new Shape(1, 64))),
                 family("sae_batchtopk", () -> new Built(new BatchTopKSae(ae, 6), new Shape(1, 64))),
                 family("sae_jumprelu", () -> new Built(new JumpReLUSae(ae), new Shape(1, 64))),
                 family("sae_gated", () -> new Built(new GatedSae(ae), new Shape(1, 64))),
-                family("transcoder_skip", () -> new Built(new Transcoder(64, 40, 12, true), new Shape(1, 64))),
-                family("transcoder", () -> new Built(new Transcoder(64, 40, 12, false), new Shape(1, 64))));
+                family(
+                        "transcoder_skip",
+                        () -> new Built(new Transcoder(64, 40, 12, true), new Shape(1, 64))),
+                family(
+                        "transcoder",
+                        () -> new Built(new Transcoder(64, 40, 12, false), new Shape(1, 64))));
     }
 
     record Built(Block block, Shape inputShape) {}
@@ -163,7 +214,8 @@ class OnnxParityTest {
         block.initialize(manager, DataType.FLOAT32, built.inputShape());
         OrtRunner.randomize(block, name.hashCode());
         for (Parameter p : NamedParameters.of(block).values()) {
-            if ("threshold".equals(p.getName())) { // JumpReLU / BatchTopK: thresholds that mask some
+            if ("threshold"
+                    .equals(p.getName())) { // JumpReLU / BatchTopK: thresholds that mask some
                 float[] t = OrtRunner.random(p.getArray().size(), 7, 0.3);
                 for (int i = 0; i < t.length; i++) {
                     t[i] = Math.abs(t[i]);
@@ -185,8 +237,20 @@ class OnnxParityTest {
                 assertEquals(expected.keySet(), actual.keySet(), name + ": output names");
                 for (String out : expected.keySet()) {
                     double d = OrtRunner.maxAbsDiff(expected.get(out), actual.get(out));
-                    System.out.printf("%-24s %-6s batch %2d %-12s max |diff| %.3g%n", name, kind, batch, out, d);
-                    assertTrue(d <= 1e-4, name + " " + kind + " batch " + batch + " " + out + ": max |diff| " + d);
+                    System.out.printf(
+                            "%-24s %-6s batch %2d %-12s max |diff| %.3g%n",
+                            name, kind, batch, out, d);
+                    assertTrue(
+                            d <= 1e-4,
+                            name
+                                    + " "
+                                    + kind
+                                    + " batch "
+                                    + batch
+                                    + " "
+                                    + out
+                                    + ": max |diff| "
+                                    + d);
                 }
             }
         }

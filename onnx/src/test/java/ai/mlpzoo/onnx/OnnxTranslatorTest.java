@@ -11,11 +11,9 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
-
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 /** The image translator (serving.properties) gives the same classifications on both engines. */
 class OnnxTranslatorTest {
@@ -26,8 +24,13 @@ class OnnxTranslatorTest {
     void imageClassifierAgreesAcrossEngines() throws Exception {
         Path dir = tmp.resolve("gmlp");
         Criteria<NDList, NDList> zoo =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
-                        .optArtifactId("gmlp").optFilter("variant", "fmnist").optEngine("PyTorch").build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId("gmlp")
+                        .optFilter("variant", "fmnist")
+                        .optEngine("PyTorch")
+                        .build();
         try (ZooModel<NDList, NDList> pt = zoo.loadModel()) {
             OnnxModelDirs.export(pt, dir);
         }
@@ -51,9 +54,13 @@ class OnnxTranslatorTest {
 
     static Classifications classify(Path dir, String engine, Image img) throws Exception {
         Criteria<Image, Classifications> c =
-                Criteria.builder().setTypes(Image.class, Classifications.class).optModelPath(dir).optEngine(engine)
+                Criteria.builder()
+                        .setTypes(Image.class, Classifications.class)
+                        .optModelPath(dir)
+                        .optEngine(engine)
                         .optTranslatorFactory(new ai.djl.translate.DeferredTranslatorFactory())
-                        .optArgument("topK", 10).build();
+                        .optArgument("topK", 10)
+                        .build();
         try (ZooModel<Image, Classifications> model = c.loadModel();
                 Predictor<Image, Classifications> p = model.newPredictor()) {
             return p.predict(img);

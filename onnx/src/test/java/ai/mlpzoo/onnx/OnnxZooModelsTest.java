@@ -3,6 +3,7 @@ package ai.mlpzoo.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,17 +11,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.engine.Engine;
 import ai.mlpzoo.data.FashionMnist;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The pretrained Fashion-MNIST zoo models: exported beside their DJL files, the same model
@@ -48,9 +46,15 @@ class OnnxZooModelsTest {
             ai.mlpzoo.zoo.ModelDirs.save(dir, config, block, null, null);
         }
         Criteria<NDList, NDList> c =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).optEngine("OnnxRuntime").build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelPath(dir)
+                        .optEngine("OnnxRuntime")
+                        .build();
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, c::loadModel);
-        String msg = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " / " + e.getCause().getMessage());
+        String msg =
+                String.valueOf(e.getMessage())
+                        + (e.getCause() == null ? "" : " / " + e.getCause().getMessage());
         assertTrue(msg.contains("no model.onnx") && msg.contains("export-onnx"), msg);
     }
 
@@ -70,7 +74,9 @@ class OnnxZooModelsTest {
             Path file = OnnxModelDirs.export(pt, dir);
             assertTrue(Files.size(file) > 100_000, "model.onnx holds the weights");
         }
-        assertTrue(Files.isRegularFile(dir.resolve("model-0000.params")), "DJL files copied beside model.onnx");
+        assertTrue(
+                Files.isRegularFile(dir.resolve("model-0000.params")),
+                "DJL files copied beside model.onnx");
         FashionMnist test = FashionMnist.embeddedTestSlice();
         for (int batch : new int[] {1, 17}) {
             int[] idx = new int[batch];
@@ -88,16 +94,22 @@ class OnnxZooModelsTest {
             Map<String, float[]> actual = run(dir, "OnnxRuntime", x, shape);
             for (String out : new String[] {"output", "pre_logits"}) {
                 double d = OrtRunner.maxAbsDiff(expected.get(out), actual.get(out));
-                System.out.printf("zoo %-7s batch %2d %-10s max |diff| %.3g%n", artifact, batch, out, d);
+                System.out.printf(
+                        "zoo %-7s batch %2d %-10s max |diff| %.3g%n", artifact, batch, out, d);
                 assertTrue(d <= 1e-4, artifact + " batch " + batch + " " + out + ": " + d);
             }
         }
     }
 
     /** Loads the model directory with Criteria on an engine, as a user would. */
-    static Map<String, float[]> run(Path dir, String engine, float[] x, Shape shape) throws Exception {
+    static Map<String, float[]> run(Path dir, String engine, float[] x, Shape shape)
+            throws Exception {
         Criteria<NDList, NDList> c =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(dir).optEngine(engine).build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelPath(dir)
+                        .optEngine(engine)
+                        .build();
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         try (ZooModel<NDList, NDList> model = c.loadModel();
                 Predictor<NDList, NDList> p = model.newPredictor();
@@ -108,7 +120,10 @@ class OnnxZooModelsTest {
             NDList res = p.predict(new NDList(in));
             for (int i = 0; i < res.size(); i++) {
                 NDArray a = res.get(i);
-                String name = a.getName() == null || a.getName().isEmpty() ? (i == 0 ? "output" : "pre_logits") : a.getName();
+                String name =
+                        a.getName() == null || a.getName().isEmpty()
+                                ? (i == 0 ? "output" : "pre_logits")
+                                : a.getName();
                 out.put(name, a.toFloatArray());
             }
         }

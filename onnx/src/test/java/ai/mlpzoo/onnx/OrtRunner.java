@@ -10,7 +10,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,7 +21,9 @@ final class OrtRunner {
 
     private OrtRunner() {}
 
-    /** Gives every weight and bias seeded random values (zero-initialised heads would hide errors). */
+    /**
+     * Gives every weight and bias seeded random values (zero-initialised heads would hide errors).
+     */
     static void randomize(Block block, long seed) {
         Random r = new Random(seed);
         for (Parameter p : ai.mlpzoo.blocks.common.NamedParameters.of(block).values()) {
@@ -52,7 +53,9 @@ final class OrtRunner {
     static Map<String, float[]> pytorch(Block block, float[] data, Shape shape) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDList res = block.forward(new ParameterStore(m, false), new NDList(m.create(data, shape)), false);
+            NDList res =
+                    block.forward(
+                            new ParameterStore(m, false), new NDList(m.create(data, shape)), false);
             java.util.List<String> names = OnnxExporter.outputNames(block);
             for (int i = 0; i < res.size(); i++) {
                 out.put(names.get(i), res.get(i).toFloatArray());

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.InputStream;
-import java.io.ByteArrayOutputStream;
 
 /**
  * The pretrained zoo models ship model.onnx beside their parameters (so that they serve on ONNX
@@ -30,14 +28,25 @@ class PackagedOnnxTest {
             packaged = is.readAllBytes();
         }
         Criteria<NDList, NDList> c =
-                Criteria.builder().setTypes(NDList.class, NDList.class).optGroupId("ai.mlpzoo")
-                        .optArtifactId(artifact).optFilter("variant", "fmnist").optEngine("PyTorch").build();
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId(artifact)
+                        .optFilter("variant", "fmnist")
+                        .optEngine("PyTorch")
+                        .build();
         try (ZooModel<NDList, NDList> model = c.loadModel()) {
-            ai.mlpzoo.config.ModelConfig config = ai.mlpzoo.zoo.ModelDirs.readArchitecture(model.getModelPath());
+            ai.mlpzoo.config.ModelConfig config =
+                    ai.mlpzoo.zoo.ModelDirs.readArchitecture(model.getModelPath());
             ByteArrayOutputStream fresh = new ByteArrayOutputStream();
             OnnxExporter.export(model.getBlock(), config.inputShape()).writeTo(fresh);
-            assertArrayEquals(fresh.toByteArray(), packaged,
-                    res + " is stale: run mlpzoo export-onnx --model " + artifact + "/fmnist and copy its model.onnx");
+            assertArrayEquals(
+                    fresh.toByteArray(),
+                    packaged,
+                    res
+                            + " is stale: run mlpzoo export-onnx --model "
+                            + artifact
+                            + "/fmnist and copy its model.onnx");
         }
     }
 }

@@ -53,7 +53,13 @@ final class Api {
      * @param labels the class names (classifiers)
      * @param predictors the pool size
      */
-    record ServedModelInfo(String id, String kind, String source, long[] inputShape, List<String> labels, int predictors) {}
+    record ServedModelInfo(
+            String id,
+            String kind,
+            String source,
+            long[] inputShape,
+            List<String> labels,
+            int predictors) {}
 
     /**
      * A model of the zoo.

@@ -3,13 +3,10 @@ package ai.mlpzoo.service;
 import ai.djl.translate.TranslateException;
 import ai.mlpzoo.spring.PoolExhaustedException;
 import ai.mlpzoo.spring.UnknownModelException;
-
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -55,7 +52,10 @@ class ApiErrors {
     @ExceptionHandler(HttpMessageConversionException.class)
     ResponseEntity<Api.Error> unreadable(HttpMessageConversionException e, HttpServletRequest req) {
         if (causedBy(e, PayloadTooLargeException.class) != null) {
-            return error(HttpStatus.PAYLOAD_TOO_LARGE, causedBy(e, PayloadTooLargeException.class).getMessage(), req);
+            return error(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
+                    causedBy(e, PayloadTooLargeException.class).getMessage(),
+                    req);
         }
         return error(HttpStatus.BAD_REQUEST, describe(e), req);
     }
@@ -72,11 +72,16 @@ class ApiErrors {
         StringBuilder where = new StringBuilder();
         if (json instanceof JsonMappingException m) {
             for (JsonMappingException.Reference r : m.getPath()) {
-                where.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
+                where.append(
+                        r.getFieldName() != null
+                                ? "." + r.getFieldName()
+                                : "[" + r.getIndex() + "]");
             }
         }
         return "the JSON does not have the expected form {\"data\": [numbers], \"shape\": [integers]}"
-                + (where.length() == 0 ? "" : " (at " + where.substring(where.charAt(0) == '.' ? 1 : 0) + ")");
+                + (where.length() == 0
+                        ? ""
+                        : " (at " + where.substring(where.charAt(0) == '.' ? 1 : 0) + ")");
     }
 
     @ExceptionHandler({
@@ -85,15 +90,20 @@ class ApiErrors {
         MethodArgumentTypeMismatchException.class
     })
     ResponseEntity<Api.Error> badParameter(Exception e, HttpServletRequest req) {
-        String msg = e instanceof MethodArgumentTypeMismatchException m
-                ? "parameter '" + m.getName() + "' has a bad value"
-                : firstLine(e.getMessage());
+        String msg =
+                e instanceof MethodArgumentTypeMismatchException m
+                        ? "parameter '" + m.getName() + "' has a bad value"
+                        : firstLine(e.getMessage());
         return error(HttpStatus.BAD_REQUEST, msg, req);
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ResponseEntity<Api.Error> uploadTooLarge(MaxUploadSizeExceededException e, HttpServletRequest req) {
-        return error(HttpStatus.PAYLOAD_TOO_LARGE, "the upload is larger than the limit (spring.servlet.multipart.max-file-size)", req);
+    ResponseEntity<Api.Error> uploadTooLarge(
+            MaxUploadSizeExceededException e, HttpServletRequest req) {
+        return error(
+                HttpStatus.PAYLOAD_TOO_LARGE,
+                "the upload is larger than the limit (spring.servlet.multipart.max-file-size)",
+                req);
     }
 
     @ExceptionHandler(MultipartException.class)
@@ -107,19 +117,29 @@ class ApiErrors {
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Api.Error> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest req) {
-        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                "unsupported content type " + e.getContentType() + "; send image/png, image/jpeg, multipart/form-data or application/json", req);
+    ResponseEntity<Api.Error> mediaType(
+            HttpMediaTypeNotSupportedException e, HttpServletRequest req) {
+        return error(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "unsupported content type "
+                        + e.getContentType()
+                        + "; send image/png, image/jpeg, multipart/form-data or application/json",
+                req);
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-    ResponseEntity<Api.Error> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest req) {
+    ResponseEntity<Api.Error> notAcceptable(
+            HttpMediaTypeNotAcceptableException e, HttpServletRequest req) {
         return error(HttpStatus.NOT_ACCEPTABLE, "the API answers application/json only", req);
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<Api.Error> method(HttpRequestMethodNotSupportedException e, HttpServletRequest req) {
-        return error(HttpStatus.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not supported here", req);
+    ResponseEntity<Api.Error> method(
+            HttpRequestMethodNotSupportedException e, HttpServletRequest req) {
+        return error(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                "method " + e.getMethod() + " is not supported here",
+                req);
     }
 
     @ExceptionHandler(PoolExhaustedException.class)
@@ -147,10 +167,16 @@ class ApiErrors {
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error", req);
     }
 
-    private static ResponseEntity<Api.Error> error(HttpStatus status, String message, HttpServletRequest req) {
+    private static ResponseEntity<Api.Error> error(
+            HttpStatus status, String message, HttpServletRequest req) {
         return ResponseEntity.status(status)
                 .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-                .body(new Api.Error(status.value(), status.getReasonPhrase(), message, req.getRequestURI()));
+                .body(
+                        new Api.Error(
+                                status.value(),
+                                status.getReasonPhrase(),
+                                message,
+                                req.getRequestURI()));
     }
 
     private static <T extends Throwable> T causedBy(Throwable t, Class<T> type) {

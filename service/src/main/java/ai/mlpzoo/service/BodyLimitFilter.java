@@ -1,5 +1,6 @@
 package ai.mlpzoo.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -7,20 +8,16 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import java.io.IOException;
-
 /**
  * Refuses API request bodies over {@code mlpzoo.service.max-body-size} with 413: at once when the
- * Content-Length says so, and while reading when the body is chunked. Multipart uploads are
- * limited by {@code spring.servlet.multipart.*} instead.
+ * Content-Length says so, and while reading when the body is chunked. Multipart uploads are limited
+ * by {@code spring.servlet.multipart.*} instead.
  */
 @Component
 class BodyLimitFilter extends OncePerRequestFilter {
@@ -41,14 +38,20 @@ class BodyLimitFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterInternal(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setHeader("Connection", "close");
-            mapper.writeValue(response.getOutputStream(), new Api.Error(413, HttpStatus.PAYLOAD_TOO_LARGE.getReasonPhrase(),
-                    new PayloadTooLargeException(limit).getMessage(), request.getRequestURI()));
+            mapper.writeValue(
+                    response.getOutputStream(),
+                    new Api.Error(
+                            413,
+                            HttpStatus.PAYLOAD_TOO_LARGE.getReasonPhrase(),
+                            new PayloadTooLargeException(limit).getMessage(),
+                            request.getRequestURI()));
             return;
         }
         chain.doFilter(new Limited(request, limit), response);
@@ -69,49 +72,50 @@ class BodyLimitFilter extends OncePerRequestFilter {
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
                 ServletInputStream in = super.getInputStream();
-                stream = new ServletInputStream() {
-                    private long read;
+                stream =
+                        new ServletInputStream() {
+                            private long read;
 
-                    @Override
-                    public int read() throws IOException {
-                        int b = in.read();
-                        if (b >= 0) {
-                            count(1);
-                        }
-                        return b;
-                    }
+                            @Override
+                            public int read() throws IOException {
+                                int b = in.read();
+                                if (b >= 0) {
+                                    count(1);
+                                }
+                                return b;
+                            }
 
-                    @Override
-                    public int read(byte[] buf, int off, int len) throws IOException {
-                        int n = in.read(buf, off, len);
-                        if (n > 0) {
-                            count(n);
-                        }
-                        return n;
-                    }
+                            @Override
+                            public int read(byte[] buf, int off, int len) throws IOException {
+                                int n = in.read(buf, off, len);
+                                if (n > 0) {
+                                    count(n);
+                                }
+                                return n;
+                            }
 
-                    private void count(int n) throws IOException {
-                        read += n;
-                        if (read > limit) {
-                            throw new PayloadTooLargeException(limit);
-                        }
-                    }
+                            private void count(int n) throws IOException {
+                                read += n;
+                                if (read > limit) {
+                                    throw new PayloadTooLargeException(limit);
+                                }
+                            }
 
-                    @Override
-                    public boolean isFinished() {
-                        return in.isFinished();
-                    }
+                            @Override
+                            public boolean isFinished() {
+                                return in.isFinished();
+                            }
 
-                    @Override
-                    public boolean isReady() {
-                        return in.isReady();
-                    }
+                            @Override
+                            public boolean isReady() {
+                                return in.isReady();
+                            }
 
-                    @Override
-                    public void setReadListener(ReadListener listener) {
-                        in.setReadListener(listener);
-                    }
-                };
+                            @Override
+                            public void setReadListener(ReadListener listener) {
+                                in.setReadListener(listener);
+                            }
+                        };
             }
             return stream;
         }

@@ -1,12 +1,11 @@
 package ai.mlpzoo.service;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The example mlp-zoo REST service: {@code POST /v1/models/{id}/predict} (an image or a tensor in,
@@ -41,7 +40,8 @@ public class MlpZooServiceApplication {
         args.add("--server.port=" + port);
         args.addAll(List.of(extraArgs));
         SpringApplication app = new SpringApplication(MlpZooServiceApplication.class);
-        app.setMainApplicationClass(MlpZooServiceApplication.class); // its logger reports "Started ... in X seconds"
+        app.setMainApplicationClass(
+                MlpZooServiceApplication.class); // its logger reports "Started ... in X seconds"
         return app.run(args.toArray(new String[0]));
     }
 }

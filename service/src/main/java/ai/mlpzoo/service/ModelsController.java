@@ -9,9 +9,11 @@ import ai.mlpzoo.spring.ServedModel;
 import ai.mlpzoo.translate.SparseFeatures;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
-
 import jakarta.servlet.http.HttpServletRequest;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,12 +25,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
-
-/** The REST API of the served models. Model ids are looked up in {@link MlpZooModels}, never used as paths. */
+/**
+ * The REST API of the served models. Model ids are looked up in {@link MlpZooModels}, never used as
+ * paths.
+ */
 @RestController
 @RequestMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
 class ModelsController {
@@ -41,23 +41,43 @@ class ModelsController {
         this.props = props;
     }
 
-    /** @return the served models and every model of the zoo */
+    /**
+     * @return the served models and every model of the zoo
+     */
     @GetMapping
     Api.Models list() throws IOException {
         List<Api.ServedModelInfo> served = new ArrayList<>();
         for (ServedModel m : models.all()) {
-            served.add(new Api.ServedModelInfo(m.id(), m.kind().name(), m.source(), m.inputShape().getShape(), m.labels(), m.pool().size()));
+            served.add(
+                    new Api.ServedModelInfo(
+                            m.id(),
+                            m.kind().name(),
+                            m.source(),
+                            m.inputShape().getShape(),
+                            m.labels(),
+                            m.pool().size()));
         }
         List<Api.ZooModelInfo> zoo = new ArrayList<>();
         for (ZooEntry e : MlpZoo.entries()) {
-            zoo.add(new Api.ZooModelInfo(e.artifactId(), e.variant(), e.application(), e.filters(), e.description(), e.pretrained(), e.parameters()));
+            zoo.add(
+                    new Api.ZooModelInfo(
+                            e.artifactId(),
+                            e.variant(),
+                            e.application(),
+                            e.filters(),
+                            e.description(),
+                            e.pretrained(),
+                            e.parameters()));
         }
         return new Api.Models(served, zoo);
     }
 
     /** Classifies an uploaded image (multipart/form-data, one file part). */
     @PostMapping(path = "/{id}/predict", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Api.Prediction predictMultipart(@PathVariable String id, @RequestParam(required = false) Integer k, MultipartHttpServletRequest request)
+    Api.Prediction predictMultipart(
+            @PathVariable String id,
+            @RequestParam(required = false) Integer k,
+            MultipartHttpServletRequest request)
             throws IOException, TranslateException {
         ServedModel m = classifier(id);
         int topK = topK(k);
@@ -71,8 +91,13 @@ class ModelsController {
     }
 
     /** Classifies an image sent as the raw body (image/png or image/jpeg). */
-    @PostMapping(path = "/{id}/predict", consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
-    Api.Prediction predictImage(@PathVariable String id, @RequestParam(required = false) Integer k, HttpServletRequest request)
+    @PostMapping(
+            path = "/{id}/predict",
+            consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE})
+    Api.Prediction predictImage(
+            @PathVariable String id,
+            @RequestParam(required = false) Integer k,
+            HttpServletRequest request)
             throws IOException, TranslateException {
         ServedModel m = classifier(id);
         int topK = topK(k);
@@ -83,12 +108,16 @@ class ModelsController {
 
     /** Classifies model-ready tensors: {"data": [...], "shape": [C, H, W] or [N, C, H, W]}. */
     @PostMapping(path = "/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Api.Prediction predictTensor(@PathVariable String id, @RequestParam(required = false) Integer k, @RequestBody Api.Tensor tensor)
+    Api.Prediction predictTensor(
+            @PathVariable String id,
+            @RequestParam(required = false) Integer k,
+            @RequestBody Api.Tensor tensor)
             throws TranslateException {
         ServedModel m = classifier(id);
         int topK = topK(k);
         if (tensor == null || tensor.data() == null || tensor.shape() == null) {
-            throw new BadRequestException("the body must be {\"data\": [numbers], \"shape\": [dims]}");
+            throw new BadRequestException(
+                    "the body must be {\"data\": [numbers], \"shape\": [dims]}");
         }
         List<List<Api.ClassScore>> out = new ArrayList<>();
         for (Classifications c : m.classifyTensor(tensor.data(), tensor.shape())) {
@@ -99,16 +128,26 @@ class ModelsController {
 
     /** The active SAE features of one activation vector: {"data": [d_in values]}. */
     @PostMapping(path = "/{id}/features", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Api.Features features(@PathVariable String id, @RequestBody Api.Tensor tensor) throws TranslateException {
+    Api.Features features(@PathVariable String id, @RequestBody Api.Tensor tensor)
+            throws TranslateException {
         ServedModel m = models.get(id);
         if (m.kind() != ModelKind.SAE) {
-            throw new BadRequestException("model " + id + " is not a sparse autoencoder; use /v1/models/" + id + "/predict");
+            throw new BadRequestException(
+                    "model "
+                            + id
+                            + " is not a sparse autoencoder; use /v1/models/"
+                            + id
+                            + "/predict");
         }
         if (tensor == null || tensor.data() == null) {
             throw new BadRequestException("the body must be {\"data\": [numbers]}");
         }
-        if (tensor.shape() != null && !(tensor.shape().length == 1 && tensor.shape()[0] == tensor.data().length)) {
-            throw new BadRequestException("features take one vector: shape must be [" + tensor.data().length + "] or absent");
+        if (tensor.shape() != null
+                && !(tensor.shape().length == 1 && tensor.shape()[0] == tensor.data().length)) {
+            throw new BadRequestException(
+                    "features take one vector: shape must be ["
+                            + tensor.data().length
+                            + "] or absent");
         }
         SparseFeatures f = m.features(tensor.data());
         return new Api.Features(m.id(), f.width(), f.indices(), f.values());
@@ -117,7 +156,8 @@ class ModelsController {
     private ServedModel classifier(String id) {
         ServedModel m = models.get(id);
         if (m.kind() != ModelKind.IMAGE_CLASSIFIER) {
-            throw new BadRequestException("model " + id + " is not a classifier; use /v1/models/" + id + "/features");
+            throw new BadRequestException(
+                    "model " + id + " is not a classifier; use /v1/models/" + id + "/features");
         }
         return m;
     }
@@ -148,7 +188,9 @@ class ModelsController {
         List<Api.ClassScore> out = new ArrayList<>();
         List<String> names = c.getClassNames();
         for (Classifications.Classification x : c.topK(k)) {
-            out.add(new Api.ClassScore(x.getClassName(), names.indexOf(x.getClassName()), x.getProbability()));
+            out.add(
+                    new Api.ClassScore(
+                            x.getClassName(), names.indexOf(x.getClassName()), x.getProbability()));
         }
         return out;
     }

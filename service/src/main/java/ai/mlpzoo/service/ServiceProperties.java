@@ -7,7 +7,10 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(prefix = "mlpzoo.service")
 public class ServiceProperties {
 
-    /** The largest request body (raw images, JSON tensors); multipart uploads have spring.servlet.multipart.*. */
+    /**
+     * The largest request body (raw images, JSON tensors); multipart uploads have
+     * spring.servlet.multipart.*.
+     */
     private DataSize maxBodySize = DataSize.ofMegabytes(1);
 
     /** The largest image accepted, in pixels (width x height), checked before decoding. */

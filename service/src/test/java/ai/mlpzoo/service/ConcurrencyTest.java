@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.mlpzoo.data.FashionMnist;
-
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 /**
  * 8 client threads x 500 requests against the Fashion-MNIST Mixer (pool of 8 predictors): no
@@ -34,7 +32,8 @@ class ConcurrencyTest extends ServiceTestBase {
         String[] expected = new String[IMAGES];
         for (int i = 0; i < IMAGES; i++) {
             pngs[i] = png(data, i);
-            HttpResponse<String> r = post("/v1/models/mixer-fmnist/predict?k=10", "image/png", pngs[i]);
+            HttpResponse<String> r =
+                    post("/v1/models/mixer-fmnist/predict?k=10", "image/png", pngs[i]);
             assertEquals(200, r.statusCode(), r.body());
             expected[i] = r.body();
         }
@@ -47,31 +46,44 @@ class ConcurrencyTest extends ServiceTestBase {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
-                futures.add(pool.submit(() -> {
-                    for (int n = 0; n < REQUESTS; n++) {
-                        int i = (thread * 7 + n * 13) % IMAGES;
-                        try {
-                            HttpResponse<String> r = post("/v1/models/mixer-fmnist/predict?k=10", "image/png", pngs[i]);
-                            if (r.statusCode() != 200) {
-                                errors.incrementAndGet();
-                                if (firstProblems.size() < 5) {
-                                    firstProblems.add(r.statusCode() + " " + r.body());
-                                }
-                            } else if (!r.body().equals(expected[i])) {
-                                mismatches.incrementAndGet();
-                                if (firstProblems.size() < 5) {
-                                    firstProblems.add("image " + i + ": " + r.body() + " != " + expected[i]);
-                                }
-                            }
-                        } catch (Exception e) {
-                            errors.incrementAndGet();
-                            if (firstProblems.size() < 5) {
-                                firstProblems.add(e.toString());
-                            }
-                        }
-                    }
-                    return null;
-                }));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    for (int n = 0; n < REQUESTS; n++) {
+                                        int i = (thread * 7 + n * 13) % IMAGES;
+                                        try {
+                                            HttpResponse<String> r =
+                                                    post(
+                                                            "/v1/models/mixer-fmnist/predict?k=10",
+                                                            "image/png",
+                                                            pngs[i]);
+                                            if (r.statusCode() != 200) {
+                                                errors.incrementAndGet();
+                                                if (firstProblems.size() < 5) {
+                                                    firstProblems.add(
+                                                            r.statusCode() + " " + r.body());
+                                                }
+                                            } else if (!r.body().equals(expected[i])) {
+                                                mismatches.incrementAndGet();
+                                                if (firstProblems.size() < 5) {
+                                                    firstProblems.add(
+                                                            "image "
+                                                                    + i
+                                                                    + ": "
+                                                                    + r.body()
+                                                                    + " != "
+                                                                    + expected[i]);
+                                                }
+                                            }
+                                        } catch (Exception e) {
+                                            errors.incrementAndGet();
+                                            if (firstProblems.size() < 5) {
+                                                firstProblems.add(e.toString());
+                                            }
+                                        }
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : futures) {
                 f.get(5, TimeUnit.MINUTES);
@@ -80,9 +92,14 @@ class ConcurrencyTest extends ServiceTestBase {
             pool.shutdownNow();
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("ConcurrencyTest: %d x %d requests in %.1f s (%.0f req/s)%n", THREADS, REQUESTS, s, THREADS * REQUESTS / s);
+        System.out.printf(
+                "ConcurrencyTest: %d x %d requests in %.1f s (%.0f req/s)%n",
+                THREADS, REQUESTS, s, THREADS * REQUESTS / s);
         assertEquals(0, errors.get(), "errors: " + firstProblems);
-        assertEquals(0, mismatches.get(), "results differing from the single-threaded ones: " + firstProblems);
+        assertEquals(
+                0,
+                mismatches.get(),
+                "results differing from the single-threaded ones: " + firstProblems);
         assertTrue(THREADS * REQUESTS > 0);
     }
 }

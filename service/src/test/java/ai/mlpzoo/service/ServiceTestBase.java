@@ -3,15 +3,8 @@ package ai.mlpzoo.service;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
 import ai.mlpzoo.loading.sae.SaeImporter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The service on 127.0.0.1 at a random port, with the application's zoo models and an SAE model
@@ -40,17 +37,22 @@ abstract class ServiceTestBase {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
 
     private static Path saeDir;
 
-    @LocalServerPort
-    int port;
+    @LocalServerPort int port;
 
-    /** The SAELens top-k reference SAE (d_in 16, d_sae 64, k 6), imported into a model directory. */
+    /**
+     * The SAELens top-k reference SAE (d_in 16, d_sae 64, k 6), imported into a model directory.
+     */
     static Path saeFixture() {
         return Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference", "sae")
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
     }
 
     @DynamicPropertySource
@@ -69,13 +71,18 @@ abstract class ServiceTestBase {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(uri(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+    HttpResponse<String> post(String path, String contentType, byte[] body)
+            throws IOException, InterruptedException {
         return HTTP.send(
-                HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -83,7 +90,9 @@ abstract class ServiceTestBase {
         return JSON.readTree(r.body());
     }
 
-    /** @return test image {@code i} of the embedded Fashion-MNIST slice as PNG bytes */
+    /**
+     * @return test image {@code i} of the embedded Fashion-MNIST slice as PNG bytes
+     */
     static byte[] png(FashionMnist data, int i) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -2,7 +2,6 @@ package ai.mlpzoo.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +28,15 @@ public final class MicrometerPredictionMetrics implements PredictionMetrics {
     @Override
     public void record(String model, long nanos, boolean success) {
         String outcome = success ? "success" : "error";
-        timers.computeIfAbsent(model + '\0' + outcome,
-                        k -> Timer.builder(TIMER)
-                                .description("Predictions run by mlp-zoo models")
-                                .tag("model", model)
-                                .tag("outcome", outcome)
-                                .publishPercentileHistogram()
-                                .register(registry))
+        timers.computeIfAbsent(
+                        model + '\0' + outcome,
+                        k ->
+                                Timer.builder(TIMER)
+                                        .description("Predictions run by mlp-zoo models")
+                                        .tag("model", model)
+                                        .tag("outcome", outcome)
+                                        .publishPercentileHistogram()
+                                        .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -1,9 +1,8 @@
 package ai.mlpzoo.spring;
 
 import ai.djl.repository.zoo.ZooModel;
-
 import io.micrometer.core.instrument.MeterRegistry;
-
+import java.io.IOException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -21,8 +20,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import java.io.IOException;
-
 /**
  * Spring Boot auto-configuration of the mlp-zoo (registered in {@code
  * META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}): every model
@@ -34,7 +31,11 @@ import java.io.IOException;
  */
 @AutoConfiguration
 @ConditionalOnClass(ZooModel.class)
-@ConditionalOnProperty(prefix = "mlpzoo", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+        prefix = "mlpzoo",
+        name = "enabled",
+        havingValue = "true",
+        matchIfMissing = true)
 @EnableConfigurationProperties(MlpZooProperties.class)
 public class MlpZooAutoConfiguration {
 
@@ -49,7 +50,8 @@ public class MlpZooAutoConfiguration {
      */
     @Bean(name = MODELS_BEAN, destroyMethod = "close")
     @ConditionalOnMissingBean
-    public MlpZooModels mlpZooModels(MlpZooProperties properties, ObjectProvider<PredictionMetrics> metrics)
+    public MlpZooModels mlpZooModels(
+            MlpZooProperties properties, ObjectProvider<PredictionMetrics> metrics)
             throws IOException {
         return MlpZooModels.load(properties, metrics.getIfAvailable(() -> PredictionMetrics.NONE));
     }
@@ -88,7 +90,10 @@ public class MlpZooAutoConfiguration {
         }
     }
 
-    /** Registers each configured model's ZooModel and PredictorPool as beans, views of {@link MlpZooModels}. */
+    /**
+     * Registers each configured model's ZooModel and PredictorPool as beans, views of {@link
+     * MlpZooModels}.
+     */
     static final class ModelBeans implements BeanDefinitionRegistryPostProcessor {
 
         private final Environment environment;
@@ -99,16 +104,21 @@ public class MlpZooAutoConfiguration {
 
         @Override
         public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-            MlpZooProperties p = Binder.get(environment).bind("mlpzoo", MlpZooProperties.class).orElseGet(MlpZooProperties::new);
+            MlpZooProperties p =
+                    Binder.get(environment)
+                            .bind("mlpzoo", MlpZooProperties.class)
+                            .orElseGet(MlpZooProperties::new);
             if (!p.isEnabled() || !(registry instanceof BeanFactory factory)) {
                 return;
             }
             boolean first = true;
             for (String id : p.getModels().keySet()) {
                 RootBeanDefinition model = new RootBeanDefinition(ZooModel.class);
-                model.setInstanceSupplier(() -> factory.getBean(MODELS_BEAN, MlpZooModels.class).get(id).model());
+                model.setInstanceSupplier(
+                        () -> factory.getBean(MODELS_BEAN, MlpZooModels.class).get(id).model());
                 RootBeanDefinition pool = new RootBeanDefinition(PredictorPool.class);
-                pool.setInstanceSupplier(() -> factory.getBean(MODELS_BEAN, MlpZooModels.class).get(id).pool());
+                pool.setInstanceSupplier(
+                        () -> factory.getBean(MODELS_BEAN, MlpZooModels.class).get(id).pool());
                 for (RootBeanDefinition d : new RootBeanDefinition[] {model, pool}) {
                     d.setDependsOn(MODELS_BEAN);
                     d.setDestroyMethodName(""); // MlpZooModels closes them

@@ -1,10 +1,9 @@
 package ai.mlpzoo.spring;
 
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
 
 /**
  * Health of the zoo models: UP while every model's pools are open, with each model's kind, source

@@ -1,8 +1,5 @@
 package ai.mlpzoo.spring;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every model configured under {@code mlpzoo.models}, loaded at startup and closed at shutdown.
@@ -38,19 +37,29 @@ public final class MlpZooModels implements AutoCloseable {
      * @return the loaded models
      * @throws IOException naming the model that cannot be loaded
      */
-    public static MlpZooModels load(MlpZooProperties properties, PredictionMetrics metrics) throws IOException {
+    public static MlpZooModels load(MlpZooProperties properties, PredictionMetrics metrics)
+            throws IOException {
         Map<String, ServedModel> loaded = new LinkedHashMap<>();
         try {
             if (properties.isEnabled()) {
-                for (Map.Entry<String, MlpZooProperties.Model> e : properties.getModels().entrySet()) {
+                for (Map.Entry<String, MlpZooProperties.Model> e :
+                        properties.getModels().entrySet()) {
                     String id = e.getKey();
                     if (!ID.matcher(id).matches()) {
-                        throw new IOException("mlpzoo.models." + id + ": a model id is 1-64 characters of a-z, 0-9, '_', '.', '-'");
+                        throw new IOException(
+                                "mlpzoo.models."
+                                        + id
+                                        + ": a model id is 1-64 characters of a-z, 0-9, '_', '.', '-'");
                     }
                     long t0 = System.nanoTime();
                     ServedModel m = ServedModel.load(id, e.getValue(), properties, metrics);
                     loaded.put(id, m);
-                    LOG.info("mlp-zoo model {} ({}, {}) loaded in {} ms", id, m.kind(), m.source(), (System.nanoTime() - t0) / 1_000_000);
+                    LOG.info(
+                            "mlp-zoo model {} ({}, {}) loaded in {} ms",
+                            id,
+                            m.kind(),
+                            m.source(),
+                            (System.nanoTime() - t0) / 1_000_000);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -77,12 +86,16 @@ public final class MlpZooModels implements AutoCloseable {
         return find(id).orElseThrow(() -> new UnknownModelException(id, models.keySet()));
     }
 
-    /** @return the models, in configuration order */
+    /**
+     * @return the models, in configuration order
+     */
     public Collection<ServedModel> all() {
         return models.values();
     }
 
-    /** @return the ids, in configuration order */
+    /**
+     * @return the ids, in configuration order
+     */
     public List<String> ids() {
         return new ArrayList<>(models.keySet());
     }

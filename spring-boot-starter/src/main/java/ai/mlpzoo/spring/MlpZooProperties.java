@@ -1,11 +1,10 @@
 package ai.mlpzoo.spring;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code mlpzoo.*} properties: which models to load and how many predictors each may run at
@@ -50,7 +49,9 @@ public class MlpZooProperties {
         /** Criteria filters, e.g. variant=fmnist. */
         private Map<String, String> filters = new LinkedHashMap<>();
 
-        /** An mlp-zoo model directory (from mlpzoo import or training); exclusive with artifact-id. */
+        /**
+         * An mlp-zoo model directory (from mlpzoo import or training); exclusive with artifact-id.
+         */
         private Path modelDir;
 
         /** What the model does; AUTO reads it from the model. */

@@ -2,7 +2,6 @@ package ai.mlpzoo.spring;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,12 +52,21 @@ public final class PredictorPool<I, O> implements AutoCloseable {
      * @throws IllegalArgumentException when the size or timeout is not positive
      */
     public PredictorPool(
-            String model, int size, Supplier<Predictor<I, O>> factory, Duration borrowTimeout, PredictionMetrics metrics) {
+            String model,
+            int size,
+            Supplier<Predictor<I, O>> factory,
+            Duration borrowTimeout,
+            PredictionMetrics metrics) {
         if (size < 1) {
-            throw new IllegalArgumentException("model " + model + ": the predictor pool size must be >= 1, got " + size);
+            throw new IllegalArgumentException(
+                    "model " + model + ": the predictor pool size must be >= 1, got " + size);
         }
         if (borrowTimeout == null || borrowTimeout.isNegative() || borrowTimeout.isZero()) {
-            throw new IllegalArgumentException("model " + model + ": the borrow timeout must be positive, got " + borrowTimeout);
+            throw new IllegalArgumentException(
+                    "model "
+                            + model
+                            + ": the borrow timeout must be positive, got "
+                            + borrowTimeout);
         }
         this.model = model;
         this.size = size;
@@ -84,7 +92,8 @@ public final class PredictorPool<I, O> implements AutoCloseable {
      * @param input the input
      * @return the output
      * @throws TranslateException when the prediction fails
-     * @throws PoolExhaustedException when no predictor is free within the timeout, or the pool is closed
+     * @throws PoolExhaustedException when no predictor is free within the timeout, or the pool is
+     *     closed
      */
     public O predict(I input) throws TranslateException {
         return apply(p -> p.predict(input));
@@ -97,7 +106,8 @@ public final class PredictorPool<I, O> implements AutoCloseable {
      * @param <R> the result type
      * @return the work's result
      * @throws TranslateException when the prediction fails
-     * @throws PoolExhaustedException when no predictor is free within the timeout, or the pool is closed
+     * @throws PoolExhaustedException when no predictor is free within the timeout, or the pool is
+     *     closed
      */
     public <R> R apply(Work<I, O, R> work) throws TranslateException {
         Predictor<I, O> p = borrow();
@@ -122,12 +132,18 @@ public final class PredictorPool<I, O> implements AutoCloseable {
             p = idle.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PoolExhaustedException("model " + model + ": interrupted while waiting for a predictor");
+            throw new PoolExhaustedException(
+                    "model " + model + ": interrupted while waiting for a predictor");
         }
         if (p == null) {
             throw new PoolExhaustedException(
-                    "model " + model + ": all " + size + " predictors stayed busy for "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+                    "model "
+                            + model
+                            + ": all "
+                            + size
+                            + " predictors stayed busy for "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                            + " ms");
         }
         return p;
     }
@@ -140,17 +156,23 @@ public final class PredictorPool<I, O> implements AutoCloseable {
         }
     }
 
-    /** @return the number of predictors */
+    /**
+     * @return the number of predictors
+     */
     public int size() {
         return size;
     }
 
-    /** @return the number of predictors free right now */
+    /**
+     * @return the number of predictors free right now
+     */
     public int available() {
         return idle.size();
     }
 
-    /** @return whether the pool has been closed */
+    /**
+     * @return whether the pool has been closed
+     */
     public synchronized boolean isClosed() {
         return closed;
     }

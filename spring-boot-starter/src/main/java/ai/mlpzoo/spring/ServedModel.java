@@ -1,7 +1,6 @@
 package ai.mlpzoo.spring;
 
 import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.types.Shape;
@@ -18,7 +17,6 @@ import ai.mlpzoo.translate.VectorTranslatorFactory;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ModelDirs;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,33 +75,57 @@ public final class ServedModel implements AutoCloseable {
      * @throws IOException when the model cannot be found or read, naming the model id
      */
     @SuppressWarnings("unchecked")
-    public static ServedModel load(String id, MlpZooProperties.Model spec, MlpZooProperties global, PredictionMetrics metrics)
+    public static ServedModel load(
+            String id,
+            MlpZooProperties.Model spec,
+            MlpZooProperties global,
+            PredictionMetrics metrics)
             throws IOException {
         boolean fromZoo = spec.getArtifactId() != null && !spec.getArtifactId().isBlank();
         Path dir = spec.getModelDir();
         if (fromZoo == (dir != null)) {
-            throw new IOException("mlpzoo.models." + id + ": set exactly one of artifact-id and model-dir");
+            throw new IOException(
+                    "mlpzoo.models." + id + ": set exactly one of artifact-id and model-dir");
         }
         if (dir != null && !Files.isRegularFile(dir.resolve(ModelDirs.ARCHITECTURE))) {
-            throw new IOException("mlpzoo.models." + id + ": " + dir + " is not an mlp-zoo model directory (no "
-                    + ModelDirs.ARCHITECTURE + ")");
+            throw new IOException(
+                    "mlpzoo.models."
+                            + id
+                            + ": "
+                            + dir
+                            + " is not an mlp-zoo model directory (no "
+                            + ModelDirs.ARCHITECTURE
+                            + ")");
         }
         ModelKind kind = spec.getKind() == null ? ModelKind.AUTO : spec.getKind();
         if (kind == ModelKind.AUTO) {
-            kind = dir != null && ModelDirs.readArchitecture(dir) instanceof SaeConfig ? ModelKind.SAE : ModelKind.IMAGE_CLASSIFIER;
+            kind =
+                    dir != null && ModelDirs.readArchitecture(dir) instanceof SaeConfig
+                            ? ModelKind.SAE
+                            : ModelKind.IMAGE_CLASSIFIER;
         }
         String engine = spec.getEngine() != null ? spec.getEngine() : global.getEngine();
         int poolSize = spec.getPoolSize() != null ? spec.getPoolSize() : global.getPoolSize();
         Duration timeout = global.getBorrowTimeout();
-        String source = fromZoo
-                ? MlpModelZoo.GROUP_ID + ":" + spec.getArtifactId() + (spec.getFilters().isEmpty() ? "" : " " + spec.getFilters())
-                : dir.toString();
+        String source =
+                fromZoo
+                        ? MlpModelZoo.GROUP_ID
+                                + ":"
+                                + spec.getArtifactId()
+                                + (spec.getFilters().isEmpty() ? "" : " " + spec.getFilters())
+                        : dir.toString();
 
         Criteria.Builder<?, ?> b;
         if (kind == ModelKind.SAE) {
-            b = Criteria.builder().setTypes(float[].class, SparseFeatures.class).optTranslatorFactory(new VectorTranslatorFactory());
+            b =
+                    Criteria.builder()
+                            .setTypes(float[].class, SparseFeatures.class)
+                            .optTranslatorFactory(new VectorTranslatorFactory());
         } else {
-            b = Criteria.builder().setTypes(Image.class, Classifications.class).optTranslatorFactory(new ImageClassifierFactory());
+            b =
+                    Criteria.builder()
+                            .setTypes(Image.class, Classifications.class)
+                            .optTranslatorFactory(new ImageClassifierFactory());
         }
         if (fromZoo) {
             b = b.optGroupId(MlpModelZoo.GROUP_ID).optArtifactId(spec.getArtifactId());
@@ -111,7 +133,8 @@ public final class ServedModel implements AutoCloseable {
                 b = b.optFilters(spec.getFilters());
             }
         } else {
-            ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, weights verified, before DJL reads it
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(
+                    dir); // data only, weights verified, before DJL reads it
             b = b.optModelPath(dir);
         }
         if (engine != null && !engine.isBlank()) {
@@ -121,7 +144,8 @@ public final class ServedModel implements AutoCloseable {
         try {
             model = MlpZoo.loadModel(b.build());
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-            throw new IOException("mlpzoo.models." + id + ": cannot load " + source + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "mlpzoo.models." + id + ": cannot load " + source + ": " + e.getMessage(), e);
         }
         try {
             ModelConfig config = ModelDirs.readArchitecture(model.getModelPath());
@@ -131,62 +155,95 @@ public final class ServedModel implements AutoCloseable {
                 ZooModel<float[], SparseFeatures> sae = (ZooModel<float[], SparseFeatures>) model;
                 PredictorPool<float[], SparseFeatures> pool =
                         new PredictorPool<>(id, poolSize, sae::newPredictor, timeout, metrics);
-                return new ServedModel(id, kind, source, model, perItem, List.of(), null, null, pool);
+                return new ServedModel(
+                        id, kind, source, model, perItem, List.of(), null, null, pool);
             }
             ZooModel<Image, Classifications> cls = (ZooModel<Image, Classifications>) model;
             List<String> labels = ModelInfo.of(model).labelNames();
-            PredictorPool<Image, Classifications> img = new PredictorPool<>(id, poolSize, cls::newPredictor, timeout, metrics);
+            PredictorPool<Image, Classifications> img =
+                    new PredictorPool<>(id, poolSize, cls::newPredictor, timeout, metrics);
             PredictorPool<TensorClassifier.Tensor, float[][]> raw;
             try {
-                raw = new PredictorPool<>(id, poolSize, () -> cls.newPredictor(new TensorClassifier()), timeout, metrics);
+                raw =
+                        new PredictorPool<>(
+                                id,
+                                poolSize,
+                                () -> cls.newPredictor(new TensorClassifier()),
+                                timeout,
+                                metrics);
             } catch (RuntimeException e) {
                 img.close();
                 throw e;
             }
-            return new ServedModel(id, kind, source, model, perItem,
-                    labels == null ? null : Collections.unmodifiableList(new ArrayList<>(labels)), img, raw, null);
+            return new ServedModel(
+                    id,
+                    kind,
+                    source,
+                    model,
+                    perItem,
+                    labels == null ? null : Collections.unmodifiableList(new ArrayList<>(labels)),
+                    img,
+                    raw,
+                    null);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    /** @return the model id */
+    /**
+     * @return the model id
+     */
     public String id() {
         return id;
     }
 
-    /** @return what the model does */
+    /**
+     * @return what the model does
+     */
     public ModelKind kind() {
         return kind;
     }
 
-    /** @return where it was loaded from: the zoo artifact and filters, or the model directory */
+    /**
+     * @return where it was loaded from: the zoo artifact and filters, or the model directory
+     */
     public String source() {
         return source;
     }
 
-    /** @return the DJL model */
+    /**
+     * @return the DJL model
+     */
     public ZooModel<?, ?> model() {
         return model;
     }
 
-    /** @return the shape of one input, without the batch axis ([C, H, W] for an image model, [d_in] for an SAE) */
+    /**
+     * @return the shape of one input, without the batch axis ([C, H, W] for an image model, [d_in]
+     *     for an SAE)
+     */
     public Shape inputShape() {
         return inputShape;
     }
 
-    /** @return the class names (null when the model has none: classes are numbered) */
+    /**
+     * @return the class names (null when the model has none: classes are numbered)
+     */
     public List<String> labels() {
         return labels;
     }
 
-    /** @return the pool that serves this model's main input form (images, or vectors for an SAE) */
+    /**
+     * @return the pool that serves this model's main input form (images, or vectors for an SAE)
+     */
     public PredictorPool<?, ?> pool() {
         return kind == ModelKind.SAE ? features : images;
     }
 
-    /** @return every pool of this model */
+    /**
+     * @return every pool of this model
+     */
     public List<PredictorPool<?, ?>> pools() {
         List<PredictorPool<?, ?>> all = new ArrayList<>();
         for (PredictorPool<?, ?> p : Arrays.asList(images, tensors, features)) {
@@ -219,7 +276,8 @@ public final class ServedModel implements AutoCloseable {
      * @throws IllegalArgumentException when the shape does not fit the model or the data
      * @throws TranslateException when the prediction fails
      */
-    public List<Classifications> classifyTensor(float[] data, long[] shape) throws TranslateException {
+    public List<Classifications> classifyTensor(float[] data, long[] shape)
+            throws TranslateException {
         requireKind(ModelKind.IMAGE_CLASSIFIER);
         long[] item = inputShape.getShape();
         long[] full;
@@ -227,19 +285,34 @@ public final class ServedModel implements AutoCloseable {
             full = new long[item.length + 1];
             full[0] = 1;
             System.arraycopy(item, 0, full, 1, item.length);
-        } else if (shape.length == item.length + 1 && shape[0] >= 1 && shape[0] <= 1024
+        } else if (shape.length == item.length + 1
+                && shape[0] >= 1
+                && shape[0] <= 1024
                 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), item)) {
             full = shape;
         } else {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not fit model " + id
-                    + ": expected " + Arrays.toString(item) + " or [batch (1..1024), " + Arrays.toString(item).substring(1));
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " does not fit model "
+                            + id
+                            + ": expected "
+                            + Arrays.toString(item)
+                            + " or [batch (1..1024), "
+                            + Arrays.toString(item).substring(1));
         }
         long n = 1;
         for (long d : full) {
             n *= d;
         }
         if (data.length != n) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " needs "
+                            + n
+                            + " values, got "
+                            + data.length);
         }
         checkFinite(data);
         float[][] probs = tensors.predict(new TensorClassifier.Tensor(data, full));
@@ -273,7 +346,13 @@ public final class ServedModel implements AutoCloseable {
         requireKind(ModelKind.SAE);
         long dIn = inputShape.get(0);
         if (activations.length != dIn) {
-            throw new IllegalArgumentException("model " + id + " takes vectors of " + dIn + " values, got " + activations.length);
+            throw new IllegalArgumentException(
+                    "model "
+                            + id
+                            + " takes vectors of "
+                            + dIn
+                            + " values, got "
+                            + activations.length);
         }
         checkFinite(activations);
         return features.predict(activations);
@@ -282,19 +361,27 @@ public final class ServedModel implements AutoCloseable {
     private static void checkFinite(float[] data) {
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {
-                throw new IllegalArgumentException("value " + i + " is " + data[i] + " (NaN or infinite)");
+                throw new IllegalArgumentException(
+                        "value " + i + " is " + data[i] + " (NaN or infinite)");
             }
         }
     }
 
     private void requireKind(ModelKind k) {
         if (kind != k) {
-            throw new UnsupportedOperationException("model " + id + " is " + kind.name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', ' ') + ", not " + k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            throw new UnsupportedOperationException(
+                    "model "
+                            + id
+                            + " is "
+                            + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                            + ", not "
+                            + k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
         }
     }
 
-    /** @return whether every pool is open */
+    /**
+     * @return whether every pool is open
+     */
     public boolean isOpen() {
         return pools().stream().noneMatch(PredictorPool::isClosed);
     }

@@ -32,12 +32,16 @@ final class TensorClassifier implements Translator<TensorClassifier.Tensor, floa
         NDArray logits = list.get("output");
         if (logits == null) {
             if (list.size() != 1) {
-                throw new TranslateException("the model has no output named 'output' (outputs: " + list.getShapes() + ")");
+                throw new TranslateException(
+                        "the model has no output named 'output' (outputs: "
+                                + list.getShapes()
+                                + ")");
             }
             logits = list.singletonOrThrow();
         }
         if (logits.getShape().dimension() != 2) {
-            throw new TranslateException("expected [batch, classes] logits, got " + logits.getShape());
+            throw new TranslateException(
+                    "expected [batch, classes] logits, got " + logits.getShape());
         }
         int n = (int) logits.getShape().get(0);
         int c = (int) logits.getShape().get(1);

@@ -11,8 +11,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Fashion-MNIST (Xiao et al. 2017) from its IDX files, gzip'd or not, as Debian's {@code
- * dataset-fashion-mnist} installs them in {@code /usr/share/datasets/fashion-mnist}. Images are
- * 28 x 28 grey levels in [0, 1]; labels 0..9 in the order of {@link #CLASSES}.
+ * dataset-fashion-mnist} installs them in {@code /usr/share/datasets/fashion-mnist}. Images are 28
+ * x 28 grey levels in [0, 1]; labels 0..9 in the order of {@link #CLASSES}.
  */
 public final class FashionMnist {
 
@@ -83,7 +83,9 @@ public final class FashionMnist {
                 + " or point -Dmlpzoo.fashionMnist=<dir> at a folder with its IDX files";
     }
 
-    /** @return whether the IDX files are present in {@link #defaultDir()} */
+    /**
+     * @return whether the IDX files are present in {@link #defaultDir()}
+     */
     public static boolean isInstalled() {
         return find(defaultDir(), Split.TEST.prefix + "-images-idx3-ubyte") != null;
     }
@@ -150,7 +152,8 @@ public final class FashionMnist {
         if (is == null) {
             throw new IOException("missing resource " + path);
         }
-        return new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(is), 1 << 16));
+        return new DataInputStream(
+                new java.io.BufferedInputStream(new GZIPInputStream(is), 1 << 16));
     }
 
     /**
@@ -200,7 +203,8 @@ public final class FashionMnist {
             for (int i = 0; i < n; i++) {
                 labels[i] = raw[i];
                 if (labels[i] < 0 || labels[i] > 9) {
-                    throw new IOException(file + ": label " + labels[i] + " at " + i + " is not 0..9");
+                    throw new IOException(
+                            file + ": label " + labels[i] + " at " + i + " is not 0..9");
                 }
             }
             return labels;
@@ -217,7 +221,15 @@ public final class FashionMnist {
             int cols = in.readInt();
             if (rows != SIZE || cols != SIZE || count < n) {
                 throw new IOException(
-                        file + ": expected at least " + n + " images of 28 x 28, header says " + count + " of " + rows + " x " + cols);
+                        file
+                                + ": expected at least "
+                                + n
+                                + " images of 28 x 28, header says "
+                                + count
+                                + " of "
+                                + rows
+                                + " x "
+                                + cols);
             }
             byte[] raw = new byte[n * SIZE * SIZE];
             in.readFully(raw);
@@ -233,21 +245,28 @@ public final class FashionMnist {
 
     private static void expect(int magic, int expected, String file) throws IOException {
         if (magic != expected) {
-            throw new IOException(file + ": not an IDX file of the expected kind (magic " + magic + ")");
+            throw new IOException(
+                    file + ": not an IDX file of the expected kind (magic " + magic + ")");
         }
     }
 
-    /** @return the number of images */
+    /**
+     * @return the number of images
+     */
     public int size() {
         return labels.length;
     }
 
-    /** @return all pixels, image after image, in [0, 1] */
+    /**
+     * @return all pixels, image after image, in [0, 1]
+     */
     public float[] images() {
         return images;
     }
 
-    /** @return all labels */
+    /**
+     * @return all labels
+     */
     public int[] labels() {
         return labels;
     }

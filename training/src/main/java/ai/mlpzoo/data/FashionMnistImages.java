@@ -2,7 +2,6 @@ package ai.mlpzoo.data;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
-
 import java.awt.image.BufferedImage;
 
 /** Fashion-MNIST images as DJL {@link Image}s, the input of the zoo's image classifiers. */

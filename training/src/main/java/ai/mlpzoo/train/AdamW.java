@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongToDoubleFunction;
@@ -13,8 +12,8 @@ import java.util.function.LongToDoubleFunction;
  * AdamW (Loshchilov and Hutter 2019, "Decoupled Weight Decay Regularization") whose state can be
  * saved and restored, so that a resumed run continues exactly where it stopped; DJL's own keeps its
  * moments private under per-process parameter ids. The learning rate follows a schedule of the
- * global step; weight decay skips vectors (biases, norms, layer-scales), as timm's parameter
- * groups do. The update itself is the engine's fused Adam kernel.
+ * global step; weight decay skips vectors (biases, norms, layer-scales), as timm's parameter groups
+ * do. The update itself is the engine's fused Adam kernel.
  */
 public class AdamW extends Optimizer {
 
@@ -42,12 +41,16 @@ public class AdamW extends Optimizer {
         this.weightDecay = weightDecay;
     }
 
-    /** @param step the global step the next update belongs to (from 0) */
+    /**
+     * @param step the global step the next update belongs to (from 0)
+     */
     public void setStep(long step) {
         this.step = step;
     }
 
-    /** @return the learning rate of the current step */
+    /**
+     * @return the learning rate of the current step
+     */
     public double currentLearningRate() {
         return schedule.applyAsDouble(step);
     }
@@ -124,7 +127,8 @@ public class AdamW extends Optimizer {
             String param = name.substring(0, name.lastIndexOf('.'));
             String id = nameToId.get(param);
             if (id == null) {
-                throw new IllegalArgumentException("optimizer state names unknown parameter " + param);
+                throw new IllegalArgumentException(
+                        "optimizer state names unknown parameter " + param);
             }
             NDArray copy = detached(a.duplicate());
             NDArray old = (mean ? means : variances).put(id, copy);

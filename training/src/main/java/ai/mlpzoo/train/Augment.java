@@ -4,8 +4,8 @@ import java.util.Random;
 
 /**
  * Augmentation for Fashion-MNIST: a random shift of up to {@code pad} pixels (the crop-with-padding
- * of CIFAR training) and a random horizontal flip. Clothing is left-right symmetric, and a garment a
- * little off-centre is still the same garment; rotations, vertical flips or colour changes would
+ * of CIFAR training) and a random horizontal flip. Clothing is left-right symmetric, and a garment
+ * a little off-centre is still the same garment; rotations, vertical flips or colour changes would
  * make garments the test set never shows (an upside-down dress, a negative shirt), so we leave them
  * out.
  */

@@ -38,7 +38,9 @@ public class EpochRecord {
     @JsonProperty("epoch_seconds")
     public double epochSeconds;
 
-    /** @return the CSV row */
+    /**
+     * @return the CSV row
+     */
     public String toCsv() {
         return String.format(
                 java.util.Locale.ROOT,

@@ -19,10 +19,8 @@ import ai.mlpzoo.io.AtomicFiles;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.translate.ImageClassifierFactory;
 import ai.mlpzoo.zoo.ModelDirs;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,14 +35,15 @@ import java.util.stream.Stream;
  * Trains an image classifier on Fashion-MNIST: AdamW with warm-up and cosine decay, label
  * smoothing, shift-and-flip augmentation, a progress bar, and after every epoch a checkpoint
  * ({@code checkpoint-NNNN}, a model directory plus optimiser state, made visible by one atomic
- * rename), {@code metrics.csv} and {@code curves.png}. A run resumes from its newest checkpoint with
- * the same optimiser state, learning-rate position and data order. The finished model is written to
- * {@code model/}.
+ * rename), {@code metrics.csv} and {@code curves.png}. A run resumes from its newest checkpoint
+ * with the same optimiser state, learning-rate position and data order. The finished model is
+ * written to {@code model/}.
  */
 public final class ImageClassifierTrainer {
 
     /** The optimiser state file inside a checkpoint. */
     public static final String OPTIMIZER = "optimizer.safetensors";
+
     /** The run state file inside a checkpoint. */
     public static final String STATE = "state.json";
 
@@ -54,6 +53,7 @@ public final class ImageClassifierTrainer {
     public static final class Result {
         /** The final state, with the history. */
         public final TrainState state;
+
         /** The final model directory. */
         public final Path modelDir;
 
@@ -74,7 +74,12 @@ public final class ImageClassifierTrainer {
      * @return the result
      * @throws IOException when a file cannot be written
      */
-    public Result train(ModelConfig config, TrainOptions options, FashionMnist train, FashionMnist test, Path out)
+    public Result train(
+            ModelConfig config,
+            TrainOptions options,
+            FashionMnist train,
+            FashionMnist test,
+            Path out)
             throws IOException {
         TrainState state = new TrainState();
         state.options = options.validate();
@@ -92,17 +97,24 @@ public final class ImageClassifierTrainer {
      * @return the result
      * @throws IOException when there is no checkpoint or it is corrupt
      */
-    public Result resume(Path out, int epochs, FashionMnist train, FashionMnist test) throws IOException {
+    public Result resume(Path out, int epochs, FashionMnist train, FashionMnist test)
+            throws IOException {
         Path checkpoint = latestCheckpoint(out);
         if (checkpoint == null) {
             throw new IOException("no checkpoint-NNNN directory to resume from in " + out);
         }
         ModelConfig config = ModelDirs.readArchitecture(checkpoint);
-        TrainState state = Configs.MAPPER.readValue(checkpoint.resolve(STATE).toFile(), TrainState.class);
+        TrainState state =
+                Configs.MAPPER.readValue(checkpoint.resolve(STATE).toFile(), TrainState.class);
         if (epochs > 0) {
             state.options.epochs = epochs;
         }
-        log.printf(Locale.ROOT, "resuming %s from epoch %d (step %d)%n", checkpoint, state.epoch, state.step);
+        log.printf(
+                Locale.ROOT,
+                "resuming %s from epoch %d (step %d)%n",
+                checkpoint,
+                state.epoch,
+                state.step);
         return run(config, state, checkpoint, train, test, out);
     }
 
@@ -126,17 +138,26 @@ public final class ImageClassifierTrainer {
     }
 
     private Result run(
-            ModelConfig config, TrainState state, Path checkpoint, FashionMnist train, FashionMnist test, Path out)
+            ModelConfig config,
+            TrainState state,
+            Path checkpoint,
+            FashionMnist train,
+            FashionMnist test,
+            Path out)
             throws IOException {
         TrainOptions o = state.options;
         int n = o.trainLimit > 0 ? Math.min(o.trainLimit, train.size()) : train.size();
         int stepsPerEpoch = n / o.batch;
         if (stepsPerEpoch == 0) {
-            throw new IllegalArgumentException("batch " + o.batch + " is larger than the " + n + " training images");
+            throw new IllegalArgumentException(
+                    "batch " + o.batch + " is larger than the " + n + " training images");
         }
         long totalSteps = (long) stepsPerEpoch * o.epochs;
         long warmup = Math.round(o.warmupEpochs * stepsPerEpoch);
-        AdamW adamw = new AdamW(Schedules.warmupCosine(o.lr, o.minLr, warmup, totalSteps), (float) o.weightDecay);
+        AdamW adamw =
+                new AdamW(
+                        Schedules.warmupCosine(o.lr, o.minLr, warmup, totalSteps),
+                        (float) o.weightDecay);
         LogitsLoss loss = new LogitsLoss((float) o.labelSmoothing);
         Shape inputShape = config.inputShape(); // (1, ...) of one example
         long[] batchDims = inputShape.getShape().clone();
@@ -152,14 +173,20 @@ public final class ImageClassifierTrainer {
                     ModelDirs.verify(checkpoint);
                     model.load(checkpoint, ModelDirs.MODEL_NAME);
                 } catch (ai.djl.MalformedModelException e) {
-                    throw new IOException(checkpoint + ": corrupt parameters: " + e.getMessage(), e);
+                    throw new IOException(
+                            checkpoint + ": corrupt parameters: " + e.getMessage(), e);
                 }
             }
             DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(adamw);
             try (Trainer trainer = model.newTrainer(tc);
                     ShutdownGuard guard = new ShutdownGuard()) {
-                Runnable stopped = () -> System.err.printf(Locale.ROOT,
-                        "%nstopped at step %d; continue with: mlpzoo train --resume %s%n", state.step, out);
+                Runnable stopped =
+                        () ->
+                                System.err.printf(
+                                        Locale.ROOT,
+                                        "%nstopped at step %d; continue with: mlpzoo train --resume %s%n",
+                                        state.step,
+                                        out);
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
                 trainer.initialize(batchShape);
@@ -168,7 +195,10 @@ public final class ImageClassifierTrainer {
                     Map<String, String> nameToId = new HashMap<>();
                     named.forEach((k, p) -> nameToId.put(k, p.getId()));
                     try (NDManager tmp = manager.newSubManager()) {
-                        adamw.importState(SafeTensors.read(tmp, checkpoint.resolve(OPTIMIZER)), nameToId, manager);
+                        adamw.importState(
+                                SafeTensors.read(tmp, checkpoint.resolve(OPTIMIZER)),
+                                nameToId,
+                                manager);
                     }
                 }
                 Augment augment = new Augment(o.augmentShift, o.augmentFlip);
@@ -178,7 +208,11 @@ public final class ImageClassifierTrainer {
                     for (int epoch = state.epoch; epoch < o.epochs; epoch++) {
                         int[] order = permutation(n, new Random(o.seed * 1_000_003L + epoch));
                         Random augRandom = new Random(o.seed * 7_919L + epoch);
-                        ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs), stepsPerEpoch);
+                        ProgressBar bar =
+                                new ProgressBar(
+                                        String.format(
+                                                Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs),
+                                        stepsPerEpoch);
                         double lossSum = 0;
                         long correct = 0;
                         long seen = 0;
@@ -186,7 +220,8 @@ public final class ImageClassifierTrainer {
                         for (int s = 0; s < stepsPerEpoch; s++) {
                             for (int i = 0; i < o.batch; i++) {
                                 int idx = order[s * o.batch + i];
-                                augment.apply(train.images(), idx * 784, px, i * 784, 28, augRandom);
+                                augment.apply(
+                                        train.images(), idx * 784, px, i * 784, 28, augRandom);
                                 labels[i] = train.labels()[idx];
                             }
                             adamw.setStep(state.step);
@@ -199,11 +234,21 @@ public final class ImageClassifierTrainer {
                                     NDArray l = loss.evaluate(new NDList(y), pred);
                                     gc.backward(l);
                                     value = l.getFloat();
-                                    correct += pred.get(0).argMax(1).toType(y.getDataType(), false).eq(y).sum().getLong();
+                                    correct +=
+                                            pred.get(0)
+                                                    .argMax(1)
+                                                    .toType(y.getDataType(), false)
+                                                    .eq(y)
+                                                    .sum()
+                                                    .getLong();
                                 }
                                 if (!Float.isFinite(value)) {
                                     throw new IllegalStateException(
-                                            "training diverged: loss is " + value + " at step " + state.step + "; lower --lr");
+                                            "training diverged: loss is "
+                                                    + value
+                                                    + " at step "
+                                                    + state.step
+                                                    + "; lower --lr");
                                 }
                                 trainer.step();
                                 lossSum += value;
@@ -214,8 +259,12 @@ public final class ImageClassifierTrainer {
                             double secs = (System.nanoTime() - t0) / 1e9;
                             bar.update(
                                     s + 1,
-                                    String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
-                                            lossSum / (s + 1), 100.0 * correct / seen, seen / secs));
+                                    String.format(
+                                            Locale.ROOT,
+                                            "loss %.4f acc %.2f%% %.0f img/s",
+                                            lossSum / (s + 1),
+                                            100.0 * correct / seen,
+                                            seen / secs));
                         }
                         double secs = (System.nanoTime() - t0) / 1e9;
                         double[] eval = evaluate(block, manager, test, inputShape, loss);
@@ -229,8 +278,15 @@ public final class ImageClassifierTrainer {
                         r.testAcc = eval[1];
                         r.imagesPerSecond = seen / secs;
                         r.epochSeconds = secs;
-                        bar.finish(String.format(Locale.ROOT, "loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s",
-                                r.trainLoss, 100 * r.trainAcc, r.testLoss, 100 * r.testAcc, r.imagesPerSecond));
+                        bar.finish(
+                                String.format(
+                                        Locale.ROOT,
+                                        "loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s",
+                                        r.trainLoss,
+                                        100 * r.trainAcc,
+                                        r.testLoss,
+                                        100 * r.testAcc,
+                                        r.imagesPerSecond));
                         state.epoch = epoch + 1;
                         state.history.add(r);
                         saveCheckpoint(out, config, block, adamw, named, state, test.size());
@@ -238,15 +294,23 @@ public final class ImageClassifierTrainer {
                         guard.checkpoint(stopped);
                     }
                 } catch (RuntimeException | IOException e) {
-                    // an interrupted write or a refused shutdown hook while the JVM exits: stop, do not report
+                    // an interrupted write or a refused shutdown hook while the JVM exits: stop, do
+                    // not report
                     if (guard.stopRequested()) {
                         guard.checkpoint(stopped);
                     }
                     throw e;
                 }
                 Path modelDir = out.resolve("model");
-                double acc = state.history.isEmpty() ? Double.NaN : state.history.get(state.history.size() - 1).testAcc;
-                ModelDirs.save(modelDir, config, block, metadata(acc, test.size(), state, inputShape),
+                double acc =
+                        state.history.isEmpty()
+                                ? Double.NaN
+                                : state.history.get(state.history.size() - 1).testAcc;
+                ModelDirs.save(
+                        modelDir,
+                        config,
+                        block,
+                        metadata(acc, test.size(), state, inputShape),
                         Map.of("translatorFactory", ImageClassifierFactory.class.getName()));
                 return new Result(state, modelDir);
             } finally {
@@ -269,7 +333,8 @@ public final class ImageClassifierTrainer {
      * @param loss the loss to report
      * @return {mean loss, accuracy}
      */
-    public static double[] evaluate(Block block, NDManager manager, FashionMnist data, Shape inputShape, LogitsLoss loss) {
+    public static double[] evaluate(
+            Block block, NDManager manager, FashionMnist data, Shape inputShape, LogitsLoss loss) {
         int batch = 500;
         double lossSum = 0;
         long correct = 0;
@@ -289,24 +354,36 @@ public final class ImageClassifierTrainer {
                 NDArray y = sub.create(labels);
                 NDList pred = block.forward(ps, new NDList(x), false);
                 lossSum += loss.evaluate(new NDList(y), pred).getFloat() * b;
-                correct += pred.get(0).argMax(1).toType(y.getDataType(), false).eq(y).sum().getLong();
+                correct +=
+                        pred.get(0).argMax(1).toType(y.getDataType(), false).eq(y).sum().getLong();
             }
         }
         return new double[] {lossSum / data.size(), (double) correct / data.size()};
     }
 
     private void saveCheckpoint(
-            Path out, ModelConfig config, Block block, AdamW adamw, Map<String, Parameter> named, TrainState state, int testSize)
+            Path out,
+            ModelConfig config,
+            Block block,
+            AdamW adamw,
+            Map<String, Parameter> named,
+            TrainState state,
+            int testSize)
             throws IOException {
         Map<String, String> idToName = new HashMap<>();
         named.forEach((k, p) -> idToName.put(p.getId(), k));
         Path dir = out.resolve(String.format(Locale.ROOT, "checkpoint-%04d", state.epoch));
         double acc = state.history.get(state.history.size() - 1).testAcc;
-        ModelDirs.save(dir, config, block, metadata(acc, testSize, state, config.inputShape()),
-                Map.of("translatorFactory", ImageClassifierFactory.class.getName()), tmp -> {
-            SafeTensors.write(adamw.exportState(idToName), tmp.resolve(OPTIMIZER));
-            Files.writeString(tmp.resolve(STATE), Configs.toJson(state) + "\n");
-        });
+        ModelDirs.save(
+                dir,
+                config,
+                block,
+                metadata(acc, testSize, state, config.inputShape()),
+                Map.of("translatorFactory", ImageClassifierFactory.class.getName()),
+                tmp -> {
+                    SafeTensors.write(adamw.exportState(idToName), tmp.resolve(OPTIMIZER));
+                    Files.writeString(tmp.resolve(STATE), Configs.toJson(state) + "\n");
+                });
         // the new checkpoint is complete: older ones can go
         try (Stream<Path> s = Files.list(out)) {
             for (Path p : (Iterable<Path>) s::iterator) {
@@ -318,13 +395,17 @@ public final class ImageClassifierTrainer {
         }
     }
 
-    private static void writeMetrics(Path out, TrainState state, ModelConfig config) throws IOException {
+    private static void writeMetrics(Path out, TrainState state, ModelConfig config)
+            throws IOException {
         StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
         for (EpochRecord r : state.history) {
             csv.append(r.toCsv()).append('\n');
         }
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
-        String title = config instanceof ai.mlpzoo.config.MixerConfig ? ((ai.mlpzoo.config.MixerConfig) config).name : config.modelType();
+        String title =
+                config instanceof ai.mlpzoo.config.MixerConfig
+                        ? ((ai.mlpzoo.config.MixerConfig) config).name
+                        : config.modelType();
         TrainingCurves.write(state.history, title, out.resolve("curves.png"));
     }
 
@@ -338,7 +419,8 @@ public final class ImageClassifierTrainer {
      *     for a model that takes flat vectors (then the metadata says {@code "flatten": true})
      * @return JSON
      */
-    public static String metadata(double testAcc, int testSize, TrainState state, Shape inputShape) {
+    public static String metadata(
+            double testAcc, int testSize, TrainState state, Shape inputShape) {
         ObjectNode meta = Configs.MAPPER.createObjectNode();
         meta.put("source", "mlpzoo train");
         meta.put("dataset", "fashion-mnist");
@@ -381,7 +463,8 @@ public final class ImageClassifierTrainer {
 
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path p :
+                    (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
         }

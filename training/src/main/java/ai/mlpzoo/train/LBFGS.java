@@ -7,7 +7,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,9 +16,9 @@ import java.util.List;
  * Full-batch L-BFGS (Nocedal 1980; Liu and Nocedal 1989) for any DJL block: the two-loop recursion
  * over the last m curvature pairs, with a strong-Wolfe line search (Nocedal and Wright, Algorithms
  * 3.5 and 3.6, cubic interpolation). This is what pykan fits small KANs with (PyTorch's LBFGS,
- * history 10, strong Wolfe). The search direction and history are kept in double precision in
- * Java; each evaluation writes the parameters, runs the objective inside a gradient collector and
- * reads the gradients back, all temporaries in a per-evaluation manager.
+ * history 10, strong Wolfe). The search direction and history are kept in double precision in Java;
+ * each evaluation writes the parameters, runs the objective inside a gradient collector and reads
+ * the gradients back, all temporaries in a per-evaluation manager.
  */
 public final class LBFGS {
 
@@ -39,10 +38,13 @@ public final class LBFGS {
     public static final class Result {
         /** The final loss. */
         public final double loss;
+
         /** Iterations done. */
         public final int iterations;
+
         /** Objective evaluations done. */
         public final int evaluations;
+
         /** Why it stopped. */
         public final String reason;
 
@@ -56,8 +58,12 @@ public final class LBFGS {
         @Override
         public String toString() {
             return String.format(
-                    java.util.Locale.ROOT, "loss %.4g after %d iterations, %d evaluations (%s)",
-                    loss, iterations, evaluations, reason);
+                    java.util.Locale.ROOT,
+                    "loss %.4g after %d iterations, %d evaluations (%s)",
+                    loss,
+                    iterations,
+                    evaluations,
+                    reason);
         }
     }
 
@@ -87,7 +93,12 @@ public final class LBFGS {
      * @param gradTolerance stop when max |gradient| falls below this
      * @param changeTolerance stop when the loss or the step changes less than this
      */
-    public LBFGS(Block block, int history, int maxIterations, double gradTolerance, double changeTolerance) {
+    public LBFGS(
+            Block block,
+            int history,
+            int maxIterations,
+            double gradTolerance,
+            double changeTolerance) {
         if (history < 1 || maxIterations < 1) {
             throw new IllegalArgumentException("history and maxIterations must be positive");
         }
@@ -98,7 +109,8 @@ public final class LBFGS {
         for (Parameter p : block.getParameters().values()) {
             if (p.requiresGradient()) {
                 if (!p.isInitialized()) {
-                    throw new IllegalStateException("parameter " + p.getName() + " is not initialised");
+                    throw new IllegalStateException(
+                            "parameter " + p.getName() + " is not initialised");
                 }
                 params.add(p);
             }
@@ -112,7 +124,9 @@ public final class LBFGS {
         dim = n;
     }
 
-    /** @return the number of trained scalars */
+    /**
+     * @return the number of trained scalars
+     */
     public int dimension() {
         return dim;
     }
@@ -218,7 +232,8 @@ public final class LBFGS {
      *
      * @return {t, f(x + t d)}; gOut receives the gradient there
      */
-    private double[] strongWolfe(double[] x, double f0, double[] g0, double[] d, double gtd0, double t, double[] gOut) {
+    private double[] strongWolfe(
+            double[] x, double f0, double[] g0, double[] d, double gtd0, double t, double[] gOut) {
         double tPrev = 0;
         double fPrev = f0;
         double gtdPrev = gtd0;
@@ -237,7 +252,8 @@ public final class LBFGS {
             if (gtd >= 0) {
                 return zoom(x, f0, gtd0, d, t, f, gtd, g.clone(), tPrev, fPrev, gtdPrev, gOut);
             }
-            double next = cubicMin(tPrev, fPrev, gtdPrev, t, f, gtd, t + 0.01 * (t - tPrev), 10 * t);
+            double next =
+                    cubicMin(tPrev, fPrev, gtdPrev, t, f, gtd, t + 0.01 * (t - tPrev), 10 * t);
             tPrev = t;
             fPrev = f;
             gtdPrev = gtd;
@@ -248,17 +264,31 @@ public final class LBFGS {
         return new double[] {t, evaluate(step(x, d, t), gOut)};
     }
 
-    /** Narrows [lo, hi] (lo has the lower loss) until a point satisfies the strong Wolfe conditions. */
+    /**
+     * Narrows [lo, hi] (lo has the lower loss) until a point satisfies the strong Wolfe conditions.
+     */
     private double[] zoom(
-            double[] x, double f0, double gtd0, double[] d,
-            double lo, double fLo, double gtdLo, double[] gLo,
-            double hi, double fHi, double gtdHi, double[] gOut) {
+            double[] x,
+            double f0,
+            double gtd0,
+            double[] d,
+            double lo,
+            double fLo,
+            double gtdLo,
+            double[] gLo,
+            double hi,
+            double fHi,
+            double gtdHi,
+            double[] gOut) {
         double[] g = new double[dim];
         double dMax = maxAbs(d);
         for (int j = 0; j < MAX_LINE_SEARCH; j++) {
             double a = Math.min(lo, hi);
             double b = Math.max(lo, hi);
-            double t = Double.isFinite(fHi) ? cubicMin(lo, fLo, gtdLo, hi, fHi, gtdHi, a, b) : (a + b) / 2;
+            double t =
+                    Double.isFinite(fHi)
+                            ? cubicMin(lo, fLo, gtdLo, hi, fHi, gtdHi, a, b)
+                            : (a + b) / 2;
             if (Math.min(t - a, b - t) < 0.1 * (b - a)) {
                 t = (a + b) / 2; // too close to an end: bisect for guaranteed progress
             }
@@ -292,7 +322,15 @@ public final class LBFGS {
     }
 
     /** The minimiser of the cubic through (x1, f1, g1), (x2, f2, g2), clamped to [lo, hi]. */
-    static double cubicMin(double x1, double f1, double g1, double x2, double f2, double g2, double lo, double hi) {
+    static double cubicMin(
+            double x1,
+            double f1,
+            double g1,
+            double x2,
+            double f2,
+            double g2,
+            double lo,
+            double hi) {
         double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
         double d2sq = d1 * d1 - g1 * g2;
         if (d2sq >= 0 && x1 != x2) {
@@ -333,7 +371,12 @@ public final class LBFGS {
             }
             int off = 0;
             for (int i = 0; i < params.size(); i++) {
-                float[] gi = params.get(i).getArray().getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                float[] gi =
+                        params.get(i)
+                                .getArray()
+                                .getGradient()
+                                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                .toFloatArray();
                 for (int j = 0; j < gi.length; j++) {
                     g[off + j] = gi[j];
                 }
@@ -347,7 +390,11 @@ public final class LBFGS {
         double[] x = new double[dim];
         int off = 0;
         for (int i = 0; i < params.size(); i++) {
-            float[] v = params.get(i).getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            float[] v =
+                    params.get(i)
+                            .getArray()
+                            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                            .toFloatArray();
             for (int j = 0; j < v.length; j++) {
                 x[off + j] = v[j];
             }

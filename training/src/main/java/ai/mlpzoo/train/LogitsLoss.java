@@ -21,7 +21,8 @@ public class LogitsLoss extends Loss {
     public LogitsLoss(float smoothing) {
         super("CrossEntropy");
         if (!(smoothing >= 0 && smoothing < 1)) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + smoothing);
+            throw new IllegalArgumentException(
+                    "label smoothing must be in [0, 1), got " + smoothing);
         }
         this.smoothing = smoothing;
     }
@@ -31,7 +32,13 @@ public class LogitsLoss extends Loss {
         NDArray logits = predictions.get(0); // (batch, classes)
         NDArray label = labels.head().toType(ai.djl.ndarray.types.DataType.INT64, false); // (batch)
         NDArray logp = logits.logSoftmax(1);
-        NDArray nll = logp.get(new ai.djl.ndarray.index.NDIndex().addAllDim().addPickDim(label.expandDims(1))).neg().squeeze(1);
+        NDArray nll =
+                logp.get(
+                                new ai.djl.ndarray.index.NDIndex()
+                                        .addAllDim()
+                                        .addPickDim(label.expandDims(1)))
+                        .neg()
+                        .squeeze(1);
         if (smoothing == 0) {
             return nll.mean();
         }
@@ -39,9 +46,10 @@ public class LogitsLoss extends Loss {
         return nll.mul(1 - smoothing).add(uniform.mul(smoothing)).mean();
     }
 
-    /** @return the label smoothing */
+    /**
+     * @return the label smoothing
+     */
     public float getSmoothing() {
         return smoothing;
     }
-
 }

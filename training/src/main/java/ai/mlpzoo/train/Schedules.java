@@ -17,7 +17,8 @@ public final class Schedules {
      * @param total total steps
      * @return the schedule
      */
-    public static LongToDoubleFunction warmupCosine(double lr, double minLr, long warmup, long total) {
+    public static LongToDoubleFunction warmupCosine(
+            double lr, double minLr, long warmup, long total) {
         return step -> {
             if (step < warmup) {
                 return lr * (step + 1) / warmup;

@@ -23,18 +23,23 @@ public final class ShutdownGuard implements AutoCloseable {
 
     /** Registers the shutdown hook; close the guard when the loop ends. */
     public ShutdownGuard() {
-        hook = new Thread(() -> {
-            requested.set(true);
-            try {
-                parked.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "mlpzoo-shutdown");
+        hook =
+                new Thread(
+                        () -> {
+                            requested.set(true);
+                            try {
+                                parked.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "mlpzoo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** @return whether the JVM is shutting down */
+    /**
+     * @return whether the JVM is shutting down
+     */
     public boolean stopRequested() {
         return requested.get();
     }

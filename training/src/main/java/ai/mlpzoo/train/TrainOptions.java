@@ -56,8 +56,12 @@ public class TrainOptions {
         require(minLr >= 0 && minLr <= lr, "min_lr must be in [0, lr], got " + minLr);
         require(weightDecay >= 0, "weight_decay must be >= 0, got " + weightDecay);
         require(warmupEpochs >= 0, "warmup_epochs must be >= 0, got " + warmupEpochs);
-        require(labelSmoothing >= 0 && labelSmoothing < 1, "label_smoothing must be in [0, 1), got " + labelSmoothing);
-        require(augmentShift >= 0 && augmentShift < 14, "augment_shift must be in [0, 14), got " + augmentShift);
+        require(
+                labelSmoothing >= 0 && labelSmoothing < 1,
+                "label_smoothing must be in [0, 1), got " + labelSmoothing);
+        require(
+                augmentShift >= 0 && augmentShift < 14,
+                "augment_shift must be in [0, 14), got " + augmentShift);
         require(trainLimit >= 0, "train_limit must be >= 0, got " + trainLimit);
         return this;
     }

@@ -1,13 +1,12 @@
 package ai.mlpzoo.train;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
 
 /** Loss and accuracy by epoch as a PNG (XChart), written beside metrics.csv. */
 public final class TrainingCurves {
@@ -45,11 +44,19 @@ public final class TrainingCurves {
         acc.addSeries("test", x, testAcc);
         java.util.List<XYChart> charts = List.of(loss, acc);
         ai.mlpzoo.io.AtomicFiles.write(
-                png, os -> BitmapEncoder.saveBitmap(charts, 1, 2, os, BitmapEncoder.BitmapFormat.PNG));
+                png,
+                os -> BitmapEncoder.saveBitmap(charts, 1, 2, os, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(600).height(400).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        XYChart c =
+                new XYChartBuilder()
+                        .width(600)
+                        .height(400)
+                        .title(title)
+                        .xAxisTitle("epoch")
+                        .yAxisTitle(yTitle)
+                        .build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setMarkerSize(4);
         return c;

@@ -13,7 +13,8 @@ class EmbeddedSliceTest {
     void embeddedSliceEqualsTheFirstThousandTestImages() throws Exception {
         assumeTrue(FashionMnist.isInstalled(), FashionMnist.notInstalledMessage());
         FashionMnist slice = FashionMnist.embeddedTestSlice();
-        FashionMnist full = FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 1000);
+        FashionMnist full =
+                FashionMnist.load(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 1000);
         assertEquals(1000, slice.size());
         assertArrayEquals(full.labels(), slice.labels());
         assertArrayEquals(full.images(), slice.images());

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-
 import org.junit.jupiter.api.Test;
 
 /** L-BFGS on problems with a known answer. */
@@ -30,7 +29,12 @@ class LBFGSTest {
                     lbfgs.minimize(
                             manager,
                             new NDList(x, y),
-                            ps -> linear.forward(ps, new NDList(x), true).head().sub(y).square().mean());
+                            ps ->
+                                    linear.forward(ps, new NDList(x), true)
+                                            .head()
+                                            .sub(y)
+                                            .square()
+                                            .mean());
             assertTrue(r.loss < 1e-9, "a quadratic is solved to the bottom: " + r);
             assertTrue(r.iterations < 30, "superlinear convergence on 4 unknowns: " + r);
             float[] weight = linear.getParameters().get("weight").getArray().toFloatArray();

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 
 /**
- * DJL's stacking batchifier, except on ONNX Runtime: its arrays have no stack or split of their
- * own when no second engine is installed, so there the float data is stacked and split in Java.
- * Our translators use it so that ONNX-only inference needs no PyTorch.
+ * DJL's stacking batchifier, except on ONNX Runtime: its arrays have no stack or split of their own
+ * when no second engine is installed, so there the float data is stacked and split in Java. Our
+ * translators use it so that ONNX-only inference needs no PyTorch.
  */
 final class EngineNeutralStack implements Batchifier {
 
@@ -21,7 +21,8 @@ final class EngineNeutralStack implements Batchifier {
     private EngineNeutralStack() {}
 
     private static boolean javaPath(NDArray a) {
-        return ONNX_RUNTIME.equals(a.getManager().getEngine().getEngineName()) && a.getDataType() == DataType.FLOAT32;
+        return ONNX_RUNTIME.equals(a.getManager().getEngine().getEngineName())
+                && a.getDataType() == DataType.FLOAT32;
     }
 
     @Override

@@ -11,7 +11,6 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -76,7 +75,14 @@ public class ImageClassifier implements Translator<Image, Classifications> {
         }
         if (v.length != channels) {
             throw new IllegalArgumentException(
-                    source + ": '" + key + "' has " + v.length + " values for " + channels + " channel(s)");
+                    source
+                            + ": '"
+                            + key
+                            + "' has "
+                            + v.length
+                            + " values for "
+                            + channels
+                            + " channel(s)");
         }
         return v;
     }
@@ -94,7 +100,10 @@ public class ImageClassifier implements Translator<Image, Classifications> {
             boolean shrink = input.getWidth() >= width && input.getHeight() >= height;
             hwc =
                     NDImageUtils.resize(
-                            hwc, width, height, shrink ? Image.Interpolation.AREA : Image.Interpolation.BILINEAR);
+                            hwc,
+                            width,
+                            height,
+                            shrink ? Image.Interpolation.AREA : Image.Interpolation.BILINEAR);
         }
         NDArray chw = hwc.div(255f).transpose(2, 0, 1);
         NDArray meanArr = m.create(mean).reshape(channels, 1, 1);
@@ -104,7 +113,8 @@ public class ImageClassifier implements Translator<Image, Classifications> {
     }
 
     @Override
-    public Classifications processOutput(TranslatorContext ctx, NDList list) throws TranslateException {
+    public Classifications processOutput(TranslatorContext ctx, NDList list)
+            throws TranslateException {
         NDArray logits = Outputs.named(list, "output");
         if (ONNX_RUNTIME.equals(ctx.getNDManager().getEngine().getEngineName())) {
             return softmaxInJava(logits.toFloatArray());
@@ -120,7 +130,11 @@ public class ImageClassifier implements Translator<Image, Classifications> {
             names = Collections.unmodifiableList(names);
         } else if (names.size() != n) {
             throw new TranslateException(
-                    "the model gives " + n + " scores but its metadata names " + names.size() + " classes");
+                    "the model gives "
+                            + n
+                            + " scores but its metadata names "
+                            + names.size()
+                            + " classes");
         }
         return new Classifications(names, probs, topK);
     }
@@ -140,7 +154,10 @@ public class ImageClassifier implements Translator<Image, Classifications> {
      */
     private NDArray preprocessInJava(NDManager m, Image input) {
         Image.Flag flag = channels == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR;
-        Image img = input.getWidth() != width || input.getHeight() != height ? input.resize(width, height, true) : input;
+        Image img =
+                input.getWidth() != width || input.getHeight() != height
+                        ? input.resize(width, height, true)
+                        : input;
         byte[] hwc;
         try (NDArray pixels = img.toNDArray(m, flag)) {
             hwc = pixels.toByteArray();
@@ -152,7 +169,11 @@ public class ImageClassifier implements Translator<Image, Classifications> {
                 chw[c * plane + i] = ((hwc[i * channels + c] & 0xff) / 255f - mean[c]) / std[c];
             }
         }
-        return m.create(chw, flatten ? new ai.djl.ndarray.types.Shape(chw.length) : new ai.djl.ndarray.types.Shape(channels, height, width));
+        return m.create(
+                chw,
+                flatten
+                        ? new ai.djl.ndarray.types.Shape(chw.length)
+                        : new ai.djl.ndarray.types.Shape(channels, height, width));
     }
 
     private Classifications softmaxInJava(float[] logits) throws TranslateException {
@@ -165,7 +186,11 @@ public class ImageClassifier implements Translator<Image, Classifications> {
             }
         } else if (names.size() != n) {
             throw new TranslateException(
-                    "the model gives " + n + " scores but its metadata names " + names.size() + " classes");
+                    "the model gives "
+                            + n
+                            + " scores but its metadata names "
+                            + names.size()
+                            + " classes");
         }
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
@@ -186,7 +211,9 @@ public class ImageClassifier implements Translator<Image, Classifications> {
         return c;
     }
 
-    /** @return the input size this translator resizes to: channels, height, width */
+    /**
+     * @return the input size this translator resizes to: channels, height, width
+     */
     public int[] inputSize() {
         return new int[] {channels, height, width};
     }

@@ -9,7 +9,6 @@ import ai.djl.translate.ArgumentsUtil;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.Translator;
 import ai.djl.util.Pair;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
@@ -45,9 +44,11 @@ public class ImageClassifierFactory extends BaseImageTranslatorFactory<Classific
     }
 
     @Override
-    protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
+    protected Translator<Image, Classifications> buildBaseTranslator(
+            Model model, Map<String, ?> arguments) {
         try {
-            return new ImageClassifier(ModelInfo.of(model), ArgumentsUtil.intValue(arguments, "topK", 5));
+            return new ImageClassifier(
+                    ModelInfo.of(model), ArgumentsUtil.intValue(arguments, "topK", 5));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -2,13 +2,11 @@ package ai.mlpzoo.translate;
 
 import ai.djl.Model;
 import ai.djl.util.JsonUtils;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +39,12 @@ public final class ModelInfo {
     private final List<String> labelNames;
     private final boolean flatten;
 
-    private ModelInfo(String source, int[] inputSize, float[] mean, float[] std, List<String> labels,
+    private ModelInfo(
+            String source,
+            int[] inputSize,
+            float[] mean,
+            float[] std,
+            List<String> labels,
             boolean flatten) {
         this.source = source;
         this.flatten = flatten;
@@ -98,7 +101,8 @@ public final class ModelInfo {
                 for (int i = 0; i < s.length; i++) {
                     size[i] = (int) s[i];
                     if (size[i] <= 0 || size[i] != s[i]) {
-                        throw new IOException(source + ": 'input_size' must hold positive integers");
+                        throw new IOException(
+                                source + ": 'input_size' must hold positive integers");
                     }
                 }
             }
@@ -123,7 +127,10 @@ public final class ModelInfo {
             if (root.has("flatten")) {
                 JsonElement f = root.get("flatten");
                 if (!f.isJsonPrimitive() || !f.getAsJsonPrimitive().isBoolean()) {
-                    throw new IOException(source + ": 'flatten' must be true or false, got " + JsonUtils.GSON.toJson(f));
+                    throw new IOException(
+                            source
+                                    + ": 'flatten' must be true or false, got "
+                                    + JsonUtils.GSON.toJson(f));
                 }
                 flatten = f.getAsBoolean();
             }
@@ -150,22 +157,30 @@ public final class ModelInfo {
         return out;
     }
 
-    /** @return where the metadata came from */
+    /**
+     * @return where the metadata came from
+     */
     public String source() {
         return source;
     }
 
-    /** @return the input size without the batch axis, or null when not recorded */
+    /**
+     * @return the input size without the batch axis, or null when not recorded
+     */
     public int[] inputSize() {
         return inputSize == null ? null : inputSize.clone();
     }
 
-    /** @return the per-channel mean, or null */
+    /**
+     * @return the per-channel mean, or null
+     */
     public float[] mean() {
         return mean == null ? null : mean.clone();
     }
 
-    /** @return the per-channel standard deviation, or null */
+    /**
+     * @return the per-channel standard deviation, or null
+     */
     public float[] std() {
         return std == null ? null : std.clone();
     }
@@ -178,7 +193,9 @@ public final class ModelInfo {
         return flatten;
     }
 
-    /** @return the class names, or null */
+    /**
+     * @return the class names, or null
+     */
     public List<String> labelNames() {
         return labelNames;
     }

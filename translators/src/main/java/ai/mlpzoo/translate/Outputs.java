@@ -3,7 +3,6 @@ package ai.mlpzoo.translate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.TranslateException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +12,8 @@ final class Outputs {
     private Outputs() {}
 
     /**
-     * Finds the array named {@code name}; an unnamed single output also answers to {@code
-     * output}, so that blocks from elsewhere work too.
+     * Finds the array named {@code name}; an unnamed single output also answers to {@code output},
+     * so that blocks from elsewhere work too.
      *
      * @param list the block's outputs
      * @param name the wanted name
@@ -29,10 +28,15 @@ final class Outputs {
             }
             names.add(a.getName() == null ? "(unnamed)" : a.getName());
         }
-        if ("output".equals(name) && !list.isEmpty() && (list.get(0).getName() == null || list.get(0).getName().isEmpty())) {
+        if ("output".equals(name)
+                && !list.isEmpty()
+                && (list.get(0).getName() == null || list.get(0).getName().isEmpty())) {
             return list.get(0);
         }
         throw new TranslateException(
-                "the model has no output named '" + name + "'; its outputs are " + String.join(", ", names));
+                "the model has no output named '"
+                        + name
+                        + "'; its outputs are "
+                        + String.join(", ", names));
     }
 }

@@ -48,7 +48,8 @@ public class SaeFeatureExtractor implements Translator<float[], SparseFeatures> 
     }
 
     @Override
-    public SparseFeatures processOutput(TranslatorContext ctx, NDList list) throws TranslateException {
+    public SparseFeatures processOutput(TranslatorContext ctx, NDList list)
+            throws TranslateException {
         NDArray acts = Outputs.named(list, FEATURES);
         return SparseFeatures.of(acts.toFloatArray(), threshold, topK);
     }

@@ -20,11 +20,13 @@ public record SparseFeatures(int[] indices, float[] values, int width) {
      */
     public SparseFeatures {
         if (indices.length != values.length) {
-            throw new IllegalArgumentException(indices.length + " indices but " + values.length + " values");
+            throw new IllegalArgumentException(
+                    indices.length + " indices but " + values.length + " values");
         }
         for (int i = 0; i < indices.length; i++) {
             if (indices[i] < 0 || indices[i] >= width || (i > 0 && indices[i] <= indices[i - 1])) {
-                throw new IllegalArgumentException("indices must be ascending in [0, " + width + ")");
+                throw new IllegalArgumentException(
+                        "indices must be ascending in [0, " + width + ")");
             }
         }
     }
@@ -53,9 +55,14 @@ public record SparseFeatures(int[] indices, float[] values, int width) {
         }
         if (topK > 0 && idx.length > topK) {
             // the k largest |activation|, ties to the lower index, then back to index order
-            idx = Arrays.stream(idx).boxed()
-                    .sorted((a, b) -> Float.compare(Math.abs(dense[b]), Math.abs(dense[a])))
-                    .limit(topK).mapToInt(Integer::intValue).sorted().toArray();
+            idx =
+                    Arrays.stream(idx)
+                            .boxed()
+                            .sorted((a, b) -> Float.compare(Math.abs(dense[b]), Math.abs(dense[a])))
+                            .limit(topK)
+                            .mapToInt(Integer::intValue)
+                            .sorted()
+                            .toArray();
         }
         float[] vals = new float[idx.length];
         for (int i = 0; i < idx.length; i++) {
@@ -64,12 +71,16 @@ public record SparseFeatures(int[] indices, float[] values, int width) {
         return new SparseFeatures(idx, vals, dense.length);
     }
 
-    /** @return the number of active features */
+    /**
+     * @return the number of active features
+     */
     public int size() {
         return indices.length;
     }
 
-    /** @return the dense vector of {@code width} activations */
+    /**
+     * @return the dense vector of {@code width} activations
+     */
     public float[] toDense() {
         float[] dense = new float[width];
         for (int i = 0; i < indices.length; i++) {

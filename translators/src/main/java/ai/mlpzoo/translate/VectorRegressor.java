@@ -8,10 +8,10 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * {@code float[]} to {@code float[]} for regression models such as KANs: one feature vector in,
- * the output named {@code output} out. When the model's metadata records {@code input_size}
- * [features], a vector of another length is refused with a message naming both lengths; NaN or
- * infinite features are refused too, since they would silently poison every output.
+ * {@code float[]} to {@code float[]} for regression models such as KANs: one feature vector in, the
+ * output named {@code output} out. When the model's metadata records {@code input_size} [features],
+ * a vector of another length is refused with a message naming both lengths; NaN or infinite
+ * features are refused too, since they would silently poison every output.
  */
 public class VectorRegressor implements Translator<float[], float[]> {
 
@@ -26,7 +26,10 @@ public class VectorRegressor implements Translator<float[], float[]> {
         int[] size = info.inputSize();
         if (size != null && size.length != 1) {
             throw new IllegalArgumentException(
-                    info.source() + ": a vector model's 'input_size' must be [features], got " + size.length + " axes");
+                    info.source()
+                            + ": a vector model's 'input_size' must be [features], got "
+                            + size.length
+                            + " axes");
         }
         features = size == null ? -1 : size[0];
     }

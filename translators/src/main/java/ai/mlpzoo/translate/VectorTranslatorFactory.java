@@ -8,7 +8,6 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Pair;
-
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
@@ -63,6 +62,11 @@ public class VectorTranslatorFactory implements TranslatorFactory {
                             ArgumentsUtil.intValue(arguments, "topK", 0));
         }
         throw new IllegalArgumentException(
-                "unsupported types " + input.getName() + " -> " + output.getName() + "; supported: " + TYPES);
+                "unsupported types "
+                        + input.getName()
+                        + " -> "
+                        + output.getName()
+                        + "; supported: "
+                        + TYPES);
     }
 }

@@ -20,7 +20,8 @@ final class Vectors {
         }
         for (int i = 0; i < input.length; i++) {
             if (!Float.isFinite(input[i])) {
-                throw new IllegalArgumentException("input feature " + i + " is " + input[i] + " (NaN or infinite)");
+                throw new IllegalArgumentException(
+                        "input feature " + i + " is " + input[i] + " (NaN or infinite)");
             }
         }
     }

@@ -15,12 +15,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The image translator against hand-computed preprocessing: a model that returns its (normalised)
@@ -81,7 +79,8 @@ class ImageClassifierTest {
 
     private Classifications classify(Model model, Image image) throws Exception {
         Translator<Image, Classifications> t =
-                new ImageClassifierFactory().newInstance(Image.class, Classifications.class, model, Map.of());
+                new ImageClassifierFactory()
+                        .newInstance(Image.class, Classifications.class, model, Map.of());
         try (Predictor<Image, Classifications> p = model.newPredictor(t)) {
             return p.predict(image);
         }
@@ -108,15 +107,17 @@ class ImageClassifierTest {
     @Test
     void flattenInMetadataFeedsTheNormalisedImageAsOneVector() throws Exception {
         int[][] px = randomPixels(4, 4, 5);
-        String meta = "{\"input_size\": [1, 4, 5], \"mean\": [0.2860], \"std\": [0.3530], \"flatten\": true}";
+        String meta =
+                "{\"input_size\": [1, 4, 5], \"mean\": [0.2860], \"std\": [0.3530], \"flatten\": true}";
         java.util.List<Shape> seen = new java.util.ArrayList<>();
-        Function<NDList, NDList> vectorModel = in -> {
-            NDArray x = in.singletonOrThrow();
-            seen.add(x.getShape());
-            NDArray out = x.duplicate();
-            out.setName("output");
-            return new NDList(out);
-        };
+        Function<NDList, NDList> vectorModel =
+                in -> {
+                    NDArray x = in.singletonOrThrow();
+                    seen.add(x.getShape());
+                    NDArray out = x.duplicate();
+                    out.setName("output");
+                    return new NDList(out);
+                };
         try (Model model = TestModels.model(tmp.resolve("m"), meta, vectorModel)) {
             assertProbabilities(expected(px, MEAN, STD), classify(model, grey(px)));
         }
@@ -125,7 +126,10 @@ class ImageClassifierTest {
 
     @Test
     void flattenMustBeABoolean() {
-        IOException e = assertThrows(IOException.class, () -> ModelInfo.parse("{\"flatten\": \"yes\"}", "meta.json"));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> ModelInfo.parse("{\"flatten\": \"yes\"}", "meta.json"));
         assertTrue(e.getMessage().contains("'flatten' must be true or false"), e.getMessage());
     }
 
@@ -150,11 +154,13 @@ class ImageClassifierTest {
     }
 
     @Test
-    void greyImageForAThreeChannelModelIsRepeatedOnEveryChannelWithItsOwnMeanAndStd() throws Exception {
+    void greyImageForAThreeChannelModelIsRepeatedOnEveryChannelWithItsOwnMeanAndStd()
+            throws Exception {
         int[][] px = randomPixels(3, 2, 3);
         float[] mean = {0.485f, 0.456f, 0.406f};
         float[] std = {0.229f, 0.224f, 0.225f};
-        String meta = "{\"input_size\": [3, 2, 3], \"mean\": [0.485, 0.456, 0.406], \"std\": [0.229, 0.224, 0.225]}";
+        String meta =
+                "{\"input_size\": [3, 2, 3], \"mean\": [0.485, 0.456, 0.406], \"std\": [0.229, 0.224, 0.225]}";
         double[] z = new double[18];
         for (int ch = 0; ch < 3; ch++) {
             for (int y = 0; y < 2; y++) {
@@ -207,19 +213,31 @@ class ImageClassifierTest {
                 Map.of(
                         "{}", "input_size",
                         "{\"input_size\": [2, 4, 4]}", "channels (1 or 3)",
-                        "{\"input_size\": [3, 4, 4], \"mean\": [0.1, 0.2]}", "'mean' has 2 values for 3 channel(s)",
+                        "{\"input_size\": [3, 4, 4], \"mean\": [0.1, 0.2]}",
+                                "'mean' has 2 values for 3 channel(s)",
                         "{\"input_size\": [1, 4, 4], \"std\": [0]}", "'std' must be positive",
                         "{\"input_size\": [1, 4.5, 4]}", "positive integers",
                         "[1, 2]", "expected a JSON object");
         int i = 0;
         for (Map.Entry<String, String> e : cases.entrySet()) {
-            try (Model model = TestModels.model(tmp.resolve("bad" + i++), e.getKey(), TestModels.flatten())) {
+            try (Model model =
+                    TestModels.model(tmp.resolve("bad" + i++), e.getKey(), TestModels.flatten())) {
                 Exception ex =
                         assertThrows(
                                 Exception.class,
-                                () -> new ImageClassifierFactory().newInstance(Image.class, Classifications.class, model, Map.of()));
-                assertTrue(ex.getMessage().contains(e.getValue()), e.getKey() + " -> " + ex.getMessage());
-                assertTrue(ex.getMessage().contains("metadata.json"), "names the file: " + ex.getMessage());
+                                () ->
+                                        new ImageClassifierFactory()
+                                                .newInstance(
+                                                        Image.class,
+                                                        Classifications.class,
+                                                        model,
+                                                        Map.of()));
+                assertTrue(
+                        ex.getMessage().contains(e.getValue()),
+                        e.getKey() + " -> " + ex.getMessage());
+                assertTrue(
+                        ex.getMessage().contains("metadata.json"),
+                        "names the file: " + ex.getMessage());
             }
         }
     }
@@ -228,8 +246,13 @@ class ImageClassifierTest {
     void classCountDifferentFromLabelNamesIsAnError() throws Exception {
         String meta = "{\"input_size\": [1, 1, 3], \"label_names\": [\"a\", \"b\"]}";
         try (Model model = TestModels.model(tmp.resolve("m"), meta, TestModels.flatten())) {
-            TranslateException e = assertThrows(TranslateException.class, () -> classify(model, grey(new int[][] {{1, 2, 3}})));
-            assertTrue(e.getMessage().contains("3 scores but its metadata names 2 classes"), e.getMessage());
+            TranslateException e =
+                    assertThrows(
+                            TranslateException.class,
+                            () -> classify(model, grey(new int[][] {{1, 2, 3}})));
+            assertTrue(
+                    e.getMessage().contains("3 scores but its metadata names 2 classes"),
+                    e.getMessage());
         }
     }
 
@@ -248,11 +271,14 @@ class ImageClassifierTest {
             Path png = tmp.resolve("x.png");
             javax.imageio.ImageIO.write(img, "png", png.toFile());
             try (Predictor<Path, Classifications> p =
-                    model.newPredictor(f.newInstance(Path.class, Classifications.class, model, Map.of()))) {
+                    model.newPredictor(
+                            f.newInstance(Path.class, Classifications.class, model, Map.of()))) {
                 assertProbabilities(expected(px, MEAN, STD), p.predict(png));
             }
             // raw tensors pass through untouched, batch and all
-            try (Predictor<NDList, NDList> p = model.newPredictor(f.newInstance(NDList.class, NDList.class, model, Map.of()))) {
+            try (Predictor<NDList, NDList> p =
+                    model.newPredictor(
+                            f.newInstance(NDList.class, NDList.class, model, Map.of()))) {
                 NDArray x = model.getNDManager().arange(40f).reshape(2, 1, 4, 5);
                 NDList out = p.predict(new NDList(x));
                 assertEquals(x.reshape(2, 20), out.get(0));

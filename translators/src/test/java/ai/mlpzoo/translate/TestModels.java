@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.LambdaBlock;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,7 +31,9 @@ final class TestModels {
         return model;
     }
 
-    /** @return a block that flattens each input of the batch into its "output" */
+    /**
+     * @return a block that flattens each input of the batch into its "output"
+     */
     static Function<NDList, NDList> flatten() {
         return in -> {
             NDArray x = in.singletonOrThrow();
@@ -42,7 +43,9 @@ final class TestModels {
         };
     }
 
-    /** @return softmax of a vector, in double precision */
+    /**
+     * @return softmax of a vector, in double precision
+     */
     static double[] softmax(double[] z) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : z) {

@@ -11,18 +11,16 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.TranslateException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** float[] regression and SAE feature translators, and their factory. */
 class VectorTranslatorsTest {
@@ -54,9 +52,13 @@ class VectorTranslatorsTest {
     void regressionMapsVectorsToVectorsOneByOneAndInBatches() throws Exception {
         try (Model model = TestModels.model(tmp.resolve("m"), "{\"input_size\": [3]}", affine());
                 Predictor<float[], float[]> p =
-                        model.newPredictor(new VectorTranslatorFactory().newInstance(float[].class, float[].class, model, Map.of()))) {
+                        model.newPredictor(
+                                new VectorTranslatorFactory()
+                                        .newInstance(
+                                                float[].class, float[].class, model, Map.of()))) {
             assertArrayEquals(new float[] {1f, 3f, -1f}, p.predict(new float[] {0f, 1f, -1f}));
-            List<float[]> batch = p.batchPredict(List.of(new float[] {1f, 2f, 3f}, new float[] {0.5f, 0f, -2f}));
+            List<float[]> batch =
+                    p.batchPredict(List.of(new float[] {1f, 2f, 3f}, new float[] {0.5f, 0f, -2f}));
             assertArrayEquals(new float[] {3f, 5f, 7f}, batch.get(0));
             assertArrayEquals(new float[] {2f, 1f, -3f}, batch.get(1));
         }
@@ -66,10 +68,16 @@ class VectorTranslatorsTest {
     void regressionRefusesWrongLengthAndNonFiniteInputs() throws Exception {
         try (Model model = TestModels.model(tmp.resolve("m"), "{\"input_size\": [3]}", affine());
                 Predictor<float[], float[]> p =
-                        model.newPredictor(new VectorTranslatorFactory().newInstance(float[].class, float[].class, model, Map.of()))) {
+                        model.newPredictor(
+                                new VectorTranslatorFactory()
+                                        .newInstance(
+                                                float[].class, float[].class, model, Map.of()))) {
             assertMessage(p, new float[] {1f, 2f}, "takes vectors of 3 features, got 2");
             assertMessage(p, new float[] {1f, Float.NaN, 2f}, "input feature 1 is NaN");
-            assertMessage(p, new float[] {1f, 2f, Float.POSITIVE_INFINITY}, "input feature 2 is Infinity");
+            assertMessage(
+                    p,
+                    new float[] {1f, 2f, Float.POSITIVE_INFINITY},
+                    "input feature 2 is Infinity");
         }
     }
 
@@ -87,7 +95,12 @@ class VectorTranslatorsTest {
         try (Model model = TestModels.model(tmp.resolve("m"), null, toySae());
                 Predictor<float[], SparseFeatures> p =
                         model.newPredictor(
-                                new VectorTranslatorFactory().newInstance(float[].class, SparseFeatures.class, model, Map.of()))) {
+                                new VectorTranslatorFactory()
+                                        .newInstance(
+                                                float[].class,
+                                                SparseFeatures.class,
+                                                model,
+                                                Map.of()))) {
             SparseFeatures f = p.predict(new float[] {0.5f, -2f, 0f, 3f});
             // latents [0.5, 0, 0, 3, 0, 2, 0, 0]
             assertEquals(8, f.width());
@@ -103,9 +116,14 @@ class VectorTranslatorsTest {
                 Predictor<float[], SparseFeatures> p =
                         model.newPredictor(
                                 new VectorTranslatorFactory()
-                                        .newInstance(float[].class, SparseFeatures.class, model, Map.of("topK", "2", "threshold", "0.6")))) {
+                                        .newInstance(
+                                                float[].class,
+                                                SparseFeatures.class,
+                                                model,
+                                                Map.of("topK", "2", "threshold", "0.6")))) {
             SparseFeatures f = p.predict(new float[] {0.5f, -2f, 0f, 3f, -0.7f});
-            // latents [0.5, 0, 0, 3, 0 | 0, 2, 0, 0, 0.7]: above 0.6 are 3, 2, 0.7; the top two are 3 and 2
+            // latents [0.5, 0, 0, 3, 0 | 0, 2, 0, 0, 0.7]: above 0.6 are 3, 2, 0.7; the top two are
+            // 3 and 2
             assertArrayEquals(new int[] {3, 6}, f.indices());
             assertArrayEquals(new float[] {3f, 2f}, f.values());
         }
@@ -116,9 +134,18 @@ class VectorTranslatorsTest {
         try (Model model = TestModels.model(tmp.resolve("m"), null, affine());
                 Predictor<float[], SparseFeatures> p =
                         model.newPredictor(
-                                new VectorTranslatorFactory().newInstance(float[].class, SparseFeatures.class, model, Map.of()))) {
-            TranslateException e = assertThrows(TranslateException.class, () -> p.predict(new float[] {1f}));
-            assertTrue(e.getMessage().contains("no output named 'feature_acts'; its outputs are output"), e.getMessage());
+                                new VectorTranslatorFactory()
+                                        .newInstance(
+                                                float[].class,
+                                                SparseFeatures.class,
+                                                model,
+                                                Map.of()))) {
+            TranslateException e =
+                    assertThrows(TranslateException.class, () -> p.predict(new float[] {1f}));
+            assertTrue(
+                    e.getMessage()
+                            .contains("no output named 'feature_acts'; its outputs are output"),
+                    e.getMessage());
         }
     }
 
@@ -155,9 +182,14 @@ class VectorTranslatorsTest {
     @Test
     void sparseFeaturesRefuseInconsistentArrays() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new SparseFeatures(new int[] {2, 1}, new float[] {1f, 1f}, 4));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new SparseFeatures(new int[] {2, 1}, new float[] {1f, 1f}, 4));
         assertTrue(e.getMessage().contains("ascending"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new SparseFeatures(new int[] {0}, new float[] {1f, 1f}, 4));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new SparseFeatures(new int[] {0}, new float[] {1f, 1f}, 4));
         assertTrue(e.getMessage().contains("1 indices but 2 values"), e.getMessage());
     }
 
@@ -170,8 +202,12 @@ class VectorTranslatorsTest {
         assertFalse(f.isSupported(String.class, float[].class));
         try (Model model = TestModels.model(tmp.resolve("m"), null, affine())) {
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> f.newInstance(String.class, float[].class, model, Map.of()));
-            assertTrue(e.getMessage().contains("unsupported types java.lang.String -> [F"), e.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> f.newInstance(String.class, float[].class, model, Map.of()));
+            assertTrue(
+                    e.getMessage().contains("unsupported types java.lang.String -> [F"),
+                    e.getMessage());
         }
     }
 }

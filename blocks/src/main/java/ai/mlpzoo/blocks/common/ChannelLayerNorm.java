@@ -4,9 +4,9 @@ import ai.djl.nn.norm.LayerNorm;
 
 /**
  * DJL's {@link LayerNorm} over the trailing (channel) axis, with its settings readable: exporters
- * (ONNX) need the epsilon and the axes, which DJL's class keeps to itself. The math, the
- * parameters ({@code gamma}, {@code beta}) and the saved bytes are DJL's own, so parameter files
- * written with a plain LayerNorm load into this one and back.
+ * (ONNX) need the epsilon and the axes, which DJL's class keeps to itself. The math, the parameters
+ * ({@code gamma}, {@code beta}) and the saved bytes are DJL's own, so parameter files written with
+ * a plain LayerNorm load into this one and back.
  */
 public class ChannelLayerNorm extends LayerNorm {
 
@@ -22,22 +22,30 @@ public class ChannelLayerNorm extends LayerNorm {
         super(LayerNorm.builder().axis(axis).optEpsilon((float) eps));
     }
 
-    /** @return the variance epsilon */
+    /**
+     * @return the variance epsilon
+     */
     public float getEpsilon() {
         return epsilon;
     }
 
-    /** @return the normalised axes of the initialisation shape */
+    /**
+     * @return the normalised axes of the initialisation shape
+     */
     public int[] getAxis() {
         return axis.clone();
     }
 
-    /** @return whether a learned shift (beta) is added */
+    /**
+     * @return whether a learned shift (beta) is added
+     */
     public boolean isCenter() {
         return center;
     }
 
-    /** @return whether a learned scale (gamma) multiplies */
+    /**
+     * @return whether a learned scale (gamma) multiplies
+     */
     public boolean isScale() {
         return scale;
     }

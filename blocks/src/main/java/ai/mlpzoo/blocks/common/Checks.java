@@ -5,10 +5,10 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Argument checks that turn bad input into a message instead of a native crash or a silent NaN.
- * This is the one place where the rules on sizes and rates are written: block builders call it,
- * and configs delegate to the builders, so a rule and its message exist once. Names are the
- * snake_case config fields (timm's argument names), so a message reads the same whether the value
- * came from a builder call or from a JSON file.
+ * This is the one place where the rules on sizes and rates are written: block builders call it, and
+ * configs delegate to the builders, so a rule and its message exist once. Names are the snake_case
+ * config fields (timm's argument names), so a message reads the same whether the value came from a
+ * builder call or from a JSON file.
  */
 public final class Checks {
 
@@ -88,7 +88,8 @@ public final class Checks {
      */
     public static double nonNegative(double value, String field) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(field(field) + " must be a finite number >= 0, got " + value);
+            throw new IllegalArgumentException(
+                    field(field) + " must be a finite number >= 0, got " + value);
         }
         return value;
     }
@@ -130,7 +131,14 @@ public final class Checks {
     public static void divides(int divisor, String divisorField, int value, String valueField) {
         if (divisor == 0 || value % divisor != 0) {
             throw new IllegalArgumentException(
-                    field(divisorField) + " (" + divisor + ") does not divide " + field(valueField) + " (" + value + ")");
+                    field(divisorField)
+                            + " ("
+                            + divisor
+                            + ") does not divide "
+                            + field(valueField)
+                            + " ("
+                            + value
+                            + ")");
         }
     }
 

@@ -5,8 +5,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Stochastic depth (Huang et al. 2016, "Deep Networks with Stochastic Depth"): while training, a
- * residual branch is dropped for a whole sample with probability {@code rate} and the survivors
- * are scaled by 1 / (1 - rate). At inference it is the identity.
+ * residual branch is dropped for a whole sample with probability {@code rate} and the survivors are
+ * scaled by 1 / (1 - rate). At inference it is the identity.
  */
 public final class DropPath {
 

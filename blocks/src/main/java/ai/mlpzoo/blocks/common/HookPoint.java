@@ -3,7 +3,6 @@ package ai.mlpzoo.blocks.common;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,11 +17,11 @@ import java.util.Map;
  * read per point.
  *
  * <p>A hook point is deliberately not a DJL {@link Block} and never a child: parameter files are
- * positional and every child, even one without parameters, writes a version byte and metadata
- * into them, so adding one would break every saved model.
+ * positional and every child, even one without parameters, writes a version byte and metadata into
+ * them, so adding one would break every saved model.
  *
- * <p>Blocks declare their points through {@link Owner}; {@link #allIn(Block)} names every point
- * of a model by its dotted state-dict-style path ({@code blocks.4}, {@code blocks.4.mlp_channels}).
+ * <p>Blocks declare their points through {@link Owner}; {@link #allIn(Block)} names every point of
+ * a model by its dotted state-dict-style path ({@code blocks.4}, {@code blocks.4.mlp_channels}).
  * Listeners act on every forward pass of the block, whichever predictor runs it: attach them for
  * the span of an analysis and remove them after (capture does this with try-with-resources).
  */
@@ -49,7 +48,9 @@ public final class HookPoint {
      * front ({@code blocks.4.mlp_channels}).
      */
     public interface Owner {
-        /** @return the hook points this block itself applies, in forward order */
+        /**
+         * @return the hook points this block itself applies, in forward order
+         */
         List<HookPoint> hookPoints();
     }
 
@@ -72,7 +73,9 @@ public final class HookPoint {
         this.name = name;
     }
 
-    /** @return the name within the declaring block */
+    /**
+     * @return the name within the declaring block
+     */
     public String name() {
         return name;
     }
@@ -130,15 +133,17 @@ public final class HookPoint {
         }
     }
 
-    /** @return whether any listener is attached */
+    /**
+     * @return whether any listener is attached
+     */
     public boolean hasListeners() {
         return listeners.length > 0;
     }
 
     /**
-     * Every hook point of a block tree under its dotted name, depth first in forward order: a
-     * point named after a child comes where that child does, before the child's own points.
-     * Children are named as in the parameter names (DJL's position prefix dropped).
+     * Every hook point of a block tree under its dotted name, depth first in forward order: a point
+     * named after a child comes where that child does, before the child's own points. Children are
+     * named as in the parameter names (DJL's position prefix dropped).
      *
      * @param root the model
      * @return the points by name
@@ -171,6 +176,8 @@ public final class HookPoint {
 
     @Override
     public String toString() {
-        return "HookPoint(" + name + (hasListeners() ? ", " + listeners.length + " listener(s))" : ")");
+        return "HookPoint("
+                + name
+                + (hasListeners() ? ", " + listeners.length + " listener(s))" : ")");
     }
 }

@@ -21,8 +21,8 @@ public interface InputContract {
     void checkInput(NDArray input);
 
     /**
-     * Checks an input against a model's contract; a block that states none (a DJL or foreign
-     * block) still gets the NaN check, the one rule that holds for every model.
+     * Checks an input against a model's contract; a block that states none (a DJL or foreign block)
+     * still gets the NaN check, the one rule that holds for every model.
      *
      * @param model the model
      * @param input its input

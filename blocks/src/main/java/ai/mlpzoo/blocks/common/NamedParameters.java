@@ -4,7 +4,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.util.Pair;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArrays;
 
 /**
  * B-spline bases by the Cox-de Boor recursion (de Boor 1978, "A Practical Guide to Splines"), on a
- * per-input knot vector of G + 2k + 1 knots: G intervals over the grid range, extended by k knots on
- * each side, giving G + k bases of order k. Two forms: batched NDArray ops for the forward pass
+ * per-input knot vector of G + 2k + 1 knots: G intervals over the grid range, extended by k knots
+ * on each side, giving G + k bases of order k. Two forms: batched NDArray ops for the forward pass
  * (differentiable in x), and a scalar double form for grid updates, refits and edge readouts.
  *
  * <p>Zero-length knot intervals are handled by the usual convention 0/0 = 0 instead of producing
@@ -44,7 +44,8 @@ public final class BSplines {
      */
     public static NDArray bases(NDArray x, NDArray grid, int order) {
         long n = grid.getShape().get(1);
-        // clamp just outside the knot vector: the bases there are exactly 0 either way, but a huge x
+        // clamp just outside the knot vector: the bases there are exactly 0 either way, but a huge
+        // x
         // would otherwise make (x - t) / h overflow to inf and inf * 0 = NaN
         NDArray lo = grid.get(":, 0").sub(1f);
         NDArray hi = grid.get(":, " + (n - 1)).add(1f);
@@ -61,9 +62,14 @@ public final class BSplines {
         for (int k = 1; k <= order; k++) {
             long m = n - 1 - k; // bases of order k; b holds m + 1 of order k - 1
             NDArray tLo = grid.get(":, 0:" + (m + 1)); // t_j, j = 0..m
-            NDArray inv = safe(grid.get(":, " + k + ":" + (m + 1 + k)).sub(tLo)).pow(-1f); // 1 / (t_{j+k} - t_j)
+            NDArray inv =
+                    safe(grid.get(":, " + k + ":" + (m + 1 + k)).sub(tLo))
+                            .pow(-1f); // 1 / (t_{j+k} - t_j)
             NDArray c = xe.sub(tLo).mul(inv).mul(b); // (batch, in, m + 1)
-            b = c.get(":, :, 0:" + m).add(b.get(":, :, 1:" + (m + 1))).sub(c.get(":, :, 1:" + (m + 1)));
+            b =
+                    c.get(":, :, 0:" + m)
+                            .add(b.get(":, :, 1:" + (m + 1)))
+                            .sub(c.get(":, :, 1:" + (m + 1)));
         }
         return b;
     }

@@ -2,7 +2,6 @@ package ai.mlpzoo.blocks.kan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-
 import java.util.Locale;
 
 /**
@@ -64,7 +63,9 @@ public enum BaseActivation {
         }
     }
 
-    /** @return the lower-case name used in configs ("silu") */
+    /**
+     * @return the lower-case name used in configs ("silu")
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -90,10 +91,13 @@ public enum BaseActivation {
                 "unknown base activation '" + name + "'; known: silu, gelu, relu, tanh, identity");
     }
 
-    /** Numerical Recipes' erfc Chebyshev fit (relative error below 1.2e-7), coefficients low first. */
-    private static final double[] ERFC =
-            {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-             0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277};
+    /**
+     * Numerical Recipes' erfc Chebyshev fit (relative error below 1.2e-7), coefficients low first.
+     */
+    private static final double[] ERFC = {
+        -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+        0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277
+    };
 
     /** erf to about 1e-7, enough for plotting an exact-GELU edge (Java has no erf). */
     static double erf(double x) {

@@ -15,10 +15,10 @@ import ai.mlpzoo.blocks.common.Checks;
 
 /**
  * The FAN layer (Dong et al. 2024, "FAN: Fourier Analysis Networks"): [cos(W_p x + b_p), sin(W_p x
- * + b_p), gelu(W_g x + b_g)] concatenated on the last axis, with d_p = floor(out * p_ratio) periodic
- * units (each giving a cos and a sin) and d_g = out - 2 d_p ordinary GELU units, so that periodic
- * structure is represented explicitly. Children {@code input_linear_p}, {@code input_linear_g} as
- * the reference's {@code FANLayer}.
+ * + b_p), gelu(W_g x + b_g)] concatenated on the last axis, with d_p = floor(out * p_ratio)
+ * periodic units (each giving a cos and a sin) and d_g = out - 2 d_p ordinary GELU units, so that
+ * periodic structure is represented explicitly. Children {@code input_linear_p}, {@code
+ * input_linear_g} as the reference's {@code FANLayer}.
  *
  * <p>Shapes: (..., in) to (..., out).
  */
@@ -47,9 +47,15 @@ public class FANLayer extends AbstractBlock {
         dp = (int) (out * pRatio);
         if (dp < 1 || out - 2 * dp < 1) {
             throw new IllegalArgumentException(
-                    "output_dim " + out + " with p_ratio " + pRatio + " leaves no periodic or no GELU unit");
+                    "output_dim "
+                            + out
+                            + " with p_ratio "
+                            + pRatio
+                            + " leaves no periodic or no GELU unit");
         }
-        linearP = addChildBlock("input_linear_p", Linear.builder().setUnits(dp).optBias(bias).build());
+        linearP =
+                addChildBlock(
+                        "input_linear_p", Linear.builder().setUnits(dp).optBias(bias).build());
         linearG = addChildBlock("input_linear_g", Linear.builder().setUnits(out - 2L * dp).build());
     }
 
@@ -83,7 +89,9 @@ public class FANLayer extends AbstractBlock {
         linearG.initialize(manager, dataType, inputs[0]);
     }
 
-    /** @return d_p, the number of periodic units */
+    /**
+     * @return d_p, the number of periodic units
+     */
     public int getPeriodicUnits() {
         return dp;
     }

@@ -11,7 +11,6 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.InputContract;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,7 +56,8 @@ public class FastKAN extends AbstractBlock implements HookPoint.Owner, InputCont
         super(VERSION);
         if (widths == null || widths.length < 2) {
             throw new IllegalArgumentException(
-                    Checks.field("layers_hidden") + " must list at least two widths (in and out), got "
+                    Checks.field("layers_hidden")
+                            + " must list at least two widths (in and out), got "
                             + java.util.Arrays.toString(widths));
         }
         this.widths = widths.clone();
@@ -88,7 +88,10 @@ public class FastKAN extends AbstractBlock implements HookPoint.Owner, InputCont
         NDArray x = inputs.head();
         for (int i = 0; i < layers.size(); i++) {
             NDArray in = x;
-            x = hookLayers.get(i).apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
+            x =
+                    hookLayers
+                            .get(i)
+                            .apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
         }
         x.setName("output");
         return new NDList(x);

@@ -111,17 +111,23 @@ public class FastKANLayer extends AbstractBlock {
         return new NDList(y);
     }
 
-    /** @return the input width */
+    /**
+     * @return the input width
+     */
     public int getInputDim() {
         return in;
     }
 
-    /** @return the output width */
+    /**
+     * @return the output width
+     */
     public int getOutputDim() {
         return out;
     }
 
-    /** @return the activation of the base path (applied to the raw input) */
+    /**
+     * @return the activation of the base path (applied to the raw input)
+     */
     public BaseActivation getBaseActivation() {
         return activation;
     }

@@ -11,9 +11,9 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 
 /**
- * KAT's group-rational activation, GR-KAN (Yang and Wang 2024, "Kolmogorov-Arnold Transformer"):
- * y = P(x) / Q(x) element-wise with P(x) = a0 + a1 x + ... + a5 x^5 shared by all channels and Q(x)
- * = 1 + |b1| |x| + |b2| |x|^2 + |b3| |x|^3 + |b4| |x|^4 per group, as KAT's CUDA and Triton kernels
+ * KAT's group-rational activation, GR-KAN (Yang and Wang 2024, "Kolmogorov-Arnold Transformer"): y
+ * = P(x) / Q(x) element-wise with P(x) = a0 + a1 x + ... + a5 x^5 shared by all channels and Q(x) =
+ * 1 + |b1| |x| + |b2| |x|^2 + |b3| |x|^3 + |b4| |x|^4 per group, as KAT's CUDA and Triton kernels
  * compute it (Q >= 1, so no pole). Channel c of C belongs to group c / (C / groups). Parameters
  * {@code weight_numerator} (1, 6) and {@code weight_denominator} (groups, 4), as rational_kat_cu's
  * {@code KAT_Group}.
@@ -80,10 +80,18 @@ public class GroupRational extends AbstractBlock {
         long c = x.getShape().get(x.getShape().dimension() - 1);
         if (x.getShape().dimension() < 1 || c % groups != 0) {
             throw new IllegalArgumentException(
-                    "GroupRational: the channel axis (" + c + ") must be divisible by num_groups (" + groups + ")");
+                    "GroupRational: the channel axis ("
+                            + c
+                            + ") must be divisible by num_groups ("
+                            + groups
+                            + ")");
         }
-        NDArray a = Local.copy(ps.getValue(numerator, x.getDevice(), training), x.getManager()).reshape(6); // (6)
-        NDArray b = Local.copy(ps.getValue(denominator, x.getDevice(), training), x.getManager()).abs(); // (groups, 4)
+        NDArray a =
+                Local.copy(ps.getValue(numerator, x.getDevice(), training), x.getManager())
+                        .reshape(6); // (6)
+        NDArray b =
+                Local.copy(ps.getValue(denominator, x.getDevice(), training), x.getManager())
+                        .abs(); // (groups, 4)
         NDArray bc = b.repeat(0, c / groups); // (C, 4): row c is group c / (C / groups)
         NDArray small = x.clip(-1, 1); // exact where |x| <= 1
         NDArray sign = x.sign();
@@ -117,7 +125,14 @@ public class GroupRational extends AbstractBlock {
     private static NDArray ratioLarge(NDArray s, NDArray r, NDArray a, NDArray b) {
         NDArray low = a.get(0).mul(r).add(a.get(1).mul(s)).mul(r).add(a.get(2)).mul(r);
         NDArray p = low.add(a.get(3).mul(s)).mul(r).add(a.get(4)).add(a.get(5).mul(s).div(r));
-        NDArray q = r.add(b.get(":, 0")).mul(r).add(b.get(":, 1")).mul(r).add(b.get(":, 2")).mul(r).add(b.get(":, 3"));
+        NDArray q =
+                r.add(b.get(":, 0"))
+                        .mul(r)
+                        .add(b.get(":, 1"))
+                        .mul(r)
+                        .add(b.get(":, 2"))
+                        .mul(r)
+                        .add(b.get(":, 3"));
         return p.div(q);
     }
 
@@ -126,12 +141,16 @@ public class GroupRational extends AbstractBlock {
         return inputShapes;
     }
 
-    /** @return the number of groups */
+    /**
+     * @return the number of groups
+     */
     public int getGroups() {
         return groups;
     }
 
-    /** @return the initial coefficients */
+    /**
+     * @return the initial coefficients
+     */
     public RationalInit getInit() {
         return init;
     }

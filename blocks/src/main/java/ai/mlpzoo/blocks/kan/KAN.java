@@ -11,7 +11,6 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.InputContract;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,14 +52,17 @@ public class KAN extends AbstractBlock implements HookPoint.Owner, InputContract
         super(VERSION);
         if (widths == null || widths.length < 2) {
             throw new IllegalArgumentException(
-                    Checks.field("layers_hidden") + " must list at least two widths (in and out), got "
+                    Checks.field("layers_hidden")
+                            + " must list at least two widths (in and out), got "
                             + java.util.Arrays.toString(widths));
         }
         this.widths = widths.clone();
         for (int l = 0; l + 1 < widths.length; l++) {
             Checks.positive(widths[l], "layers_hidden[" + l + "]");
             Checks.positive(widths[l + 1], "layers_hidden[" + (l + 1) + "]");
-            layers.add(addChildBlock("layers." + l, new KANLinear(widths[l], widths[l + 1], opts.apply(l))));
+            layers.add(
+                    addChildBlock(
+                            "layers." + l, new KANLinear(widths[l], widths[l + 1], opts.apply(l))));
             hookLayers.add(new HookPoint("layers." + l));
         }
     }
@@ -80,7 +82,10 @@ public class KAN extends AbstractBlock implements HookPoint.Owner, InputContract
         NDArray x = inputs.head();
         for (int i = 0; i < layers.size(); i++) {
             NDArray in = x;
-            x = hookLayers.get(i).apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
+            x =
+                    hookLayers
+                            .get(i)
+                            .apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
         }
         x.setName("output");
         return new NDList(x);
@@ -130,7 +135,8 @@ public class KAN extends AbstractBlock implements HookPoint.Owner, InputContract
      * @return a scalar array
      */
     public NDArray regularizationLoss(double activation, double entropy) {
-        return regularizationLoss(layers.get(0).splineWeightParameter().getArray().getManager(), activation, entropy);
+        return regularizationLoss(
+                layers.get(0).splineWeightParameter().getArray().getManager(), activation, entropy);
     }
 
     /**
@@ -173,8 +179,8 @@ public class KAN extends AbstractBlock implements HookPoint.Owner, InputContract
     }
 
     /**
-     * Grid extension: a new network whose layers have {@code newGridSize} intervals, fitted to
-     * this network's edge functions (pykan's {@code refine}).
+     * Grid extension: a new network whose layers have {@code newGridSize} intervals, fitted to this
+     * network's edge functions (pykan's {@code refine}).
      *
      * @param newGridSize G'
      * @param x samples for the new grids (batch, widths[0]), or null to keep each grid's range
@@ -203,12 +209,16 @@ public class KAN extends AbstractBlock implements HookPoint.Owner, InputContract
         return refined;
     }
 
-    /** @return the layers, in order */
+    /**
+     * @return the layers, in order
+     */
     public List<KANLinear> getLayers() {
         return Collections.unmodifiableList(layers);
     }
 
-    /** @return the widths, a copy */
+    /**
+     * @return the widths, a copy
+     */
     public int[] getWidths() {
         return widths.clone();
     }

@@ -15,11 +15,11 @@ import ai.mlpzoo.blocks.common.Checks;
 
 /**
  * One Kolmogorov-Arnold layer (Liu et al. 2024, "KAN: Kolmogorov-Arnold Networks") in
- * efficient-kan's formulation: every edge i -> j carries phi_ji(x) = w_ji b(x_i) + s_ji sum_c
- * c_jic B_c(x_i), with b the base activation (SiLU), B_c the order-k B-spline bases on input i's
- * grid and s_ji the standalone spline scaler. The bases are computed once for the batch and
- * contracted with (spline_weight * spline_scaler) in ONE matrix multiply, so nothing of size
- * batch x in x out is materialised.
+ * efficient-kan's formulation: every edge i -> j carries phi_ji(x) = w_ji b(x_i) + s_ji sum_c c_jic
+ * B_c(x_i), with b the base activation (SiLU), B_c the order-k B-spline bases on input i's grid and
+ * s_ji the standalone spline scaler. The bases are computed once for the batch and contracted with
+ * (spline_weight * spline_scaler) in ONE matrix multiply, so nothing of size batch x in x out is
+ * materialised.
  *
  * <p>Parameters, named as efficient-kan's state dict: {@code grid} (in, G + 2k + 1), a buffer that
  * is saved with the weights but frozen (never trained); {@code base_weight} (out, in); {@code
@@ -89,13 +89,16 @@ public class KANLinear extends AbstractBlock {
                                         .setType(Parameter.Type.WEIGHT)
                                         .optShape(new Shape(out, in))
                                         .optInitializer(
-                                                kaimingUniform(Math.sqrt(5) * opts.scaleSpline(), in))
+                                                kaimingUniform(
+                                                        Math.sqrt(5) * opts.scaleSpline(), in))
                                         .build())
                         : null;
     }
 
     private Initializer gridInit() {
-        double[] t = BSplines.uniformKnots(opts.gridSize(), opts.splineOrder(), opts.gridLo(), opts.gridHi());
+        double[] t =
+                BSplines.uniformKnots(
+                        opts.gridSize(), opts.splineOrder(), opts.gridLo(), opts.gridHi());
         return (manager, shape, dataType) -> {
             float[] data = new float[in * t.length];
             for (int i = 0; i < in; i++) {
@@ -195,8 +198,8 @@ public class KANLinear extends AbstractBlock {
 
     /**
      * Moves the grid to the distribution of {@code x} (see {@link GridUpdate}) and refits
-     * spline_weight by least squares so that the layer computes the same function on {@code x}.
-     * The fit targets the scaled curve s_ji B(x) c_ji and divides the scaler back out, which
+     * spline_weight by least squares so that the layer computes the same function on {@code x}. The
+     * fit targets the scaled curve s_ji B(x) c_ji and divides the scaler back out, which
      * efficient-kan forgets; it runs in double precision (see {@link LeastSquares}).
      *
      * @param x the samples this layer sees, (batch, in), finite
@@ -208,9 +211,11 @@ public class KANLinear extends AbstractBlock {
         double[][] newKnots = new double[in][];
         for (int i = 0; i < in; i++) {
             newKnots[i] =
-                    GridUpdate.knots(cols[i], opts.gridSize(), opts.splineOrder(), margin, opts.gridEps());
+                    GridUpdate.knots(
+                            cols[i], opts.gridSize(), opts.splineOrder(), margin, opts.gridEps());
         }
-        double[][][] coeff = SplineFit.refit(edges, cols, newKnots, opts.splineOrder(), opts.numBases());
+        double[][][] coeff =
+                SplineFit.refit(edges, cols, newKnots, opts.splineOrder(), opts.numBases());
         write(newKnots, coeff, edges.scalers());
     }
 
@@ -242,9 +247,15 @@ public class KANLinear extends AbstractBlock {
                     cols == null
                             ? BSplines.uniformKnots(newGridSize, k, lo, hi)
                             : GridUpdate.knots(cols[i], newGridSize, k, margin, o.gridEps());
-            points[i] = SplineFit.withSweep(cols == null ? new double[0] : cols[i], newKnots[i], k, 4 * o.numBases());
+            points[i] =
+                    SplineFit.withSweep(
+                            cols == null ? new double[0] : cols[i],
+                            newKnots[i],
+                            k,
+                            4 * o.numBases());
         }
-        double[][][] coeff = SplineFit.refit(edges, points, newKnots, o.splineOrder(), o.numBases());
+        double[][][] coeff =
+                SplineFit.refit(edges, points, newKnots, o.splineOrder(), o.numBases());
         fine.write(newKnots, coeff, edges.scalers());
         copy(baseWeight, fine.baseWeight);
         if (splineScaler != null) {
@@ -303,17 +314,23 @@ public class KANLinear extends AbstractBlock {
         return cols;
     }
 
-    /** @return the input width */
+    /**
+     * @return the input width
+     */
     public int getInFeatures() {
         return in;
     }
 
-    /** @return the output width */
+    /**
+     * @return the output width
+     */
     public int getOutFeatures() {
         return out;
     }
 
-    /** @return G, k and the other hyper-parameters */
+    /**
+     * @return G, k and the other hyper-parameters
+     */
     public KanOptions getOptions() {
         return opts;
     }

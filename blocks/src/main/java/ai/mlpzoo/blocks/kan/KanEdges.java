@@ -96,7 +96,8 @@ public final class KanEdges {
     public double[][] curve(int input, int output, int points) {
         check(input, output);
         if (points < 2) {
-            throw new IllegalArgumentException("an edge curve needs at least 2 points, got " + points);
+            throw new IllegalArgumentException(
+                    "an edge curve needs at least 2 points, got " + points);
         }
         double[] t = knots[input];
         double lo = t[order];
@@ -126,36 +127,56 @@ public final class KanEdges {
     private void check(int input, int output) {
         if (input < 0 || input >= in || output < 0 || output >= out) {
             throw new IllegalArgumentException(
-                    "edge " + input + " -> " + output + " does not exist in a " + in + " -> " + out + " layer");
+                    "edge "
+                            + input
+                            + " -> "
+                            + output
+                            + " does not exist in a "
+                            + in
+                            + " -> "
+                            + out
+                            + " layer");
         }
     }
 
-    /** @return the knots of input i, a copy */
+    /**
+     * @return the knots of input i, a copy
+     */
     public double[] knots(int input) {
         return knots[input].clone();
     }
 
-    /** @return the scaled coefficients (out, in, G + k), shared */
+    /**
+     * @return the scaled coefficients (out, in, G + k), shared
+     */
     double[][][] coefficients() {
         return coeff;
     }
 
-    /** @return the standalone scalers (out, in), or null */
+    /**
+     * @return the standalone scalers (out, in), or null
+     */
     double[][] scalers() {
         return scalers;
     }
 
-    /** @return the spline order k */
+    /**
+     * @return the spline order k
+     */
     int order() {
         return order;
     }
 
-    /** @return the input width */
+    /**
+     * @return the input width
+     */
     public int inFeatures() {
         return in;
     }
 
-    /** @return the output width */
+    /**
+     * @return the output width
+     */
     public int outFeatures() {
         return out;
     }

@@ -3,8 +3,8 @@ package ai.mlpzoo.blocks.kan;
 import ai.mlpzoo.blocks.common.Checks;
 
 /**
- * The per-layer hyper-parameters of a B-spline {@link KANLinear}, with efficient-kan's defaults
- * (G = 5, k = 3, grid [-1, 1], SiLU base, standalone spline scaler, grid_eps 0.02). Immutable: each
+ * The per-layer hyper-parameters of a B-spline {@link KANLinear}, with efficient-kan's defaults (G
+ * = 5, k = 3, grid [-1, 1], SiLU base, standalone spline scaler, grid_eps 0.02). Immutable: each
  * {@code with...} returns a copy, so one options object can seed every layer of a {@link KAN}.
  */
 public final class KanOptions {
@@ -20,7 +20,9 @@ public final class KanOptions {
     private BaseActivation baseActivation = BaseActivation.SILU;
     private double gridEps = 0.02;
 
-    /** @return efficient-kan's defaults */
+    /**
+     * @return efficient-kan's defaults
+     */
     public static KanOptions defaults() {
         return new KanOptions();
     }
@@ -68,7 +70,12 @@ public final class KanOptions {
     public KanOptions withGridRange(double lo, double hi) {
         if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
             throw new IllegalArgumentException(
-                    Checks.field("grid_range") + " must be [lo, hi] with lo < hi, both finite, got [" + lo + ", " + hi + "]");
+                    Checks.field("grid_range")
+                            + " must be [lo, hi] with lo < hi, both finite, got ["
+                            + lo
+                            + ", "
+                            + hi
+                            + "]");
         }
         KanOptions o = copy();
         o.gridLo = lo;
@@ -119,69 +126,94 @@ public final class KanOptions {
      */
     public KanOptions withGridEps(double eps) {
         if (!(eps >= 0 && eps <= 1)) {
-            throw new IllegalArgumentException(Checks.field("grid_eps") + " must be in [0, 1], got " + eps);
+            throw new IllegalArgumentException(
+                    Checks.field("grid_eps") + " must be in [0, 1], got " + eps);
         }
         KanOptions o = copy();
         o.gridEps = eps;
         return o;
     }
 
-    /** @return G */
+    /**
+     * @return G
+     */
     public int gridSize() {
         return gridSize;
     }
 
-    /** @return k */
+    /**
+     * @return k
+     */
     public int splineOrder() {
         return splineOrder;
     }
 
-    /** @return the initial grid's lower end */
+    /**
+     * @return the initial grid's lower end
+     */
     public double gridLo() {
         return gridLo;
     }
 
-    /** @return the initial grid's upper end */
+    /**
+     * @return the initial grid's upper end
+     */
     public double gridHi() {
         return gridHi;
     }
 
-    /** @return scale_noise */
+    /**
+     * @return scale_noise
+     */
     public double scaleNoise() {
         return scaleNoise;
     }
 
-    /** @return scale_base */
+    /**
+     * @return scale_base
+     */
     public double scaleBase() {
         return scaleBase;
     }
 
-    /** @return scale_spline */
+    /**
+     * @return scale_spline
+     */
     public double scaleSpline() {
         return scaleSpline;
     }
 
-    /** @return whether edges have a standalone spline scaler */
+    /**
+     * @return whether edges have a standalone spline scaler
+     */
     public boolean standaloneScaler() {
         return standaloneScaler;
     }
 
-    /** @return the base activation */
+    /**
+     * @return the base activation
+     */
     public BaseActivation baseActivation() {
         return baseActivation;
     }
 
-    /** @return grid_eps */
+    /**
+     * @return grid_eps
+     */
     public double gridEps() {
         return gridEps;
     }
 
-    /** @return G + k, the number of spline coefficients per edge */
+    /**
+     * @return G + k, the number of spline coefficients per edge
+     */
     public int numBases() {
         return gridSize + splineOrder;
     }
 
-    /** @return G + 2k + 1, the number of knots per input */
+    /**
+     * @return G + 2k + 1, the number of knots per input
+     */
     public int numKnots() {
         return gridSize + 2 * splineOrder + 1;
     }

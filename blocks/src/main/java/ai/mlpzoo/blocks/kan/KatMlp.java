@@ -14,7 +14,6 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
-
 import java.util.List;
 
 /**

@@ -29,7 +29,10 @@ public final class LeastSquares {
         int rows = a.length;
         if (rows == 0 || y.length != rows) {
             throw new IllegalArgumentException(
-                    "least squares needs as many target rows as design rows, got " + rows + " and " + y.length);
+                    "least squares needs as many target rows as design rows, got "
+                            + rows
+                            + " and "
+                            + y.length);
         }
         int cols = a[0].length;
         int rhs = y[0].length;
@@ -128,7 +131,8 @@ public final class LeastSquares {
 
     private static void requireFinite(double v, String what) {
         if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("least squares " + what + " contains NaN or infinite values");
+            throw new IllegalArgumentException(
+                    "least squares " + what + " contains NaN or infinite values");
         }
     }
 }

@@ -35,12 +35,19 @@ public class RadialBasis extends AbstractBlock {
     public RadialBasis(double gridMin, double gridMax, int numGrids) {
         super(VERSION);
         if (numGrids < 2) {
-            throw new IllegalArgumentException(Checks.field("num_grids") + " must be at least 2, got " + numGrids);
+            throw new IllegalArgumentException(
+                    Checks.field("num_grids") + " must be at least 2, got " + numGrids);
         }
         if (!(gridMin < gridMax) || !Double.isFinite(gridMin) || !Double.isFinite(gridMax)) {
             throw new IllegalArgumentException(
-                    Checks.field("grid_min") + " (" + gridMin + ") must be below " + Checks.field("grid_max")
-                            + " (" + gridMax + "), both finite");
+                    Checks.field("grid_min")
+                            + " ("
+                            + gridMin
+                            + ") must be below "
+                            + Checks.field("grid_max")
+                            + " ("
+                            + gridMax
+                            + "), both finite");
         }
         this.numGrids = numGrids;
         this.denominator = (float) ((gridMax - gridMin) / (numGrids - 1));
@@ -53,7 +60,10 @@ public class RadialBasis extends AbstractBlock {
                                 .optShape(new Shape(numGrids))
                                 .optInitializer(
                                         (m, s, t) ->
-                                                m.linspace((float) gridMin, (float) gridMax, numGrids)
+                                                m.linspace(
+                                                                (float) gridMin,
+                                                                (float) gridMax,
+                                                                numGrids)
                                                         .toType(t, false))
                                 .build());
     }
@@ -72,12 +82,16 @@ public class RadialBasis extends AbstractBlock {
         return new Shape[] {inputShapes[0].add(numGrids)};
     }
 
-    /** @return h, the spacing of the centres, which divides (u - u_i) */
+    /**
+     * @return h, the spacing of the centres, which divides (u - u_i)
+     */
     public float getDenominator() {
         return denominator;
     }
 
-    /** @return the number of centres */
+    /**
+     * @return the number of centres
+     */
     public int getNumGrids() {
         return Checks.positive(numGrids, "num_grids");
     }

@@ -43,12 +43,16 @@ public enum RationalInit {
         this.denominator = denominator;
     }
 
-    /** @return a0..a5, a copy */
+    /**
+     * @return a0..a5, a copy
+     */
     public double[] numerator() {
         return numerator.clone();
     }
 
-    /** @return b1..b4, a copy */
+    /**
+     * @return b1..b4, a copy
+     */
     public double[] denominator() {
         return denominator.clone();
     }
@@ -70,7 +74,9 @@ public enum RationalInit {
                 "unknown rational init mode '" + mode + "'; known: identity, gelu, swish");
     }
 
-    /** @return the config name */
+    /**
+     * @return the config name
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

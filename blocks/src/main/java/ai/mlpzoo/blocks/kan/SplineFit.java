@@ -9,8 +9,8 @@ final class SplineFit {
     private SplineFit() {}
 
     /**
-     * Fits, for every input i, coefficients on {@code newKnots[i]} reproducing the old scaled spline
-     * curves of all edges leaving i at {@code points[i]}.
+     * Fits, for every input i, coefficients on {@code newKnots[i]} reproducing the old scaled
+     * spline curves of all edges leaving i at {@code points[i]}.
      *
      * @param old the layer before the change
      * @param points sample points per input, (in, m_i)
@@ -19,7 +19,8 @@ final class SplineFit {
      * @param numBases G' + k
      * @return scaled coefficients, (out, in, G' + k)
      */
-    static double[][][] refit(KanEdges old, double[][] points, double[][] newKnots, int order, int numBases) {
+    static double[][][] refit(
+            KanEdges old, double[][] points, double[][] newKnots, int order, int numBases) {
         int in = old.inFeatures();
         int out = old.outFeatures();
         double[][][] result = new double[out][in][];
@@ -54,8 +55,8 @@ final class SplineFit {
     }
 
     /**
-     * The samples plus {@code sweep} evenly spaced points over the knots' interior, so that every new
-     * basis is pinned down by data.
+     * The samples plus {@code sweep} evenly spaced points over the knots' interior, so that every
+     * new basis is pinned down by data.
      *
      * @param samples the input's samples
      * @param knots the new knots

@@ -12,19 +12,19 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.kan.BaseActivation;
-
 import java.util.List;
 import java.util.Objects;
 
 /**
  * gMLP's channel MLP with a {@link SpatialGatingUnit} between its layers: {@code fc2(sgu(act(fc1
- * x)))}, the activation injected (gMLP's is GELU). Children {@code fc1, gate, fc2} as in timm's {@code GatedMlp}.
+ * x)))}, the activation injected (gMLP's is GELU). Children {@code fc1, gate, fc2} as in timm's
+ * {@code GatedMlp}.
  *
  * <p>Shapes: (batch, tokens, dim) to (batch, tokens, out); fc1 widens to hidden, the gate halves
  * it.
  *
- * <p>Hook points, one per child, on its output: {@code fc1} (before the GELU), {@code gate},
- * {@code fc2} (before the dropout).
+ * <p>Hook points, one per child, on its output: {@code fc1} (before the GELU), {@code gate}, {@code
+ * fc2} (before the dropout).
  */
 public class GatedMlp extends AbstractBlock implements HookPoint.Owner {
 
@@ -56,7 +56,8 @@ public class GatedMlp extends AbstractBlock implements HookPoint.Owner {
         if (hidden % 2 != 0) {
             throw new IllegalArgumentException(
                     "the gated MLP's width (field 'mlp_ratio' times field 'embed_dim') must be even, as the gate"
-                            + " halves it; got " + hidden);
+                            + " halves it; got "
+                            + hidden);
         }
         this.hidden = hidden;
         this.out = Checks.positive(out, "out");
@@ -70,14 +71,17 @@ public class GatedMlp extends AbstractBlock implements HookPoint.Owner {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = act.apply(hookFc1.apply(inputs.head(), fc1.forward(ps, inputs, training).head()));
+        NDArray h =
+                act.apply(hookFc1.apply(inputs.head(), fc1.forward(ps, inputs, training).head()));
         h = Mlp.dropout(h, dropRate, training);
         h = hookGate.apply(h, gate.forward(ps, new NDList(h), training).head());
         NDArray y = hookFc2.apply(h, fc2.forward(ps, new NDList(h), training).head());
         return new NDList(Mlp.dropout(y, dropRate, training));
     }
 
-    /** @return the activation after fc1 */
+    /**
+     * @return the activation after fc1
+     */
     public BaseActivation getActivation() {
         return act;
     }

@@ -1,7 +1,6 @@
 package ai.mlpzoo.blocks.mixer;
 
 import ai.mlpzoo.blocks.kan.BaseActivation;
-
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -40,7 +39,9 @@ public record LayerArgs(
         Objects.requireNonNull(act, "act_layer");
     }
 
-    /** @return the ratios, a copy */
+    /**
+     * @return the ratios, a copy
+     */
     @Override
     public double[] mlpRatio() {
         return mlpRatio.clone();
@@ -56,8 +57,12 @@ public record LayerArgs(
         int hidden = (int) (mlpRatio[index] * dim);
         if (hidden < 1) {
             throw new IllegalArgumentException(
-                    "field 'mlp_ratio' (" + mlpRatio[index] + ") times field 'embed_dim' (" + dim
-                            + ") leaves an MLP of width " + hidden);
+                    "field 'mlp_ratio' ("
+                            + mlpRatio[index]
+                            + ") times field 'embed_dim' ("
+                            + dim
+                            + ") leaves an MLP of width "
+                            + hidden);
         }
         return hidden;
     }
@@ -71,7 +76,11 @@ public record LayerArgs(
     public void requireRatios(int count, String what) {
         if (mlpRatio.length != count) {
             throw new IllegalArgumentException(
-                    "field 'mlp_ratio' must hold " + count + " number(s) for " + what + ", got "
+                    "field 'mlp_ratio' must hold "
+                            + count
+                            + " number(s) for "
+                            + what
+                            + ", got "
                             + Arrays.toString(mlpRatio));
         }
     }

@@ -11,12 +11,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.DropPath;
 import ai.mlpzoo.blocks.common.HookPoint;
-
 import java.util.List;
 
 /**
- * The MLP-Mixer layer (Tolstikhin et al. 2021, "MLP-Mixer: An all-MLP Architecture for Vision"):
- * a token-mixing MLP across patches, then a channel-mixing MLP across features, each pre-normed and
+ * The MLP-Mixer layer (Tolstikhin et al. 2021, "MLP-Mixer: An all-MLP Architecture for Vision"): a
+ * token-mixing MLP across patches, then a channel-mixing MLP across features, each pre-normed and
  * residual. Children {@code norm1, mlp_tokens, norm2, mlp_channels} as in timm's {@code
  * MixerBlock}.
  *
@@ -44,9 +43,9 @@ public class MixerBlock extends AbstractBlock implements HookPoint.Owner {
     private final HookPoint hookMlpChannels = new HookPoint("mlp_channels");
 
     /**
-     * Creates the layer: norms from {@code args.norm()}, a token MLP ({@link Mlp} with the
-     * family's activation, width {@code mlp_ratio[0] * dim}) and the channel MLP from {@code
-     * args.mlp()} (width {@code mlp_ratio[1] * dim}).
+     * Creates the layer: norms from {@code args.norm()}, a token MLP ({@link Mlp} with the family's
+     * activation, width {@code mlp_ratio[0] * dim}) and the channel MLP from {@code args.mlp()}
+     * (width {@code mlp_ratio[1] * dim}).
      *
      * @param args the width, token count, the two ratios (token, channel), parts and rates
      * @throws IllegalArgumentException naming the field when there are not two ratios
@@ -57,9 +56,13 @@ public class MixerBlock extends AbstractBlock implements HookPoint.Owner {
         int dim = args.dim();
         this.dropPath = args.dropPath();
         norm1 = addChildBlock("norm1", args.norm().create(dim));
-        mlpTokens = addChildBlock("mlp_tokens", new Mlp(args.hidden(0), args.seqLen(), args.act(), args.drop()));
+        mlpTokens =
+                addChildBlock(
+                        "mlp_tokens",
+                        new Mlp(args.hidden(0), args.seqLen(), args.act(), args.drop()));
         norm2 = addChildBlock("norm2", args.norm().create(dim));
-        Block channels = args.mlp().create(dim, args.hidden(1), args.seqLen(), args.act(), args.drop());
+        Block channels =
+                args.mlp().create(dim, args.hidden(1), args.seqLen(), args.act(), args.drop());
         mlpChannels = addChildBlock("mlp_channels", channels);
     }
 
@@ -67,8 +70,12 @@ public class MixerBlock extends AbstractBlock implements HookPoint.Owner {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head();
-        NDArray t = hookNorm1.apply(x, norm1.forward(ps, inputs, training).head()).transpose(0, 2, 1);
-        t = hookMlpTokens.apply(t, mlpTokens.forward(ps, new NDList(t), training).head()).transpose(0, 2, 1);
+        NDArray t =
+                hookNorm1.apply(x, norm1.forward(ps, inputs, training).head()).transpose(0, 2, 1);
+        t =
+                hookMlpTokens
+                        .apply(t, mlpTokens.forward(ps, new NDList(t), training).head())
+                        .transpose(0, 2, 1);
         x = x.add(DropPath.apply(t, dropPath, training));
         NDArray c = hookNorm2.apply(x, norm2.forward(ps, new NDList(x), training).head());
         c = hookMlpChannels.apply(c, mlpChannels.forward(ps, new NDList(c), training).head());

@@ -1,7 +1,6 @@
 package ai.mlpzoo.blocks.mixer;
 
 import ai.mlpzoo.blocks.kan.BaseActivation;
-
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -16,7 +15,10 @@ import java.util.Objects;
  */
 public final class MixerFamily {
 
-    /** MLP-Mixer (Tolstikhin et al. 2021): MixerBlocks, LayerNorm eps 1e-6, GELU MLPs, ratios (0.5, 4). */
+    /**
+     * MLP-Mixer (Tolstikhin et al. 2021): MixerBlocks, LayerNorm eps 1e-6, GELU MLPs, ratios (0.5,
+     * 4).
+     */
     public static final MixerFamily MIXER =
             new MixerFamily(
                     "mixer",
@@ -29,7 +31,12 @@ public final class MixerFamily {
     /** ResMLP (Touvron et al. 2021): ResBlocks, Affine norms, GELU MLP, ratio 4. */
     public static final MixerFamily RESMLP =
             new MixerFamily(
-                    "resmlp", BlockLayer.RES, NormLayer.AFFINE, MlpLayer.MLP, BaseActivation.GELU, new double[] {4.0});
+                    "resmlp",
+                    BlockLayer.RES,
+                    NormLayer.AFFINE,
+                    MlpLayer.MLP,
+                    BaseActivation.GELU,
+                    new double[] {4.0});
 
     /** gMLP (Liu et al. 2021): SpatialGatingBlocks, LayerNorm eps 1e-6, gated GELU MLP, ratio 6. */
     public static final MixerFamily GMLP =
@@ -63,32 +70,44 @@ public final class MixerFamily {
         this.mlpRatio = mlpRatio.clone();
     }
 
-    /** @return the family's name, as the {@code block} field of a config spells it */
+    /**
+     * @return the family's name, as the {@code block} field of a config spells it
+     */
     public String name() {
         return name;
     }
 
-    /** @return the layer */
+    /**
+     * @return the layer
+     */
     public BlockLayer blockLayer() {
         return blockLayer;
     }
 
-    /** @return the norm of every layer and of the final norm */
+    /**
+     * @return the norm of every layer and of the final norm
+     */
     public NormLayer normLayer() {
         return normLayer;
     }
 
-    /** @return the channel MLP */
+    /**
+     * @return the channel MLP
+     */
     public MlpLayer mlpLayer() {
         return mlpLayer;
     }
 
-    /** @return the MLPs' activation */
+    /**
+     * @return the MLPs' activation
+     */
     public BaseActivation actLayer() {
         return actLayer;
     }
 
-    /** @return the default MLP ratios, a copy */
+    /**
+     * @return the default MLP ratios, a copy
+     */
     public double[] mlpRatio() {
         return mlpRatio.clone();
     }

@@ -15,16 +15,14 @@ import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
 import ai.mlpzoo.blocks.kan.BaseActivation;
-
+import java.util.List;
 import java.util.Objects;
 
-import java.util.List;
-
 /**
- * The two-layer MLP of the Transformer and of MLP-Mixer: {@code fc2(drop(act(fc1(x))))} on the
- * last axis, the activation injected (timm's {@code act_layer}; the Mixer family's is GELU in its
- * exact (erf) form). Children {@code fc1}, {@code fc2} as in timm's {@code
- * Mlp}; weights Xavier-uniform and biases N(0, 1e-6), timm's initialisation for MLPs.
+ * The two-layer MLP of the Transformer and of MLP-Mixer: {@code fc2(drop(act(fc1(x))))} on the last
+ * axis, the activation injected (timm's {@code act_layer}; the Mixer family's is GELU in its exact
+ * (erf) form). Children {@code fc1}, {@code fc2} as in timm's {@code Mlp}; weights Xavier-uniform
+ * and biases N(0, 1e-6), timm's initialisation for MLPs.
  *
  * <p>Shapes: (..., in) to (..., out).
  *
@@ -88,7 +86,9 @@ public class Mlp extends AbstractBlock implements HookPoint.Owner {
         return training && rate > 0f ? Dropout.dropout(x, rate, training).head() : x;
     }
 
-    /** @return the activation between the layers */
+    /**
+     * @return the activation between the layers
+     */
     public BaseActivation getActivation() {
         return act;
     }

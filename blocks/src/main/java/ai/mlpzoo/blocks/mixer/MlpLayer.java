@@ -17,7 +17,8 @@ public interface MlpLayer {
     MlpLayer MLP = (dim, hidden, seqLen, act, drop) -> new Mlp(hidden, dim, act, drop);
 
     /** gMLP's {@link GatedMlp}: fc1, activation, spatial gate, fc2. */
-    MlpLayer GATED = (dim, hidden, seqLen, act, drop) -> new GatedMlp(hidden, dim, seqLen, act, drop);
+    MlpLayer GATED =
+            (dim, hidden, seqLen, act, drop) -> new GatedMlp(hidden, dim, seqLen, act, drop);
 
     /**
      * Creates one MLP.
@@ -44,8 +45,16 @@ public interface MlpLayer {
         return (dim, hidden, seqLen, act, drop) -> {
             if (dim % groups != 0 || hidden % groups != 0) {
                 throw new IllegalArgumentException(
-                        Checks.field("num_groups") + " (" + groups + ") must divide " + Checks.field("embed_dim")
-                                + " (" + dim + ") and the channel MLP width (" + hidden + ")");
+                        Checks.field("num_groups")
+                                + " ("
+                                + groups
+                                + ") must divide "
+                                + Checks.field("embed_dim")
+                                + " ("
+                                + dim
+                                + ") and the channel MLP width ("
+                                + hidden
+                                + ")");
             }
             return new KatMlp(hidden, dim, groups, actInit, drop);
         };

@@ -16,7 +16,6 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.InputContract;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,16 +25,16 @@ import java.util.List;
  * token-mixing layers, a final norm, the mean over tokens and a linear head. One {@link
  * MixerFamily} value decides the layer, the norms, the MLP and the activation together: {@link
  * MixerFamily#MIXER MLP-Mixer} (Tolstikhin et al. 2021), {@link MixerFamily#RESMLP ResMLP} (Touvron
- * et al. 2021) or {@link MixerFamily#GMLP gMLP} (Liu et al. 2021). Children {@code stem, blocks.0 .. blocks.N-1, norm, head}, so that the parameter names
- * are timm's state-dict keys.
+ * et al. 2021) or {@link MixerFamily#GMLP gMLP} (Liu et al. 2021). Children {@code stem, blocks.0
+ * .. blocks.N-1, norm, head}, so that the parameter names are timm's state-dict keys.
  *
  * <p>Forward: (batch, in_chans, img, img) to {@code output} logits (batch, classes) and {@code
  * pre_logits} pooled features (batch, dim); dropout and stochastic depth act only while training.
  * The forward trusts its input: entry points check a request once with {@link #checkInput}.
  *
  * <p>Hook points ({@link HookPoint}), one per child: {@code stem}, {@code blocks.i} (each layer's
- * output, the residual stream), {@code norm}, {@code head}; the layers declare their own below
- * them ({@code blocks.i.mlp_channels}).
+ * output, the residual stream), {@code norm}, {@code head}; the layers declare their own below them
+ * ({@code blocks.i.mlp_channels}).
  */
 public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputContract {
 
@@ -136,8 +135,8 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
      * @param ps the parameter store
      * @param images (batch, in_chans, img, img)
      * @param training whether training
-     * @return one (batch, tokens, dim) array per layer, named {@code blocks.i}, then the
-     *     normalised tokens named {@code norm}
+     * @return one (batch, tokens, dim) array per layer, named {@code blocks.i}, then the normalised
+     *     tokens named {@code norm}
      */
     public NDList forwardIntermediates(ParameterStore ps, NDArray images, boolean training) {
         NDList out = new NDList();
@@ -152,7 +151,10 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
         NDArray x = hookStem.apply(images, stem.forward(ps, new NDList(images), training).head());
         for (int i = 0; i < layers.size(); i++) {
             NDArray in = x;
-            x = hookBlocks.get(i).apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
+            x =
+                    hookBlocks
+                            .get(i)
+                            .apply(in, layers.get(i).forward(ps, new NDList(in), training).head());
             if (intermediates != null) {
                 x.setName("blocks." + i);
                 intermediates.add(x);
@@ -203,32 +205,44 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
         }
     }
 
-    /** @return the class count of the head */
+    /**
+     * @return the class count of the head
+     */
     public int getNumClasses() {
         return numClasses;
     }
 
-    /** @return the token width */
+    /**
+     * @return the token width
+     */
     public int getEmbedDim() {
         return embedDim;
     }
 
-    /** @return the number of tokens (patches) */
+    /**
+     * @return the number of tokens (patches)
+     */
     public int getNumTokens() {
         return numTokens;
     }
 
-    /** @return the expected input shape for a batch of one: (1, in_chans, img, img) */
+    /**
+     * @return the expected input shape for a batch of one: (1, in_chans, img, img)
+     */
     public Shape getInputShape() {
         return new Shape(1, inChans, imgSize, imgSize);
     }
 
-    /** @return the family: the layer, norm, MLP and activation this model was built with */
+    /**
+     * @return the family: the layer, norm, MLP and activation this model was built with
+     */
     public MixerFamily getFamily() {
         return family;
     }
 
-    /** @return the token-mixing layers, in order */
+    /**
+     * @return the token-mixing layers, in order
+     */
     public List<Block> getLayers() {
         return List.copyOf(layers);
     }
@@ -273,25 +287,33 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
 
         Builder() {}
 
-        /** @param v the square input edge in pixels @return this */
+        /**
+         * @param v the square input edge in pixels @return this
+         */
         public Builder setImageSize(int v) {
             imgSize = v;
             return this;
         }
 
-        /** @param v the patch edge in pixels @return this */
+        /**
+         * @param v the patch edge in pixels @return this
+         */
         public Builder setPatchSize(int v) {
             patchSize = v;
             return this;
         }
 
-        /** @param v the token width @return this */
+        /**
+         * @param v the token width @return this
+         */
         public Builder setEmbedDim(int v) {
             embedDim = v;
             return this;
         }
 
-        /** @param v the number of layers @return this */
+        /**
+         * @param v the number of layers @return this
+         */
         public Builder setNumBlocks(int v) {
             numBlocks = v;
             return this;
@@ -307,13 +329,17 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
             return this;
         }
 
-        /** @param v input channels (default 3) @return this */
+        /**
+         * @param v input channels (default 3) @return this
+         */
         public Builder optInChannels(int v) {
             inChans = v;
             return this;
         }
 
-        /** @param v class count (default 1000) @return this */
+        /**
+         * @param v class count (default 1000) @return this
+         */
         public Builder optNumClasses(int v) {
             numClasses = v;
             return this;
@@ -329,19 +355,25 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
             return this;
         }
 
-        /** @param v dropout before the head while training (default 0) @return this */
+        /**
+         * @param v dropout before the head while training (default 0) @return this
+         */
         public Builder optDropRate(float v) {
             dropRate = v;
             return this;
         }
 
-        /** @param v dropout inside the MLPs while training (default 0) @return this */
+        /**
+         * @param v dropout inside the MLPs while training (default 0) @return this
+         */
         public Builder optProjDropRate(float v) {
             projDropRate = v;
             return this;
         }
 
-        /** @param v stochastic-depth rate of every residual branch (default 0) @return this */
+        /**
+         * @param v stochastic-depth rate of every residual branch (default 0) @return this
+         */
         public Builder optDropPathRate(float v) {
             dropPathRate = v;
             return this;
@@ -371,8 +403,8 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
         }
 
         /**
-         * Validates every value, then builds. Each layer checks what only it knows (how many
-         * ratios it takes, what its MLP needs) as it is made.
+         * Validates every value, then builds. Each layer checks what only it knows (how many ratios
+         * it takes, what its MLP needs) as it is made.
          *
          * @return the model
          * @throws IllegalArgumentException naming the first bad field
@@ -393,7 +425,9 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
             for (double r : ratios) {
                 if (!(r > 0) || Double.isInfinite(r)) {
                     throw new IllegalArgumentException(
-                            Checks.field("mlp_ratio") + " must hold positive numbers, got " + Arrays.toString(ratios));
+                            Checks.field("mlp_ratio")
+                                    + " must hold positive numbers, got "
+                                    + Arrays.toString(ratios));
                 }
             }
             Checks.probability(dropRate, "drop_rate");

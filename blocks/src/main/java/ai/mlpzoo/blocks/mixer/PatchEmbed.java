@@ -13,7 +13,6 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
-
 import java.util.List;
 
 /**
@@ -58,7 +57,9 @@ public class PatchEmbed extends AbstractBlock implements HookPoint.Owner {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray y = hookProj.apply(inputs.head(), proj.forward(ps, inputs, training).head()); // (B, C, H', W')
+        NDArray y =
+                hookProj.apply(
+                        inputs.head(), proj.forward(ps, inputs, training).head()); // (B, C, H', W')
         Shape s = y.getShape();
         return new NDList(y.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1));
     }

@@ -15,14 +15,13 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.DropPath;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
-
 import java.util.List;
 
 /**
  * The ResMLP layer (Touvron et al. 2021, "ResMLP: Feedforward networks for image classification
  * with data-efficient training"): norms (Affine in ResMLP), a single linear layer across tokens, a
- * channel MLP, and a per-channel layer-scale on each residual branch. Children {@code norm1, linear_tokens,
- * norm2, mlp_channels}, parameters {@code ls1, ls2}, as in timm's {@code ResBlock}.
+ * channel MLP, and a per-channel layer-scale on each residual branch. Children {@code norm1,
+ * linear_tokens, norm2, mlp_channels}, parameters {@code ls1, ls2}, as in timm's {@code ResBlock}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
  *
@@ -47,10 +46,10 @@ public class ResBlock extends AbstractBlock implements HookPoint.Owner {
     private final HookPoint hookMlpChannels = new HookPoint("mlp_channels");
 
     /**
-     * Creates the layer: norms from {@code args.norm()} (ResMLP's {@link Affine}), one linear
-     * layer across tokens, the channel MLP from {@code args.mlp()} (width {@code mlp_ratio * dim})
-     * and layer-scales starting at {@code args.initValues()} (timm: 0.1 for 12 layers, 1e-5 for
-     * 24, 1e-6 deeper).
+     * Creates the layer: norms from {@code args.norm()} (ResMLP's {@link Affine}), one linear layer
+     * across tokens, the channel MLP from {@code args.mlp()} (width {@code mlp_ratio * dim}) and
+     * layer-scales starting at {@code args.initValues()} (timm: 0.1 for 12 layers, 1e-5 for 24,
+     * 1e-6 deeper).
      *
      * @param args the width, token count, the channel ratio, parts and rates
      * @throws IllegalArgumentException naming the field when there is not one ratio
@@ -70,7 +69,9 @@ public class ResBlock extends AbstractBlock implements HookPoint.Owner {
         addChildBlock("linear_tokens", linearTokens);
         norm2 = addChildBlock("norm2", args.norm().create(dim));
         mlpChannels =
-                addChildBlock("mlp_channels", args.mlp().create(dim, args.hidden(0), seqLen, args.act(), args.drop()));
+                addChildBlock(
+                        "mlp_channels",
+                        args.mlp().create(dim, args.hidden(0), seqLen, args.act(), args.drop()));
     }
 
     private static Parameter layerScale(String name, int dim, double initValues) {
@@ -88,8 +89,12 @@ public class ResBlock extends AbstractBlock implements HookPoint.Owner {
         NDArray x = inputs.head();
         NDArray scale1 = ps.getValue(ls1, x.getDevice(), training);
         NDArray scale2 = ps.getValue(ls2, x.getDevice(), training);
-        NDArray t = hookNorm1.apply(x, norm1.forward(ps, inputs, training).head()).transpose(0, 2, 1);
-        t = hookLinearTokens.apply(t, linearTokens.forward(ps, new NDList(t), training).head()).transpose(0, 2, 1);
+        NDArray t =
+                hookNorm1.apply(x, norm1.forward(ps, inputs, training).head()).transpose(0, 2, 1);
+        t =
+                hookLinearTokens
+                        .apply(t, linearTokens.forward(ps, new NDList(t), training).head())
+                        .transpose(0, 2, 1);
         x = x.add(DropPath.apply(t.mul(scale1), dropPath, training));
         NDArray c = hookNorm2.apply(x, norm2.forward(ps, new NDList(x), training).head());
         c = hookMlpChannels.apply(c, mlpChannels.forward(ps, new NDList(c), training).head());

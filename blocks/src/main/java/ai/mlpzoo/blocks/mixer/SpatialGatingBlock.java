@@ -11,13 +11,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.DropPath;
 import ai.mlpzoo.blocks.common.HookPoint;
-
 import java.util.List;
 
 /**
- * The gMLP layer (Liu et al. 2021, "Pay Attention to MLPs"): one pre-normed residual branch
- * holding a {@link GatedMlp}. Children {@code norm} (LayerNorm, eps 1e-6) and {@code
- * mlp_channels}, as in timm's {@code SpatialGatingBlock}.
+ * The gMLP layer (Liu et al. 2021, "Pay Attention to MLPs"): one pre-normed residual branch holding
+ * a {@link GatedMlp}. Children {@code norm} (LayerNorm, eps 1e-6) and {@code mlp_channels}, as in
+ * timm's {@code SpatialGatingBlock}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
  *
@@ -47,7 +46,15 @@ public class SpatialGatingBlock extends AbstractBlock implements HookPoint.Owner
         this.dropPath = args.dropPath();
         norm = addChildBlock("norm", args.norm().create(dim));
         mlpChannels =
-                addChildBlock("mlp_channels", args.mlp().create(dim, args.hidden(0), args.seqLen(), args.act(), args.drop()));
+                addChildBlock(
+                        "mlp_channels",
+                        args.mlp()
+                                .create(
+                                        dim,
+                                        args.hidden(0),
+                                        args.seqLen(),
+                                        args.act(),
+                                        args.drop()));
     }
 
     @Override

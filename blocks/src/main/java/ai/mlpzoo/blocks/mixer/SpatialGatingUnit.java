@@ -13,14 +13,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.Initializers;
-
 import java.util.List;
 
 /**
- * gMLP's spatial gating unit (Liu et al. 2021, "Pay Attention to MLPs"): the channels are split
- * in halves u and v; v is normalised and mixed across tokens by one linear layer; the result gates
- * u. The projection starts near zero weight with bias one, so the unit starts as the identity on
- * u. Children {@code norm} (LayerNorm, eps 1e-5) and {@code proj}, as in timm.
+ * gMLP's spatial gating unit (Liu et al. 2021, "Pay Attention to MLPs"): the channels are split in
+ * halves u and v; v is normalised and mixed across tokens by one linear layer; the result gates u.
+ * The projection starts near zero weight with bias one, so the unit starts as the identity on u.
+ * Children {@code norm} (LayerNorm, eps 1e-5) and {@code proj}, as in timm.
  *
  * <p>Shapes: (batch, tokens, 2h) to (batch, tokens, h).
  *
@@ -55,7 +54,10 @@ public class SpatialGatingUnit extends AbstractBlock implements HookPoint.Owner 
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList halves = inputs.head().split(2, 2);
         NDArray u = halves.get(0);
-        NDArray v = hookNorm.apply(halves.get(1), norm.forward(ps, new NDList(halves.get(1)), training).head());
+        NDArray v =
+                hookNorm.apply(
+                        halves.get(1),
+                        norm.forward(ps, new NDList(halves.get(1)), training).head());
         NDArray vt = v.transpose(0, 2, 1);
         v = hookProj.apply(vt, proj.forward(ps, new NDList(vt), training).head());
         return new NDList(u.mul(v.transpose(0, 2, 1)));

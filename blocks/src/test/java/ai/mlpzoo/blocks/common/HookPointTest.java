@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,11 +14,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class HookPointTest {
 
@@ -30,7 +27,8 @@ class HookPointTest {
         final HookPoint hookResid = new HookPoint("hook_resid");
 
         @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
             NDArray x = in.head();
             NDArray y = hookFc.apply(x, fc.forward(ps, in, training).head());
             return new NDList(hookResid.apply(x.add(y)));
@@ -60,9 +58,11 @@ class HookPointTest {
         final HookPoint hookInner = new HookPoint("blocks.0");
 
         @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
             NDArray x = hookProj.apply(in.head(), proj.forward(ps, in, training).head());
-            return new NDList(hookInner.apply(x, inner.forward(ps, new NDList(x), training).head()));
+            return new NDList(
+                    hookInner.apply(x, inner.forward(ps, new NDList(x), training).head()));
         }
 
         @Override
@@ -105,14 +105,16 @@ class HookPointTest {
             NDArray in = m.create(new float[] {1f, 2f});
             NDArray out = m.create(new float[] {10f, 20f});
             List<String> seen = new ArrayList<>();
-            HookPoint.Listener first = (i, o) -> {
-                seen.add("first " + i.getFloat(0) + " " + o.getFloat(0));
-                return o.mul(2f);
-            };
-            HookPoint.Listener second = (i, o) -> {
-                seen.add("second " + i.getFloat(0) + " " + o.getFloat(0));
-                return o.add(i);
-            };
+            HookPoint.Listener first =
+                    (i, o) -> {
+                        seen.add("first " + i.getFloat(0) + " " + o.getFloat(0));
+                        return o.mul(2f);
+                    };
+            HookPoint.Listener second =
+                    (i, o) -> {
+                        seen.add("second " + i.getFloat(0) + " " + o.getFloat(0));
+                        return o.add(i);
+                    };
             p.attach(first);
             p.attach(second);
             NDArray y = p.apply(in, out);
@@ -147,7 +149,14 @@ class HookPointTest {
             model.inner.hookResid.attach(zero);
             assertEquals(0f, model.forward(ps, new NDList(x), false).head().abs().sum().getFloat());
             model.inner.hookResid.detach(zero);
-            assertEquals(0f, model.forward(ps, new NDList(x), false).head().sub(clean).abs().max().getFloat());
+            assertEquals(
+                    0f,
+                    model.forward(ps, new NDList(x), false)
+                            .head()
+                            .sub(clean)
+                            .abs()
+                            .max()
+                            .getFloat());
         }
     }
 }

@@ -17,12 +17,10 @@ import ai.mlpzoo.blocks.mixer.LayerArgs;
 import ai.mlpzoo.blocks.mixer.MixerBlock;
 import ai.mlpzoo.blocks.mixer.MlpLayer;
 import ai.mlpzoo.blocks.mixer.NormLayer;
-
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
 
 /** Behaviour of the KAN blocks beyond the reference fixtures: bad inputs, invariants, refits. */
 class KanBlocksTest {
@@ -40,13 +38,19 @@ class KanBlocksTest {
     @Test
     void gridSizeAndOrderBelowOneAreRefused() {
         IllegalArgumentException g =
-                assertThrows(IllegalArgumentException.class, () -> KanOptions.defaults().withGridSize(0));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> KanOptions.defaults().withGridSize(0));
         assertTrue(g.getMessage().contains("grid_size"), g.getMessage());
         IllegalArgumentException k =
-                assertThrows(IllegalArgumentException.class, () -> KanOptions.defaults().withSplineOrder(0));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> KanOptions.defaults().withSplineOrder(0));
         assertTrue(k.getMessage().contains("spline_order"), k.getMessage());
         IllegalArgumentException r =
-                assertThrows(IllegalArgumentException.class, () -> KanOptions.defaults().withGridRange(1, -1));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> KanOptions.defaults().withGridRange(1, -1));
         assertTrue(r.getMessage().contains("grid_range"), r.getMessage());
     }
 
@@ -54,7 +58,9 @@ class KanBlocksTest {
     @ValueSource(ints = {1, 2, 3, 5})
     void bSplineBasesPartitionUnityInsideTheGrid(int order) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            KANLinear layer = new KANLinear(2, 1, KanOptions.defaults().withSplineOrder(order).withGridSize(4));
+            KANLinear layer =
+                    new KANLinear(
+                            2, 1, KanOptions.defaults().withSplineOrder(order).withGridSize(4));
             layer.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
             NDArray x = manager.randomUniform(-0.999f, 0.999f, new Shape(64, 2));
             NDArray b = BSplines.bases(x, layer.gridParameter().getArray(), order);
@@ -67,13 +73,28 @@ class KanBlocksTest {
     @Test
     void inputsFarOutsideTheGridGiveFiniteOutputs() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray x = manager.create(new float[] {1e30f, -1e30f, 3e38f, -3e38f, 50f, -50f}, new Shape(2, 3));
-            NDArray y = forward(kan(manager, new int[] {3, 4, 2}, KanOptions.defaults()), manager, x);
+            NDArray x =
+                    manager.create(
+                            new float[] {1e30f, -1e30f, 3e38f, -3e38f, 50f, -50f}, new Shape(2, 3));
+            NDArray y =
+                    forward(kan(manager, new int[] {3, 4, 2}, KanOptions.defaults()), manager, x);
             assertFinite(y, "KAN");
-            FastKAN fast = new FastKAN(new int[] {3, 4, 2}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1);
+            FastKAN fast =
+                    new FastKAN(
+                            new int[] {3, 4, 2},
+                            -2,
+                            2,
+                            8,
+                            true,
+                            true,
+                            1e-5,
+                            BaseActivation.SILU,
+                            0.1);
             fast.initialize(manager, DataType.FLOAT32, new Shape(1, 3));
             // far outside [-2, 2]; LayerNorm's variance itself overflows float32 beyond ~1e19
-            NDArray far = manager.create(new float[] {1e15f, -1e15f, 1e6f, -1e6f, 50f, -50f}, new Shape(2, 3));
+            NDArray far =
+                    manager.create(
+                            new float[] {1e15f, -1e15f, 1e6f, -1e6f, 50f, -50f}, new Shape(2, 3));
             assertFinite(forward(fast, manager, far), "FastKAN");
             GroupRational rational = new GroupRational(3, RationalInit.SWISH);
             rational.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 3));
@@ -81,20 +102,30 @@ class KanBlocksTest {
         }
     }
 
-    /** The input contract the entry points check once; grid updates (training) check their samples. */
+    /**
+     * The input contract the entry points check once; grid updates (training) check their samples.
+     */
     @Test
     void nanInputIsAClearError() {
         try (NDManager manager = NDManager.newBaseManager()) {
             KAN kan = kan(manager, new int[] {2, 1}, KanOptions.defaults());
             NDArray x = manager.create(new float[] {0.1f, Float.NaN}, new Shape(1, 2));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kan.checkInput(x));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> kan.checkInput(x));
             assertTrue(e.getMessage().contains("NaN"), e.getMessage());
-            FastKAN fast = new FastKAN(new int[] {2, 1}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1);
-            IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> fast.checkInput(x));
+            FastKAN fast =
+                    new FastKAN(
+                            new int[] {2, 1}, -2, 2, 8, true, true, 1e-5, BaseActivation.SILU, 0.1);
+            IllegalArgumentException f =
+                    assertThrows(IllegalArgumentException.class, () -> fast.checkInput(x));
             assertTrue(f.getMessage().contains("FastKAN input contains NaN"), f.getMessage());
             IllegalArgumentException s =
-                    assertThrows(IllegalArgumentException.class, () -> kan.checkInput(manager.zeros(new Shape(1, 3))));
-            assertTrue(s.getMessage().contains("KAN input must have last axis 2, got shape (1, 3)"), s.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> kan.checkInput(manager.zeros(new Shape(1, 3))));
+            assertTrue(
+                    s.getMessage().contains("KAN input must have last axis 2, got shape (1, 3)"),
+                    s.getMessage());
             IllegalArgumentException u =
                     assertThrows(IllegalArgumentException.class, () -> kan.updateGrid(x, 0.01));
             assertTrue(u.getMessage().contains("NaN"), u.getMessage());
@@ -117,7 +148,8 @@ class KanBlocksTest {
                 xs[i] = (float) curve[0][i];
             }
             xs[49] = Math.nextDown(xs[49]); // inside the last, right-open interval
-            float[] y = forward(layer, manager, manager.create(xs, new Shape(50, 1))).toFloatArray();
+            float[] y =
+                    forward(layer, manager, manager.create(xs, new Shape(50, 1))).toFloatArray();
             for (int i = 0; i < 50; i++) {
                 assertEquals(curve[1][i], y[i], 1e-5, "phi(" + xs[i] + ")");
             }
@@ -128,13 +160,19 @@ class KanBlocksTest {
     @Test
     void refineToANestedGridKeepsTheFunction() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            KAN coarse = kan(manager, new int[] {2, 3, 1}, KanOptions.defaults().withScales(1.0, 1.0, 1.0));
+            KAN coarse =
+                    kan(
+                            manager,
+                            new int[] {2, 3, 1},
+                            KanOptions.defaults().withScales(1.0, 1.0, 1.0));
             NDArray x = manager.randomUniform(-1f, 1f, new Shape(200, 2));
             NDArray before = forward(coarse, manager, x);
             KAN fine = coarse.refine(10, null, 0.01, manager);
             assertEquals(10, fine.getLayers().get(0).getOptions().gridSize());
             float diff = before.sub(forward(fine, manager, x)).abs().max().getFloat();
-            assertTrue(diff < 1e-4, "uniform G 5 -> 10 is a refinement; the fit should be exact, off by " + diff);
+            assertTrue(
+                    diff < 1e-4,
+                    "uniform G 5 -> 10 is a refinement; the fit should be exact, off by " + diff);
         }
     }
 
@@ -161,7 +199,11 @@ class KanBlocksTest {
             assertTrue(layer.splineWeightParameter().requiresGradient());
             NDArray x = manager.randomUniform(-1f, 1f, new Shape(16, 2));
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                NDArray loss = kan.forward(new ParameterStore(manager, false), new NDList(x), true).head().square().sum();
+                NDArray loss =
+                        kan.forward(new ParameterStore(manager, false), new NDList(x), true)
+                                .head()
+                                .square()
+                                .sum();
                 gc.backward(loss);
             }
             NDArray g = layer.splineWeightParameter().getArray().getGradient();
@@ -191,21 +233,40 @@ class KanBlocksTest {
     void kanMixerBlockRunsAndTrains() {
         try (NDManager manager = NDManager.newBaseManager()) {
             MixerBlock block =
-                    new MixerBlock(new LayerArgs(16, 4, new double[] {0.5, 4}, NormLayer.layerNorm(1e-6),
-                            MlpLayer.kat(8, RationalInit.GELU), BaseActivation.GELU, 0f, 0f, 1e-4));
+                    new MixerBlock(
+                            new LayerArgs(
+                                    16,
+                                    4,
+                                    new double[] {0.5, 4},
+                                    NormLayer.layerNorm(1e-6),
+                                    MlpLayer.kat(8, RationalInit.GELU),
+                                    BaseActivation.GELU,
+                                    0f,
+                                    0f,
+                                    1e-4));
             Shape s = new Shape(2, 4, 16);
             block.initialize(manager, DataType.FLOAT32, s);
-            java.util.Set<String> names = ai.mlpzoo.blocks.common.NamedParameters.of(block).keySet();
-            assertTrue(names.contains("mlp_channels.act1.weight_numerator"), "KAT's MLP mixes the channels: " + names);
-            assertTrue(names.contains("mlp_tokens.fc1.weight"), "a GELU MLP mixes the tokens: " + names);
+            java.util.Set<String> names =
+                    ai.mlpzoo.blocks.common.NamedParameters.of(block).keySet();
+            assertTrue(
+                    names.contains("mlp_channels.act1.weight_numerator"),
+                    "KAT's MLP mixes the channels: " + names);
+            assertTrue(
+                    names.contains("mlp_tokens.fc1.weight"),
+                    "a GELU MLP mixes the tokens: " + names);
             NDArray x = manager.randomNormal(s);
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), true).head();
+                NDArray y =
+                        block.forward(new ParameterStore(manager, false), new NDList(x), true)
+                                .head();
                 assertEquals(s, y.getShape());
                 gc.backward(y.square().mean());
             }
-            NDArray g = ai.mlpzoo.blocks.common.NamedParameters.of(block)
-                    .get("mlp_channels.act2.weight_denominator").getArray().getGradient();
+            NDArray g =
+                    ai.mlpzoo.blocks.common.NamedParameters.of(block)
+                            .get("mlp_channels.act2.weight_denominator")
+                            .getArray()
+                            .getGradient();
             assertTrue(g.abs().sum().getFloat() > 0, "the rational's denominator is trained");
         }
     }
@@ -219,7 +280,9 @@ class KanBlocksTest {
             NDArray y = forward(fan, manager, manager.randomNormal(new Shape(3, 5)));
             assertEquals(new Shape(3, 16), y.getShape());
             NDArray unit = y.get(":, 0:4").square().add(y.get(":, 4:8").square());
-            assertTrue(unit.sub(1f).abs().max().getFloat() < 1e-5, "cos^2 + sin^2 = 1 on the periodic units");
+            assertTrue(
+                    unit.sub(1f).abs().max().getFloat() < 1e-5,
+                    "cos^2 + sin^2 = 1 on the periodic units");
             assertThrows(IllegalArgumentException.class, () -> new FANLayer(2, 0.25, true));
         }
     }

@@ -14,12 +14,10 @@ import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.InputContract;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.BaseActivation;
-
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Map;
 
 class MlpMixerTest {
 
@@ -112,13 +110,20 @@ class MlpMixerTest {
             NDArray sguBias = p.get("blocks.0.mlp_channels.gate.proj.bias").getArray();
             assertEquals(1f, sguBias.min().getFloat());
             assertEquals(1f, sguBias.max().getFloat());
-            assertTrue(p.get("blocks.0.mlp_channels.gate.proj.weight").getArray().abs().max().getFloat() < 1e-4f);
+            assertTrue(
+                    p.get("blocks.0.mlp_channels.gate.proj.weight")
+                                    .getArray()
+                                    .abs()
+                                    .max()
+                                    .getFloat()
+                            < 1e-4f);
             // xavier uniform: |w| <= sqrt(6 / (fan_in + fan_out)), and close to it
             NDArray fc1 = p.get("blocks.0.mlp_channels.fc1.weight").getArray(); // (144, 24)
             float bound = (float) Math.sqrt(6.0 / (144 + 24));
             float max = fc1.abs().max().getFloat();
             assertTrue(max <= bound && max > 0.9f * bound, "max " + max + " bound " + bound);
-            // lecun normal stem: std ~ sqrt(1 / fan_in), truncated at 2 std of the untruncated normal
+            // lecun normal stem: std ~ sqrt(1 / fan_in), truncated at 2 std of the untruncated
+            // normal
             NDArray stem = p.get("stem.proj.weight").getArray(); // (24, 2, 4, 4), fan_in 32
             double std = Math.sqrt(stem.square().mean().getFloat());
             assertEquals(Math.sqrt(1.0 / 32), std, 0.03);
@@ -144,12 +149,17 @@ class MlpMixerTest {
             assertEquals(before, NamedParameters.of(model).size());
             assertEquals(new Shape(3, 24), NamedParameters.of(model).get("head.weight").getShape());
             NDList out =
-                    model.forward(new ParameterStore(m, false), new NDList(m.ones(new Shape(2, 2, 16, 16))), false);
+                    model.forward(
+                            new ParameterStore(m, false),
+                            new NDList(m.ones(new Shape(2, 2, 16, 16))),
+                            false);
             assertEquals(new Shape(2, 3), out.get(0).getShape());
         }
     }
 
-    /** The input contract that the entry points (CLI, translators, service) check once per request. */
+    /**
+     * The input contract that the entry points (CLI, translators, service) check once per request.
+     */
     @Test
     void badInputsAreRefusedWithAMessage() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -158,8 +168,13 @@ class MlpMixerTest {
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> InputContract.check(model, m.zeros(new Shape(2, 3, 16, 16)), "input"));
-            assertTrue(e.getMessage().contains("must have shape (batch, 2, 16, 16), got (2, 3, 16, 16)"), e.getMessage());
+                            () ->
+                                    InputContract.check(
+                                            model, m.zeros(new Shape(2, 3, 16, 16)), "input"));
+            assertTrue(
+                    e.getMessage()
+                            .contains("must have shape (batch, 2, 16, 16), got (2, 3, 16, 16)"),
+                    e.getMessage());
             NDArray nan = m.zeros(new Shape(1, 2, 16, 16));
             nan.set(new ai.djl.ndarray.index.NDIndex("0, 0, 3, 3"), Float.NaN);
             e = assertThrows(IllegalArgumentException.class, () -> model.checkInput(nan));
@@ -169,10 +184,19 @@ class MlpMixerTest {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> MlpMixer.builder().setImageSize(30).setPatchSize(4).setEmbedDim(8).setNumBlocks(1)
-                                .setFamily(MixerFamily.MIXER).build());
+                        () ->
+                                MlpMixer.builder()
+                                        .setImageSize(30)
+                                        .setPatchSize(4)
+                                        .setEmbedDim(8)
+                                        .setNumBlocks(1)
+                                        .setFamily(MixerFamily.MIXER)
+                                        .build());
         // one rule, one message: the builder's is the config's, naming both fields
-        assertTrue(e.getMessage().contains("field 'patch_size' (4) does not divide field 'img_size' (30)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("field 'patch_size' (4) does not divide field 'img_size' (30)"),
+                e.getMessage());
     }
 
     /**
@@ -182,17 +206,37 @@ class MlpMixerTest {
     @Test
     void resmlpFamilyAloneGivesAffineNormsEverywhere() {
         MlpMixer model =
-                MlpMixer.builder().setImageSize(16).setPatchSize(4).setEmbedDim(24).setNumBlocks(2)
-                        .setFamily(MixerFamily.RESMLP).build();
+                MlpMixer.builder()
+                        .setImageSize(16)
+                        .setPatchSize(4)
+                        .setEmbedDim(24)
+                        .setNumBlocks(2)
+                        .setFamily(MixerFamily.RESMLP)
+                        .build();
         try (NDManager m = NDManager.newBaseManager()) {
             model.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
             Map<String, Parameter> p = NamedParameters.of(model);
-            assertTrue(p.containsKey("norm.alpha") && p.containsKey("norm.beta"), p.keySet().toString());
-            assertTrue(p.keySet().stream().noneMatch(k -> k.startsWith("norm.") && !k.matches("norm\\.(alpha|beta)")),
+            assertTrue(
+                    p.containsKey("norm.alpha") && p.containsKey("norm.beta"),
+                    p.keySet().toString());
+            assertTrue(
+                    p.keySet().stream()
+                            .noneMatch(
+                                    k ->
+                                            k.startsWith("norm.")
+                                                    && !k.matches("norm\\.(alpha|beta)")),
                     "no LayerNorm parameters in the final norm: " + p.keySet());
-            assertTrue(p.containsKey("blocks.1.norm1.alpha") && p.containsKey("blocks.1.norm2.alpha"));
-            assertEquals(new Shape(96, 24), p.get("blocks.0.mlp_channels.fc1.weight").getShape(), "ResMLP's ratio 4");
-            assertEquals(1e-4f, p.get("blocks.0.ls1").getArray().max().getFloat(), 1e-10f, "timm's init_values");
+            assertTrue(
+                    p.containsKey("blocks.1.norm1.alpha") && p.containsKey("blocks.1.norm2.alpha"));
+            assertEquals(
+                    new Shape(96, 24),
+                    p.get("blocks.0.mlp_channels.fc1.weight").getShape(),
+                    "ResMLP's ratio 4");
+            assertEquals(
+                    1e-4f,
+                    p.get("blocks.0.ls1").getArray().max().getFloat(),
+                    1e-10f,
+                    "timm's init_values");
         }
         assertTrue(model.getLayers().stream().allMatch(l -> l instanceof ResBlock));
         assertEquals(Affine.class, child(model, "norm").getClass());
@@ -202,33 +246,66 @@ class MlpMixerTest {
     void aReplacedPartKeepsTheRestOfTheFamily() {
         // a ResMLP with SiLU MLPs: the norms stay Affine, the layers ResBlocks
         MlpMixer model =
-                MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(8).setNumBlocks(1)
-                        .setFamily(MixerFamily.RESMLP.withActLayer(BaseActivation.SILU)).build();
+                MlpMixer.builder()
+                        .setImageSize(8)
+                        .setPatchSize(4)
+                        .setEmbedDim(8)
+                        .setNumBlocks(1)
+                        .setFamily(MixerFamily.RESMLP.withActLayer(BaseActivation.SILU))
+                        .build();
         ResBlock layer = (ResBlock) model.getLayers().get(0);
         assertEquals(BaseActivation.SILU, ((Mlp) child(layer, "mlp_channels")).getActivation());
         assertEquals(Affine.class, child(layer, "norm1").getClass());
         assertEquals(Affine.class, child(model, "norm").getClass());
-        assertEquals(BaseActivation.GELU, MixerFamily.RESMLP.actLayer(), "the named family is unchanged");
+        assertEquals(
+                BaseActivation.GELU,
+                MixerFamily.RESMLP.actLayer(),
+                "the named family is unchanged");
         // a LayerNorm ResMLP must be asked for, and then applies to every norm
         MlpMixer ln =
-                MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(8).setNumBlocks(1)
-                        .setFamily(MixerFamily.RESMLP.withNormLayer(NormLayer.layerNorm(1e-6))).build();
+                MlpMixer.builder()
+                        .setImageSize(8)
+                        .setPatchSize(4)
+                        .setEmbedDim(8)
+                        .setNumBlocks(1)
+                        .setFamily(MixerFamily.RESMLP.withNormLayer(NormLayer.layerNorm(1e-6)))
+                        .build();
         assertEquals(ai.djl.nn.norm.LayerNorm.class, child(ln, "norm").getClass());
-        assertEquals(ai.djl.nn.norm.LayerNorm.class, child(ln.getLayers().get(0), "norm1").getClass());
+        assertEquals(
+                ai.djl.nn.norm.LayerNorm.class, child(ln.getLayers().get(0), "norm1").getClass());
     }
 
     @Test
     void eachLayerChecksItsOwnArguments() {
-        MlpMixer.Builder b = MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(9).setNumBlocks(1);
+        MlpMixer.Builder b =
+                MlpMixer.builder().setImageSize(8).setPatchSize(4).setEmbedDim(9).setNumBlocks(1);
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> b.setFamily(MixerFamily.MIXER).optMlpRatio(4).build());
-        assertTrue(e.getMessage().contains("field 'mlp_ratio' must hold 2 number(s) for block mixer"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> b.setFamily(MixerFamily.GMLP).optMlpRatio(1).build());
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> b.setFamily(MixerFamily.MIXER).optMlpRatio(4).build());
+        assertTrue(
+                e.getMessage().contains("field 'mlp_ratio' must hold 2 number(s) for block mixer"),
+                e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> b.setFamily(MixerFamily.GMLP).optMlpRatio(1).build());
         assertTrue(e.getMessage().contains("must be even"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> b.setFamily(MixerFamily.GMLP).optMlpRatio(0.01).build());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> b.setFamily(MixerFamily.GMLP).optMlpRatio(0.01).build());
         assertTrue(e.getMessage().contains("leaves an MLP of width 0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MlpMixer.builder().setImageSize(8).setPatchSize(4)
-                .setEmbedDim(8).setNumBlocks(1).build());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                MlpMixer.builder()
+                                        .setImageSize(8)
+                                        .setPatchSize(4)
+                                        .setEmbedDim(8)
+                                        .setNumBlocks(1)
+                                        .build());
         assertTrue(e.getMessage().contains("family is required"), e.getMessage());
     }
 }

@@ -2,8 +2,8 @@ package ai.mlpzoo.sae.training;
 
 /**
  * Tracks, per latent, how many rows (tokens) went by since it last fired; a latent is dead after
- * {@code threshold} rows of silence (OpenAI and sparsify count tokens, not steps, so the notion does
- * not depend on the batch size).
+ * {@code threshold} rows of silence (OpenAI and sparsify count tokens, not steps, so the notion
+ * does not depend on the batch size).
  */
 public final class DeadLatents {
 
@@ -33,7 +33,9 @@ public final class DeadLatents {
         }
     }
 
-    /** @return per latent, whether it is dead */
+    /**
+     * @return per latent, whether it is dead
+     */
     public boolean[] deadMask() {
         boolean[] dead = new boolean[sinceFired.length];
         for (int i = 0; i < dead.length; i++) {
@@ -42,7 +44,9 @@ public final class DeadLatents {
         return dead;
     }
 
-    /** @return the number of dead latents */
+    /**
+     * @return the number of dead latents
+     */
     public int deadCount() {
         int n = 0;
         for (long s : sinceFired) {
@@ -51,7 +55,9 @@ public final class DeadLatents {
         return n;
     }
 
-    /** @return the fraction of dead latents */
+    /**
+     * @return the fraction of dead latents
+     */
     public double deadFraction() {
         return deadCount() / (double) sinceFired.length;
     }

@@ -1,7 +1,6 @@
 package ai.mlpzoo.sae.training;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Locale;
 
 /**
@@ -18,7 +17,14 @@ import java.util.Locale;
  * @param deadFraction fraction of dead latents
  * @param cosine mean cosine similarity of reconstructions
  */
-public record SaeMetrics(int step, double loss, double mse, double fvu, double l0, double deadFraction, double cosine) {
+public record SaeMetrics(
+        int step,
+        double loss,
+        double mse,
+        double fvu,
+        double l0,
+        double deadFraction,
+        double cosine) {
 
     /**
      * Computes the metrics of a batch (no gradient; temporaries live in the arrays' manager).
@@ -31,9 +37,15 @@ public record SaeMetrics(int step, double loss, double mse, double fvu, double l
      * @param deadFraction the tracker's dead fraction
      * @return the metrics
      */
-    public static SaeMetrics of(int step, double loss, NDArray y, NDArray yHat, NDArray acts, double deadFraction) {
-        double l0 = acts.stopGradient().gt(0f).sum().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat()
-                / (double) acts.getShape().get(0);
+    public static SaeMetrics of(
+            int step, double loss, NDArray y, NDArray yHat, NDArray acts, double deadFraction) {
+        double l0 =
+                acts.stopGradient()
+                                .gt(0f)
+                                .sum()
+                                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                .getFloat()
+                        / (double) acts.getShape().get(0);
         return of(step, loss, y, yHat, l0, deadFraction);
     }
 
@@ -48,19 +60,24 @@ public record SaeMetrics(int step, double loss, double mse, double fvu, double l
      * @param deadFraction the tracker's dead fraction
      * @return the metrics
      */
-    public static SaeMetrics of(int step, double loss, NDArray y, NDArray yHat, double l0, double deadFraction) {
+    public static SaeMetrics of(
+            int step, double loss, NDArray y, NDArray yHat, double l0, double deadFraction) {
         NDArray yt = y.stopGradient();
         NDArray e = yt.sub(yHat.stopGradient());
         double sse = e.square().sum().getFloat();
         double var = yt.sub(yt.mean(new int[] {0})).square().sum().getFloat();
         double mse = sse / yt.size();
         NDArray dot = yt.mul(yHat.stopGradient()).sum(new int[] {1});
-        NDArray norms = yt.norm(new int[] {1}).mul(yHat.stopGradient().norm(new int[] {1})).maximum(1e-12f);
+        NDArray norms =
+                yt.norm(new int[] {1}).mul(yHat.stopGradient().norm(new int[] {1})).maximum(1e-12f);
         double cos = dot.div(norms).mean().getFloat();
-        return new SaeMetrics(step, loss, mse, var > 0 ? sse / var : Double.NaN, l0, deadFraction, cos);
+        return new SaeMetrics(
+                step, loss, mse, var > 0 ? sse / var : Double.NaN, l0, deadFraction, cos);
     }
 
-    /** @return one line for logs and the progress bar */
+    /**
+     * @return one line for logs and the progress bar
+     */
     public String summary() {
         return String.format(
                 Locale.ROOT,

@@ -19,7 +19,6 @@ import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SaeTerms;
 import ai.mlpzoo.blocks.sae.SaeTrainingStep;
 import ai.mlpzoo.blocks.sae.SparseCoder;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,9 +28,9 @@ import java.util.function.Consumer;
  * reconstruction loss (squared error summed over features, averaged over rows) plus the training
  * term its architecture declares in {@link SaeArchitectures} (L1 weighted by decoder norms with
  * warm-up, AuxK on dead latents, JumpReLU's L0 through the straight-through estimator, the gated
- * SAE's auxiliary loss, or a registered architecture's own); the decoder
- * gradient loses its component parallel to each row and the rows are renormalised after the
- * update (OpenAI's recipe); dead latents are counted in rows since they last fired.
+ * SAE's auxiliary loss, or a registered architecture's own); the decoder gradient loses its
+ * component parallel to each row and the rows are renormalised after the update (OpenAI's recipe);
+ * dead latents are counted in rows since they last fired.
  *
  * <p>Only one trainer may step at a time in a JVM (DJL allows one open GradientCollector).
  */
@@ -53,7 +52,8 @@ public final class SaeTrainer {
      *
      * @param sae the block, initialised (its parameters are trained in place)
      * @param cfg the hyper-parameters
-     * @throws IllegalArgumentException when the block's exact class is not a registered architecture
+     * @throws IllegalArgumentException when the block's exact class is not a registered
+     *     architecture
      */
     public SaeTrainer(SparseCoder sae, SaeTrainingConfig cfg) {
         this.sae = sae;
@@ -87,12 +87,16 @@ public final class SaeTrainer {
         return cfg.learningRate * Math.max(0f, left);
     }
 
-    /** @return the dead-latent tracker */
+    /**
+     * @return the dead-latent tracker
+     */
     public DeadLatents deadLatents() {
         return dead;
     }
 
-    /** @return the number of steps taken */
+    /**
+     * @return the number of steps taken
+     */
     public int steps() {
         return step;
     }
@@ -161,13 +165,28 @@ public final class SaeTrainer {
                 z = sae.encode(ps, xs, true);
                 yHat = sae.reconstruct(ps, xs, z, true);
                 int at = step;
-                SaeTrainingStep view = new SaeTrainingStep(sae, ps, xs, ys, z, yHat, deadMask, cfg.kAux, m,
-                        name -> cfg.coefficientAt(name, at, architecture.name()));
-                NDArray total = SaeTerms.rowSquaredError(yHat, ys).add(architecture.training().loss(view));
+                SaeTrainingStep view =
+                        new SaeTrainingStep(
+                                sae,
+                                ps,
+                                xs,
+                                ys,
+                                z,
+                                yHat,
+                                deadMask,
+                                cfg.kAux,
+                                m,
+                                name -> cfg.coefficientAt(name, at, architecture.name()));
+                NDArray total =
+                        SaeTerms.rowSquaredError(yHat, ys).add(architecture.training().loss(view));
                 loss = total.getFloat();
                 if (!Float.isFinite(loss)) {
                     throw new IllegalStateException(
-                            "training diverged at step " + step + ": loss is " + loss + "; lower the learning rate");
+                            "training diverged at step "
+                                    + step
+                                    + ": loss is "
+                                    + loss
+                                    + "; lower the learning rate");
                 }
                 gc.backward(total);
             }
@@ -175,7 +194,10 @@ public final class SaeTrainer {
             for (Parameter p : trainable) {
                 NDArray g = p.getArray().getGradient();
                 g.attach(m);
-                NDArray update = p == sae.getWDec() && cfg.normalizeDecoder ? removeParallel(g, p.getArray()) : g;
+                NDArray update =
+                        p == sae.getWDec() && cfg.normalizeDecoder
+                                ? removeParallel(g, p.getArray())
+                                : g;
                 adam.update(p.getId(), p.getArray(), update);
                 g.subi(g);
             }
@@ -187,7 +209,9 @@ public final class SaeTrainer {
             boolean[] fired = new boolean[sae.getDims().dSae()];
             long active = firedLatents(z, fired);
             dead.update(fired, rows);
-            metrics = SaeMetrics.of(step, loss, ys, yHat, active / (double) rows, dead.deadFraction());
+            metrics =
+                    SaeMetrics.of(
+                            step, loss, ys, yHat, active / (double) rows, dead.deadFraction());
         }
         step++;
         return metrics;
@@ -204,7 +228,8 @@ public final class SaeTrainer {
     public SaeMetrics fit(BatchSource source, int steps, Consumer<SaeMetrics> onStep) {
         Checks.positive(steps, "steps");
         // the project's one progress bar: redrawn on a terminal, a line per 10% in a log
-        ai.mlpzoo.train.ProgressBar bar = cfg.progress ? new ai.mlpzoo.train.ProgressBar("train-sae", steps) : null;
+        ai.mlpzoo.train.ProgressBar bar =
+                cfg.progress ? new ai.mlpzoo.train.ProgressBar("train-sae", steps) : null;
         if (cfg.lrDecayFraction > 0) {
             decayEnd = step + steps;
             decayStart = decayEnd - Math.round(steps * cfg.lrDecayFraction);
@@ -217,7 +242,13 @@ public final class SaeTrainer {
                     last = step(batch.get(0), batch.size() > 1 ? batch.get(1) : null);
                 }
                 int done = i + 1;
-                guard.checkpoint(() -> System.err.printf(java.util.Locale.ROOT, "%nstopped after %d of %d steps%n", done, steps));
+                guard.checkpoint(
+                        () ->
+                                System.err.printf(
+                                        java.util.Locale.ROOT,
+                                        "%nstopped after %d of %d steps%n",
+                                        done,
+                                        steps));
                 if (onStep != null) {
                     onStep.accept(last);
                 }

@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The synthetic ground truth of Sharkey et al. 2022 ("Taking features out of superposition with
- * sparse autoencoders"), as replicated in HoagyC/sparse_coding: {@code n} random unit-norm
- * feature directions in R^d; feature i is active with probability proportional to {@code decay^i},
- * rescaled so that on average {@code meanActive} features are active per sample, with a strength
- * drawn from U(0, 1). A sample is the sum of its active features times their strengths.
+ * sparse autoencoders"), as replicated in HoagyC/sparse_coding: {@code n} random unit-norm feature
+ * directions in R^d; feature i is active with probability proportional to {@code decay^i}, rescaled
+ * so that on average {@code meanActive} features are active per sample, with a strength drawn from
+ * U(0, 1). A sample is the sum of its active features times their strengths.
  */
 public final class ToyFeatures implements BatchSource {
 
@@ -19,8 +19,8 @@ public final class ToyFeatures implements BatchSource {
     private final int batchSize;
 
     /**
-     * Draws the ground-truth features (with DJL's seeded generator: call
-     * {@code Engine.getInstance().setRandomSeed} first for reproducibility).
+     * Draws the ground-truth features (with DJL's seeded generator: call {@code
+     * Engine.getInstance().setRandomSeed} first for reproducibility).
      *
      * @param manager the owner of the features
      * @param n the number of features (512)
@@ -29,9 +29,11 @@ public final class ToyFeatures implements BatchSource {
      * @param meanActive the mean number of active features per sample (5)
      * @param batchSize the rows per batch
      */
-    public ToyFeatures(NDManager manager, int n, int d, double decay, double meanActive, int batchSize) {
+    public ToyFeatures(
+            NDManager manager, int n, int d, double decay, double meanActive, int batchSize) {
         if (n <= 0 || d <= 0 || batchSize <= 0 || !(decay > 0 && decay <= 1) || !(meanActive > 0)) {
-            throw new IllegalArgumentException("n, d, batch size, decay in (0, 1] and mean active must be positive");
+            throw new IllegalArgumentException(
+                    "n, d, batch size, decay in (0, 1] and mean active must be positive");
         }
         NDArray f = manager.randomNormal(new Shape(n, d));
         features = f.div(f.norm(new int[] {1}, true));
@@ -48,7 +50,9 @@ public final class ToyFeatures implements BatchSource {
         this.batchSize = batchSize;
     }
 
-    /** @return the ground-truth directions (n, d), unit rows */
+    /**
+     * @return the ground-truth directions (n, d), unit rows
+     */
     public NDArray features() {
         return features;
     }
@@ -57,14 +61,15 @@ public final class ToyFeatures implements BatchSource {
     public NDList next(NDManager manager) {
         long n = features.getShape().get(0);
         Shape s = new Shape(batchSize, n);
-        NDArray active = manager.randomUniform(0f, 1f, s).lt(probs).toType(features.getDataType(), false);
+        NDArray active =
+                manager.randomUniform(0f, 1f, s).lt(probs).toType(features.getDataType(), false);
         NDArray coeffs = manager.randomUniform(0f, 1f, s).mul(active); // (B, n)
         return new NDList(coeffs.matMul(features)); // (B, d)
     }
 
     /**
-     * Mean max cosine similarity: for each ground-truth feature, the best cosine with any dictionary
-     * row, averaged over features.
+     * Mean max cosine similarity: for each ground-truth feature, the best cosine with any
+     * dictionary row, averaged over features.
      *
      * @param truth (n, d) ground-truth directions
      * @param dictionary (m, d) learned directions (decoder rows)

@@ -19,14 +19,12 @@ import ai.mlpzoo.blocks.sae.SaeSpec;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.StandardSae;
 import ai.mlpzoo.blocks.sae.TopKSae;
-
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-import java.util.stream.Stream;
 
 @ExtendWith(SingleThread.class)
 class SaeTrainerTest {
@@ -77,15 +75,23 @@ class SaeTrainerTest {
             Engine.getInstance().setRandomSeed(2);
             StandardSae sae = new StandardSae(SaeDims.autoencoder(8, 16));
             sae.initialize(m, DataType.FLOAT32, new Shape(1, 8));
-            SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().progress(false).bDecInit(SaeTrainingConfig.BDecInit.MEAN));
+            SaeTrainer t =
+                    new SaeTrainer(
+                            sae,
+                            new SaeTrainingConfig()
+                                    .progress(false)
+                                    .bDecInit(SaeTrainingConfig.BDecInit.MEAN));
             NDArray x = m.randomNormal(new Shape(64, 8)).add(3f);
             t.initialize(x, null);
             NDArray wDec = sae.getWDec().getArray();
             for (float n : wDec.norm(new int[] {1}).toFloatArray()) {
                 assertEquals(1f, n, 1e-5f);
             }
-            assertTrue(sae.getWEnc().getArray().sub(wDec.transpose()).abs().max().getFloat() < 1e-6f);
-            assertTrue(sae.getBDec().getArray().sub(x.mean(new int[] {0})).abs().max().getFloat() < 1e-5f);
+            assertTrue(
+                    sae.getWEnc().getArray().sub(wDec.transpose()).abs().max().getFloat() < 1e-6f);
+            assertTrue(
+                    sae.getBDec().getArray().sub(x.mean(new int[] {0})).abs().max().getFloat()
+                            < 1e-5f);
         }
     }
 
@@ -97,9 +103,11 @@ class SaeTrainerTest {
             SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().progress(false));
             NDArray x = m.ones(new Shape(3, 4));
             x.set(new NDIndex(1, 2), Float.NaN);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.step(x, null));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> t.step(x, null));
             assertTrue(e.getMessage().contains("contains NaN"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> t.step(m.ones(new Shape(3, 5)), null));
+            assertThrows(
+                    IllegalArgumentException.class, () -> t.step(m.ones(new Shape(3, 5)), null));
         }
     }
 
@@ -114,8 +122,14 @@ class SaeTrainerTest {
                 JumpReLUSae sae = new JumpReLUSae(SaeDims.autoencoder(32, 64));
                 sae.initialize(m, DataType.FLOAT32, new Shape(1, 32));
                 ToyFeatures toy = new ToyFeatures(m, 48, 32, 0.99, 3, 128);
-                SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(3e-3f)
-                        .l0Coefficient(lambdas[run]).deadTokens(100_000).progress(false));
+                SaeTrainer t =
+                        new SaeTrainer(
+                                sae,
+                                new SaeTrainingConfig()
+                                        .learningRate(3e-3f)
+                                        .l0Coefficient(lambdas[run])
+                                        .deadTokens(100_000)
+                                        .progress(false));
                 try (NDManager s = m.newSubManager()) {
                     t.initialize(toy.next(s).get(0), null);
                 }
@@ -125,8 +139,11 @@ class SaeTrainerTest {
                 }
             }
         }
-        System.out.printf("JumpReLU L0 after 300 steps: %.2f without the penalty, %.2f with it%n", l0[0], l0[1]);
-        assertTrue(l0[1] < 0.7 * l0[0], "L0 " + l0[0] + " without the penalty, " + l0[1] + " with it");
+        System.out.printf(
+                "JumpReLU L0 after 300 steps: %.2f without the penalty, %.2f with it%n",
+                l0[0], l0[1]);
+        assertTrue(
+                l0[1] < 0.7 * l0[0], "L0 " + l0[0] + " without the penalty, " + l0[1] + " with it");
     }
 
     @Test
@@ -139,8 +156,10 @@ class SaeTrainerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Unregistered sae = new Unregistered();
             sae.initialize(m, DataType.FLOAT32, new Shape(1, 4));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new SaeTrainer(sae, new SaeTrainingConfig().progress(false)));
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> new SaeTrainer(sae, new SaeTrainingConfig().progress(false)));
             assertTrue(e.getMessage().contains(Unregistered.class.getName()), e.getMessage());
             assertTrue(e.getMessage().contains("SaeArchitectures.register"), e.getMessage());
         }
@@ -151,19 +170,30 @@ class SaeTrainerTest {
         SaeTrainingConfig cfg = new SaeTrainingConfig().l1Coefficient(2f).l1WarmupSteps(4);
         assertEquals(1f, cfg.coefficientAt("l1", 1, "standard"), 1e-6f);
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> cfg.coefficientAt("ortho", 0, "mine"));
-        assertTrue(e.getMessage().contains("the mine architecture's loss needs the coefficient 'ortho'"), e.getMessage());
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> cfg.coefficientAt("ortho", 0, "mine"));
+        assertTrue(
+                e.getMessage()
+                        .contains("the mine architecture's loss needs the coefficient 'ortho'"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("coefficient(\"ortho\", value)"), e.getMessage());
     }
 
-    /** @return every registered autoencoder architecture (the transcoders need targets) */
+    /**
+     * @return every registered autoencoder architecture (the transcoders need targets)
+     */
     static Stream<String> autoencoders() {
-        return SaeArchitectures.all().stream().filter(a -> !a.isTranscoder()).map(SaeArchitecture::name);
+        return SaeArchitectures.all().stream()
+                .filter(a -> !a.isTranscoder())
+                .map(SaeArchitecture::name);
     }
 
     @Test
     void theBuiltInAutoencodersAreRegistered() {
-        assertEquals(List.of("standard", "topk", "batchtopk", "jumprelu", "gated"), autoencoders().toList());
+        assertEquals(
+                List.of("standard", "topk", "batchtopk", "jumprelu", "gated"),
+                autoencoders().toList());
     }
 
     @ParameterizedTest
@@ -174,8 +204,15 @@ class SaeTrainerTest {
             SparseCoder sae = SaeArchitectures.get(arch).build(SaeSpec.autoencoder(32, 64, 4));
             sae.initialize(m, DataType.FLOAT32, new Shape(1, 32));
             ToyFeatures toy = new ToyFeatures(m, 48, 32, 0.99, 3, 128);
-            SaeTrainer t = new SaeTrainer(sae, new SaeTrainingConfig().learningRate(3e-3f).l1Coefficient(0.05f)
-                    .l0Coefficient(1e-3f).deadTokens(500).progress(false));
+            SaeTrainer t =
+                    new SaeTrainer(
+                            sae,
+                            new SaeTrainingConfig()
+                                    .learningRate(3e-3f)
+                                    .l1Coefficient(0.05f)
+                                    .l0Coefficient(1e-3f)
+                                    .deadTokens(500)
+                                    .progress(false));
             try (NDManager s = m.newSubManager()) {
                 t.initialize(toy.next(s).get(0), null);
             }

@@ -11,7 +11,6 @@ import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.StandardSae;
 import ai.mlpzoo.blocks.sae.TopKSae;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SingleThread.class)
 class ToyRecoveryTest {
-
 
     static int steps(String which, int dflt) {
         return Integer.getInteger("toy." + which + ".steps", dflt);
@@ -40,12 +38,19 @@ class ToyRecoveryTest {
             }
             long t0 = System.nanoTime();
             SaeMetrics last =
-                    trainer.fit(toy, steps, mt -> {
-                        if (mt.step() % 250 == 249) {
-                            System.out.printf("%n%s step %d MMCS %.4f%n", name, mt.step() + 1,
-                                    ToyFeatures.mmcs(toy.features(), sae.getWDec().getArray()));
-                        }
-                    });
+                    trainer.fit(
+                            toy,
+                            steps,
+                            mt -> {
+                                if (mt.step() % 250 == 249) {
+                                    System.out.printf(
+                                            "%n%s step %d MMCS %.4f%n",
+                                            name,
+                                            mt.step() + 1,
+                                            ToyFeatures.mmcs(
+                                                    toy.features(), sae.getWDec().getArray()));
+                                }
+                            });
             double secs = (System.nanoTime() - t0) / 1e9;
             SaeMetrics eval;
             try (NDManager s = m.newSubManager()) {
@@ -61,20 +66,40 @@ class ToyRecoveryTest {
 
     @Test
     void topKSaeRecoversGroundTruth() {
-        SaeTrainingConfig cfg = new SaeTrainingConfig().learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3"))).deadTokens(Long.getLong("toy.dead", 2_000))
-                .auxKCoefficient(Float.parseFloat(System.getProperty("toy.aux", "1")))
-                .lrDecayFraction(Float.parseFloat(System.getProperty("toy.decay", "0"))).logEvery(100);
-        double mmcs = train("TopK", new TopKSae(SaeDims.autoencoder(256, 1024), Integer.getInteger("toy.k", 6)), cfg, steps("topk", 900), Integer.getInteger("toy.batch", 256));
+        SaeTrainingConfig cfg =
+                new SaeTrainingConfig()
+                        .learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3")))
+                        .deadTokens(Long.getLong("toy.dead", 2_000))
+                        .auxKCoefficient(Float.parseFloat(System.getProperty("toy.aux", "1")))
+                        .lrDecayFraction(Float.parseFloat(System.getProperty("toy.decay", "0")))
+                        .logEvery(100);
+        double mmcs =
+                train(
+                        "TopK",
+                        new TopKSae(SaeDims.autoencoder(256, 1024), Integer.getInteger("toy.k", 6)),
+                        cfg,
+                        steps("topk", 900),
+                        Integer.getInteger("toy.batch", 256));
         assertTrue(mmcs >= 0.95, "MMCS " + mmcs);
     }
 
     @Test
     void l1SaeRecoversGroundTruth() {
         SaeTrainingConfig cfg =
-                new SaeTrainingConfig().learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3")))
-                        .l1Coefficient(Float.parseFloat(System.getProperty("toy.l1", "0.15"))).l1WarmupSteps(Integer.getInteger("toy.warm", 100))
-                        .lrDecayFraction(Float.parseFloat(System.getProperty("toy.decay", "0"))).deadTokens(20_000).logEvery(100);
-        double mmcs = train("L1", new StandardSae(SaeDims.autoencoder(256, 1024)), cfg, steps("l1", 2000), Integer.getInteger("toy.batch", 256));
+                new SaeTrainingConfig()
+                        .learningRate(Float.parseFloat(System.getProperty("toy.lr", "4e-3")))
+                        .l1Coefficient(Float.parseFloat(System.getProperty("toy.l1", "0.15")))
+                        .l1WarmupSteps(Integer.getInteger("toy.warm", 100))
+                        .lrDecayFraction(Float.parseFloat(System.getProperty("toy.decay", "0")))
+                        .deadTokens(20_000)
+                        .logEvery(100);
+        double mmcs =
+                train(
+                        "L1",
+                        new StandardSae(SaeDims.autoencoder(256, 1024)),
+                        cfg,
+                        steps("l1", 2000),
+                        Integer.getInteger("toy.batch", 256));
         assertTrue(mmcs >= 0.95, "MMCS " + mmcs);
     }
 }

@@ -6,17 +6,15 @@ import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.loading.CheckpointImporter;
 import ai.mlpzoo.zoo.ModelDirs;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * A checkpoint format that holds sparse coders, both ways: {@code mlpzoo import --format
- * saelens|sparsify} reads a folder and writes an mlp-zoo model directory whose block returns
- * {@code feature_acts} and {@code output}, and {@code mlpzoo train-sae --format} writes a trained
- * coder in the layout. Found by name in {@link ai.mlpzoo.loading.Importers}, like every format.
+ * saelens|sparsify} reads a folder and writes an mlp-zoo model directory whose block returns {@code
+ * feature_acts} and {@code output}, and {@code mlpzoo train-sae --format} writes a trained coder in
+ * the layout. Found by name in {@link ai.mlpzoo.loading.Importers}, like every format.
  */
 public final class SaeImporter implements CheckpointImporter {
 
@@ -42,12 +40,16 @@ public final class SaeImporter implements CheckpointImporter {
         this.writer = writer;
     }
 
-    /** @return the SAELens v6 format */
+    /**
+     * @return the SAELens v6 format
+     */
     public static SaeImporter saeLens() {
         return new SaeImporter("saelens", SaeLensFormat::read, SaeLensFormat::write);
     }
 
-    /** @return the sparsify format */
+    /**
+     * @return the sparsify format
+     */
     public static SaeImporter sparsify() {
         return new SaeImporter("sparsify", SparsifyFormat::read, SparsifyFormat::write);
     }

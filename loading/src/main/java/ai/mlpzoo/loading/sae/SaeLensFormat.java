@@ -10,26 +10,25 @@ import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.io.AtomicFiles;
 import ai.mlpzoo.io.SafeTensors;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * SAELens v6's folder layout: {@code cfg.json} (d_in, d_sae, architecture, apply_b_dec_to_input,
- * k for topk, d_out for transcoders, metadata) and {@code sae_weights.safetensors} (W_enc (d_in,
+ * SAELens v6's folder layout: {@code cfg.json} (d_in, d_sae, architecture, apply_b_dec_to_input, k
+ * for topk, d_out for transcoders, metadata) and {@code sae_weights.safetensors} (W_enc (d_in,
  * d_sae), b_enc, W_dec (d_sae, d_out), b_dec, and threshold or W_skip where the architecture has
- * them). The architectures are those of {@link SaeArchitectures}, each saved under the SAELens
- * name it declares (a BatchTopK SAE as jumprelu with its global threshold, as SAELens does), with
- * {@code k} where it declares one and {@code d_out} for a transcoder.
+ * them). The architectures are those of {@link SaeArchitectures}, each saved under the SAELens name
+ * it declares (a BatchTopK SAE as jumprelu with its global threshold, as SAELens does), with {@code
+ * k} where it declares one and {@code d_out} for a transcoder.
  */
 public final class SaeLensFormat {
 
     /** The config file. */
     public static final String CONFIG = "cfg.json";
+
     /** The weights file. */
     public static final String WEIGHTS = "sae_weights.safetensors";
 
@@ -50,17 +49,24 @@ public final class SaeLensFormat {
         if (arch == null) {
             throw new ConfigException(source + ": field 'architecture' is missing");
         }
-        SaeArchitecture a = SaeArchitectures.find(arch).filter(SaeArchitecture::isSaeLensArchitecture).orElse(null);
+        SaeArchitecture a =
+                SaeArchitectures.find(arch)
+                        .filter(SaeArchitecture::isSaeLensArchitecture)
+                        .orElse(null);
         if (a == null) {
             throw new ConfigException(
-                    source + ": unknown SAELens architecture '" + arch + "'; supported: "
+                    source
+                            + ": unknown SAELens architecture '"
+                            + arch
+                            + "'; supported: "
                             + String.join(", ", SaeArchitectures.saeLensNames()));
         }
         requireNone(root, "normalize_activations", source);
         requireNone(root, "reshape_activations", source);
         JsonNode rescale = root.get("rescale_acts_by_decoder_norm");
         if (rescale != null && rescale.asBoolean(false)) {
-            throw new ConfigException(source + ": rescale_acts_by_decoder_norm = true is not supported");
+            throw new ConfigException(
+                    source + ": rescale_acts_by_decoder_norm = true is not supported");
         }
         SaeConfig c = new SaeConfig();
         c.architecture = arch;
@@ -88,7 +94,8 @@ public final class SaeLensFormat {
     private static void requireNone(JsonNode root, String field, String source) {
         String v = SaeTensors.text(root, field);
         if (v != null && !"none".equals(v)) {
-            throw new ConfigException(source + ": " + field + " = '" + v + "' is not supported (only 'none')");
+            throw new ConfigException(
+                    source + ": " + field + " = '" + v + "' is not supported (only 'none')");
         }
     }
 
@@ -124,11 +131,15 @@ public final class SaeLensFormat {
         String arch = saved.name();
         if (config.dims().skip() && !saved.hasSkip()) {
             throw new IllegalArgumentException(
-                    "a " + arch + " SAE with a skip connection cannot be written in the SAELens layout");
+                    "a "
+                            + arch
+                            + " SAE with a skip connection cannot be written in the SAELens layout");
         }
         if (!saved.isTranscoder() && config.outWidth() != config.dIn) {
             throw new IllegalArgumentException(
-                    "a " + arch + " transcoder (d_out != d_in) cannot be written in the SAELens layout");
+                    "a "
+                            + arch
+                            + " transcoder (d_out != d_in) cannot be written in the SAELens layout");
         }
         ObjectNode root = Configs.MAPPER.createObjectNode();
         root.put("d_in", config.dIn);
@@ -138,7 +149,9 @@ public final class SaeLensFormat {
         root.put("apply_b_dec_to_input", config.dims().applyBDecToInput());
         root.put("normalize_activations", "none");
         root.put("reshape_activations", "none");
-        root.set("metadata", config.metadata != null ? config.metadata : Configs.MAPPER.createObjectNode());
+        root.set(
+                "metadata",
+                config.metadata != null ? config.metadata : Configs.MAPPER.createObjectNode());
         root.put("architecture", arch);
         if (saved.usesK()) {
             root.put("k", config.k);

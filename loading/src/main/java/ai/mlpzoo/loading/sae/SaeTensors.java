@@ -10,9 +10,7 @@ import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.loading.StateDicts;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,8 +36,13 @@ final class SaeTensors {
     static void requireSameArchitecture(SaeConfig config, SparseCoder block) {
         if (!config.architecture.equals(block.architecture())) {
             throw new IllegalArgumentException(
-                    "the config says architecture " + config.architecture + " but the block is a "
-                            + block.architecture() + " (" + block.getClass().getSimpleName() + ")");
+                    "the config says architecture "
+                            + config.architecture
+                            + " but the block is a "
+                            + block.architecture()
+                            + " ("
+                            + block.getClass().getSimpleName()
+                            + ")");
         }
     }
 
@@ -69,7 +72,8 @@ final class SaeTensors {
     static int requiredInt(JsonNode root, String field, String source) {
         JsonNode n = root.get(field);
         if (n == null || !n.canConvertToInt()) {
-            throw new ConfigException(source + ": field '" + field + "' is missing or not an integer");
+            throw new ConfigException(
+                    source + ": field '" + field + "' is missing or not an integer");
         }
         return n.asInt();
     }

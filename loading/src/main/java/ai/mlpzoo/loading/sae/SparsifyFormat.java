@@ -11,10 +11,8 @@ import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.io.AtomicFiles;
 import ai.mlpzoo.io.SafeTensors;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +29,7 @@ public final class SparsifyFormat {
 
     /** The config file. */
     public static final String CONFIG = "cfg.json";
+
     /** The weights file. */
     public static final String WEIGHTS = "sae.safetensors";
 
@@ -49,10 +48,14 @@ public final class SparsifyFormat {
         JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
         String activation = SaeTensors.text(root, "activation");
         // sparsify's default activation is topk
-        SaeArchitecture a = SaeArchitectures.forSparsify(activation == null ? "topk" : activation).orElse(null);
+        SaeArchitecture a =
+                SaeArchitectures.forSparsify(activation == null ? "topk" : activation).orElse(null);
         if (a == null) {
             throw new ConfigException(
-                    source + ": unknown sparsify activation '" + activation + "'; supported: "
+                    source
+                            + ": unknown sparsify activation '"
+                            + activation
+                            + "'; supported: "
                             + String.join(", ", SaeArchitectures.sparsifyActivations()));
         }
         SaeConfig c = new SaeConfig();
@@ -118,7 +121,8 @@ public final class SparsifyFormat {
             throw new IllegalArgumentException(
                     "only coders with d_out == d_in whose architecture sparsify knows ("
                             + String.join(", ", SaeArchitectures.sparsifyActivations())
-                            + ") can be written in the sparsify layout, got " + config);
+                            + ") can be written in the sparsify layout, got "
+                            + config);
         }
         ObjectNode root = Configs.MAPPER.createObjectNode();
         root.put("activation", activation);

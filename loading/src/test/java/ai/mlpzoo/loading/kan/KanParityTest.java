@@ -16,17 +16,15 @@ import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KANLinear;
 import ai.mlpzoo.config.KanBSplineConfig;
+import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.loading.Importers;
 import ai.mlpzoo.loading.KanImporter;
 import ai.mlpzoo.loading.StateDicts;
-import ai.mlpzoo.io.SafeTensors;
-
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
 
 /** Parity of the KAN family with the Python references' fixtures, within 1e-4. */
 class KanParityTest {
@@ -61,7 +59,8 @@ class KanParityTest {
         Path ref = Fixtures.reference();
         Path dir = ref.resolve("kan_bspline_tiny");
         KanBSplineConfig config =
-                (KanBSplineConfig) KanImporter.efficientKan().readConfig(dir.resolve("config.json"));
+                (KanBSplineConfig)
+                        KanImporter.efficientKan().readConfig(dir.resolve("config.json"));
         try (NDManager manager = NDManager.newBaseManager()) {
             KAN kan = config.toBlock();
             kan.initialize(manager, DataType.FLOAT32, config.inputShape());
@@ -77,7 +76,8 @@ class KanParityTest {
             assertEquals("output", y.getName());
             float outDiff = Fixtures.maxAbsDiff(y, Fixtures.get(io, "output"));
             NDArray reg = kan.regularizationLoss(1, 1);
-            float regDiff = Math.abs(reg.getFloat() - Fixtures.get(io, "regularization_loss").getFloat());
+            float regDiff =
+                    Math.abs(reg.getFloat() - Fixtures.get(io, "regularization_loss").getFloat());
 
             kan.updateGrid(x, 0.01);
             float gridDiff = 0;
@@ -90,16 +90,22 @@ class KanParityTest {
                                 gridDiff,
                                 Fixtures.maxAbsDiff(
                                         params.get("grid").getArray(),
-                                        Fixtures.get(io, "layers." + l + ".grid_after_update_grid")));
+                                        Fixtures.get(
+                                                io, "layers." + l + ".grid_after_update_grid")));
                 weightDiff =
                         Math.max(
                                 weightDiff,
                                 Fixtures.maxAbsDiff(
                                         params.get("spline_weight").getArray(),
-                                        Fixtures.get(io, "layers." + l + ".spline_weight_after_update_grid")));
+                                        Fixtures.get(
+                                                io,
+                                                "layers."
+                                                        + l
+                                                        + ".spline_weight_after_update_grid")));
             }
             NDArray after = kan.forward(ps, new NDList(x), false).head();
-            float afterDiff = Fixtures.maxAbsDiff(after, Fixtures.get(io, "output_after_update_grid"));
+            float afterDiff =
+                    Fixtures.maxAbsDiff(after, Fixtures.get(io, "output_after_update_grid"));
             float keptDiff = Fixtures.maxAbsDiff(after, y);
             System.out.printf(
                     "kan_bspline_tiny parity: output %.3g, reg loss %.3g, grid %.3g, spline_weight %.3g,"
@@ -112,5 +118,4 @@ class KanParityTest {
             assertTrue(afterDiff < 1e-4, "output after update differs by " + afterDiff);
         }
     }
-
 }

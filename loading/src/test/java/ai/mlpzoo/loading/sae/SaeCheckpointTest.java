@@ -12,18 +12,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.Fixtures;
 import ai.mlpzoo.config.ConfigException;
-import ai.mlpzoo.loading.CheckpointException;
 import ai.mlpzoo.io.SafeTensors;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import ai.mlpzoo.loading.CheckpointException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SaeCheckpointTest {
 
@@ -40,7 +38,14 @@ class SaeCheckpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"saelens_standard", "saelens_topk", "saelens_jumprelu", "saelens_skip_transcoder", "sparsify_topk"})
+    @ValueSource(
+            strings = {
+                "saelens_standard",
+                "saelens_topk",
+                "saelens_jumprelu",
+                "saelens_skip_transcoder",
+                "sparsify_topk"
+            })
     void matchesReference(String fixture) throws IOException {
         Path ref = Fixtures.reference().resolve("sae");
         try (NDManager m = NDManager.newBaseManager()) {
@@ -58,7 +63,14 @@ class SaeCheckpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"saelens_standard", "saelens_topk", "saelens_jumprelu", "saelens_skip_transcoder", "sparsify_topk"})
+    @ValueSource(
+            strings = {
+                "saelens_standard",
+                "saelens_topk",
+                "saelens_jumprelu",
+                "saelens_skip_transcoder",
+                "sparsify_topk"
+            })
     void saveAndReloadGivesIdenticalTensors(String fixture) throws IOException {
         Path src = Fixtures.reference().resolve("sae").resolve(fixture);
         boolean sparsify = fixture.startsWith("sparsify");
@@ -89,17 +101,31 @@ class SaeCheckpointTest {
     void kLargerThanDictionaryIsNamed() throws IOException {
         Path ckpt = copy("saelens_topk");
         edit(ckpt.resolve("cfg.json"), "\"k\": 6", "\"k\": 100");
-        ConfigException e = assertThrows(ConfigException.class, () -> SaeLensFormat.readConfig(ckpt.resolve("cfg.json")));
-        assertTrue(e.getMessage().contains("'k' (100) is larger than the dictionary size d_sae (64)"), e.getMessage());
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> SaeLensFormat.readConfig(ckpt.resolve("cfg.json")));
+        assertTrue(
+                e.getMessage().contains("'k' (100) is larger than the dictionary size d_sae (64)"),
+                e.getMessage());
     }
 
     @Test
     void unknownArchitectureIsNamed() throws IOException {
         Path ckpt = copy("saelens_standard");
-        edit(ckpt.resolve("cfg.json"), "\"architecture\": \"standard\"", "\"architecture\": \"matryoshka\"");
-        ConfigException e = assertThrows(ConfigException.class, () -> SaeLensFormat.readConfig(ckpt.resolve("cfg.json")));
-        assertTrue(e.getMessage().contains("unknown SAELens architecture 'matryoshka'"), e.getMessage());
-        assertTrue(e.getMessage().contains("jumprelu"), "lists the supported ones: " + e.getMessage());
+        edit(
+                ckpt.resolve("cfg.json"),
+                "\"architecture\": \"standard\"",
+                "\"architecture\": \"matryoshka\"");
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> SaeLensFormat.readConfig(ckpt.resolve("cfg.json")));
+        assertTrue(
+                e.getMessage().contains("unknown SAELens architecture 'matryoshka'"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("jumprelu"), "lists the supported ones: " + e.getMessage());
     }
 
     @Test
@@ -107,8 +133,13 @@ class SaeCheckpointTest {
         Path ckpt = copy("saelens_standard");
         edit(ckpt.resolve("cfg.json"), "\"d_in\": 16", "\"d_in\": 20");
         try (NDManager m = NDManager.newBaseManager()) {
-            CheckpointException e = assertThrows(CheckpointException.class, () -> SaeLensFormat.read(m, ckpt));
-            assertTrue(e.getMessage().contains("'W_enc' has shape (16, 64) but the architecture needs (20, 64)"), e.getMessage());
+            CheckpointException e =
+                    assertThrows(CheckpointException.class, () -> SaeLensFormat.read(m, ckpt));
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "'W_enc' has shape (16, 64) but the architecture needs (20, 64)"),
+                    e.getMessage());
         }
     }
 
@@ -118,7 +149,9 @@ class SaeCheckpointTest {
         try (NDManager m = NDManager.newBaseManager()) {
             LoadedSae sae = read(m, Fixtures.reference().resolve("sae/saelens_standard"));
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> sae.block().checkInput(m.ones(new Shape(4, 12))));
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> sae.block().checkInput(m.ones(new Shape(4, 12))));
             assertTrue(e.getMessage().contains("d_in = 16"), e.getMessage());
         }
     }
@@ -129,7 +162,8 @@ class SaeCheckpointTest {
             LoadedSae sae = read(m, Fixtures.reference().resolve("sae/sparsify_topk"));
             NDArray x = m.ones(new Shape(4, 16));
             x.set(new ai.djl.ndarray.index.NDIndex(2, 3), Float.NaN);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sae.block().checkInput(x));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> sae.block().checkInput(x));
             assertTrue(e.getMessage().contains("contains NaN"), e.getMessage());
         }
     }
@@ -138,8 +172,12 @@ class SaeCheckpointTest {
     void unsupportedSparsifyActivationIsNamed() throws IOException {
         Path ckpt = copy("sparsify_topk");
         edit(ckpt.resolve("cfg.json"), "\"activation\": \"topk\"", "\"activation\": \"groupmax\"");
-        ConfigException e = assertThrows(ConfigException.class, () -> SparsifyFormat.readConfig(ckpt.resolve("cfg.json")));
-        assertTrue(e.getMessage().contains("unknown sparsify activation 'groupmax'"), e.getMessage());
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> SparsifyFormat.readConfig(ckpt.resolve("cfg.json")));
+        assertTrue(
+                e.getMessage().contains("unknown sparsify activation 'groupmax'"), e.getMessage());
     }
 
     private Path copy(String fixture) throws IOException {

@@ -46,7 +46,9 @@ public class BatchTopKSae extends JumpReLUSae {
         this.k = checkK(k, dims.dSae());
     }
 
-    /** @return k */
+    /**
+     * @return k
+     */
     public int getK() {
         return k;
     }

@@ -88,10 +88,10 @@ public class GatedSae extends SparseCoder {
     }
 
     /**
-     * The gated SAE's training term (Rajamanoharan et al. 2024): the L1 of the gate's ReLU
-     * weighted by decoder norms, times the coefficient {@code l1}, plus the auxiliary
-     * reconstruction from the gate through a frozen decoder, which trains the gate to find the
-     * active latents without shrinking their magnitudes.
+     * The gated SAE's training term (Rajamanoharan et al. 2024): the L1 of the gate's ReLU weighted
+     * by decoder norms, times the coefficient {@code l1}, plus the auxiliary reconstruction from
+     * the gate through a frozen decoder, which trains the gate to find the active latents without
+     * shrinking their magnitudes.
      *
      * @param step the step
      * @return the term

@@ -30,8 +30,8 @@ public final class JumpReLU {
     }
 
     /**
-     * The step {@code H(pre - theta)}, for the L0 penalty: no gradient to pre; d/dtheta = -(1 / eps)
-     * K((pre - theta) / eps).
+     * The step {@code H(pre - theta)}, for the L0 penalty: no gradient to pre; d/dtheta = -(1 /
+     * eps) K((pre - theta) / eps).
      *
      * @param pre pre-activations (N, d_sae)
      * @param theta thresholds (d_sae), requiring gradients

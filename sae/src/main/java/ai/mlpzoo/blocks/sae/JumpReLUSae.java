@@ -55,7 +55,8 @@ public class JumpReLUSae extends SparseCoder {
      * @param trainableThreshold whether the threshold takes gradients
      * @param initialThreshold the threshold's initial value
      */
-    protected JumpReLUSae(byte version, SaeDims dims, boolean trainableThreshold, float initialThreshold) {
+    protected JumpReLUSae(
+            byte version, SaeDims dims, boolean trainableThreshold, float initialThreshold) {
         super(version, dims, true);
         threshold =
                 addParameter(
@@ -68,18 +69,23 @@ public class JumpReLUSae extends SparseCoder {
                                 .build());
     }
 
-    /** @return the threshold (d_sae) */
+    /**
+     * @return the threshold (d_sae)
+     */
     public Parameter getThreshold() {
         return threshold;
     }
 
-    /** @return the STE bandwidth */
+    /**
+     * @return the STE bandwidth
+     */
     public float getBandwidth() {
         return bandwidth;
     }
 
     /**
-     * Sets the STE bandwidth (SAELens' default 0.001; Gemma Scope used 0.001 on unit-scaled inputs).
+     * Sets the STE bandwidth (SAELens' default 0.001; Gemma Scope used 0.001 on unit-scaled
+     * inputs).
      *
      * @param bandwidth a positive width
      */
@@ -114,9 +120,9 @@ public class JumpReLUSae extends SparseCoder {
     }
 
     /**
-     * The JumpReLU SAE's training term: the expected L0, {@code sum_i H(pre_i - theta_i)}
-     * averaged over rows, whose gradient reaches the thresholds through the step's
-     * straight-through estimator, times the coefficient {@code l0}.
+     * The JumpReLU SAE's training term: the expected L0, {@code sum_i H(pre_i - theta_i)} averaged
+     * over rows, whose gradient reaches the thresholds through the step's straight-through
+     * estimator, times the coefficient {@code l0}.
      */
     private static final class L0Penalty implements SaeTrainingTerm {
 
@@ -124,7 +130,10 @@ public class JumpReLUSae extends SparseCoder {
         public NDArray loss(SaeTrainingStep step) {
             JumpReLUSae sae = (JumpReLUSae) step.block();
             NDArray theta = step.value(sae.getThreshold());
-            NDArray l0 = JumpReLU.step(step.z().hiddenPre(), theta, sae.getBandwidth()).sum(new int[] {1}).mean();
+            NDArray l0 =
+                    JumpReLU.step(step.z().hiddenPre(), theta, sae.getBandwidth())
+                            .sum(new int[] {1})
+                            .mean();
             return l0.mul(step.coefficient(SaeTerms.L0));
         }
 

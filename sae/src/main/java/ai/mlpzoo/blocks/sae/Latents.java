@@ -48,31 +48,42 @@ public final class Latents {
         return new Latents(hiddenPre, null, values, indices, dSae);
     }
 
-    /** @return the pre-activations (N, d_sae) that the sparsifying nonlinearity saw */
+    /**
+     * @return the pre-activations (N, d_sae) that the sparsifying nonlinearity saw
+     */
     public NDArray hiddenPre() {
         return hiddenPre;
     }
 
-    /** @return whether the latents are held as (index, value) pairs */
+    /**
+     * @return whether the latents are held as (index, value) pairs
+     */
     public boolean isSparse() {
         return topIndices != null;
     }
 
-    /** @return the values (N, k), or null when dense */
+    /**
+     * @return the values (N, k), or null when dense
+     */
     public NDArray topValues() {
         return topValues;
     }
 
-    /** @return the indices (N, k) int64, or null when dense */
+    /**
+     * @return the indices (N, k) int64, or null when dense
+     */
     public NDArray topIndices() {
         return topIndices;
     }
 
-    /** @return the latents as a dense (N, d_sae) array */
+    /**
+     * @return the latents as a dense (N, d_sae) array
+     */
     public NDArray dense() {
         if (dense == null) {
             long n = topValues.getShape().get(0);
-            try (NDArray zeros = topValues.getManager().zeros(new Shape(n, dSae), topValues.getDataType())) {
+            try (NDArray zeros =
+                    topValues.getManager().zeros(new Shape(n, dSae), topValues.getDataType())) {
                 dense = zeros.scatter(topIndices, topValues, 1);
             }
         }

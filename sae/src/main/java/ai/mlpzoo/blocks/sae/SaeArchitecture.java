@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>the config reader: its name, its rules ({@link #validate}) and how its block is built
  *       ({@link #build});
- *   <li>the SAELens and sparsify formats: the SAELens name it is saved under, whether it has
- *       {@code k} and {@code d_out} fields, the sparsify activation it is (if any);
+ *   <li>the SAELens and sparsify formats: the SAELens name it is saved under, whether it has {@code
+ *       k} and {@code d_out} fields, the sparsify activation it is (if any);
  *   <li>the trainer: its {@link SaeTrainingTerm};
  *   <li>the ONNX exporter: its exact block class, whose {@link SparseCoder#encoderGraph} states the
  *       inference encoder.
@@ -50,8 +50,11 @@ public final class SaeArchitecture {
     private SaeArchitecture(Builder b) {
         this.name = b.name;
         this.blockType = b.blockType;
-        this.factory = Objects.requireNonNull(b.factory, () -> "architecture " + b.name + ": no factory");
-        this.training = Objects.requireNonNull(b.training, () -> "architecture " + b.name + ": no training term");
+        this.factory =
+                Objects.requireNonNull(b.factory, () -> "architecture " + b.name + ": no factory");
+        this.training =
+                Objects.requireNonNull(
+                        b.training, () -> "architecture " + b.name + ": no training term");
         this.usesK = b.usesK;
         this.transcoder = b.transcoder;
         this.skip = b.skip;
@@ -71,47 +74,65 @@ public final class SaeArchitecture {
         return new Builder(name, blockType);
     }
 
-    /** @return the name, as in a config's {@code architecture} field */
+    /**
+     * @return the name, as in a config's {@code architecture} field
+     */
     public String name() {
         return name;
     }
 
-    /** @return the exact class of its blocks */
+    /**
+     * @return the exact class of its blocks
+     */
     public Class<? extends SparseCoder> blockType() {
         return blockType;
     }
 
-    /** @return its part of the training loss */
+    /**
+     * @return its part of the training loss
+     */
     public SaeTrainingTerm training() {
         return training;
     }
 
-    /** @return whether it keeps k latents per row and so needs the field {@code k} */
+    /**
+     * @return whether it keeps k latents per row and so needs the field {@code k}
+     */
     public boolean usesK() {
         return usesK;
     }
 
-    /** @return whether it is a transcoder: d_out is its own field and b_dec is never subtracted */
+    /**
+     * @return whether it is a transcoder: d_out is its own field and b_dec is never subtracted
+     */
     public boolean isTranscoder() {
         return transcoder;
     }
 
-    /** @return whether it always has the skip connection W_skip */
+    /**
+     * @return whether it always has the skip connection W_skip
+     */
     public boolean hasSkip() {
         return skip;
     }
 
-    /** @return the SAELens {@code architecture} it is saved under (batchtopk: jumprelu) */
+    /**
+     * @return the SAELens {@code architecture} it is saved under (batchtopk: jumprelu)
+     */
     public String saeLensName() {
         return saeLensName;
     }
 
-    /** @return whether a SAELens {@code cfg.json} naming it is read as this architecture */
+    /**
+     * @return whether a SAELens {@code cfg.json} naming it is read as this architecture
+     */
     public boolean isSaeLensArchitecture() {
         return saeLensName.equals(name);
     }
 
-    /** @return sparsify's {@code activation} for it, or null when sparsify cannot hold it */
+    /**
+     * @return sparsify's {@code activation} for it, or null when sparsify cannot hold it
+     */
     public String sparsifyActivation() {
         return sparsifyActivation;
     }
@@ -143,12 +164,17 @@ public final class SaeArchitecture {
         }
         if (usesK) {
             if (spec.k() == null) {
-                throw new IllegalArgumentException("field 'k' is required for architecture " + name);
+                throw new IllegalArgumentException(
+                        "field 'k' is required for architecture " + name);
             }
             positive(spec.k(), "k");
             if (spec.k() > spec.dSae()) {
                 throw new IllegalArgumentException(
-                        "field 'k' (" + spec.k() + ") is larger than the dictionary size d_sae (" + spec.dSae() + ")");
+                        "field 'k' ("
+                                + spec.k()
+                                + ") is larger than the dictionary size d_sae ("
+                                + spec.dSae()
+                                + ")");
             }
         }
         if (spec.applyBDecToInput() && !transcoder && spec.outWidth() != spec.dIn()) {
@@ -178,15 +204,22 @@ public final class SaeArchitecture {
         // be trained, saved and exported as the wrong architecture: refuse it at once
         if (block.getClass() != blockType || !name.equals(block.architecture())) {
             throw new IllegalStateException(
-                    "architecture " + name + " is registered for " + blockType.getName() + " but built a "
-                            + block.getClass().getName() + " that calls itself " + block.architecture());
+                    "architecture "
+                            + name
+                            + " is registered for "
+                            + blockType.getName()
+                            + " but built a "
+                            + block.getClass().getName()
+                            + " that calls itself "
+                            + block.architecture());
         }
         return block;
     }
 
     private static void positive(int value, String field) {
         if (value <= 0) {
-            throw new IllegalArgumentException("field '" + field + "' must be positive, got " + value);
+            throw new IllegalArgumentException(
+                    "field '" + field + "' must be positive, got " + value);
         }
     }
 
@@ -212,7 +245,9 @@ public final class SaeArchitecture {
         private Builder(String name, Class<? extends SparseCoder> blockType) {
             if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
                 throw new IllegalArgumentException(
-                        "an SAE architecture name is lower-case letters, digits and '_', got '" + name + "'");
+                        "an SAE architecture name is lower-case letters, digits and '_', got '"
+                                + name
+                                + "'");
             }
             this.name = name;
             this.blockType = Objects.requireNonNull(blockType, "blockType");
@@ -252,8 +287,8 @@ public final class SaeArchitecture {
         }
 
         /**
-         * Makes it a transcoder: {@code d_out} is required in SAELens' {@code cfg.json} and b_dec is
-         * never subtracted from the input.
+         * Makes it a transcoder: {@code d_out} is required in SAELens' {@code cfg.json} and b_dec
+         * is never subtracted from the input.
          *
          * @param withSkip whether it always has the skip connection W_skip
          * @return this
@@ -300,11 +335,15 @@ public final class SaeArchitecture {
             return this;
         }
 
-        /** @return the architecture */
+        /**
+         * @return the architecture
+         */
         public SaeArchitecture build() {
             if (sparsifyActivation != null && !usesK) {
                 throw new IllegalStateException(
-                        "architecture " + name + ": sparsify's activations all take k; declare usesK()");
+                        "architecture "
+                                + name
+                                + ": sparsify's activations all take k; declare usesK()");
             }
             return new SaeArchitecture(this);
         }

@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * The registry of sparse-coder architectures (SAELens' {@code sae_lens/registry.py}): the config
- * reader, the SAELens and sparsify formats, the trainer and the ONNX exporter look an
- * architecture up here by name or by block, so adding one is a block file that declares its
- * {@link SaeArchitecture} and one {@link #register} line (here for the project's own, in the
- * user's code for theirs).
+ * reader, the SAELens and sparsify formats, the trainer and the ONNX exporter look an architecture
+ * up here by name or by block, so adding one is a block file that declares its {@link
+ * SaeArchitecture} and one {@link #register} line (here for the project's own, in the user's code
+ * for theirs).
  */
 public final class SaeArchitectures {
 
@@ -39,7 +39,11 @@ public final class SaeArchitectures {
         SaeArchitecture old = BY_NAME.putIfAbsent(architecture.name(), architecture);
         if (old != null) {
             throw new IllegalArgumentException(
-                    "SAE architecture '" + architecture.name() + "' is already registered (" + old + ")");
+                    "SAE architecture '"
+                            + architecture.name()
+                            + "' is already registered ("
+                            + old
+                            + ")");
         }
     }
 
@@ -62,14 +66,19 @@ public final class SaeArchitectures {
      */
     public static SaeArchitecture get(String name) {
         return find(name)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "unknown SAE architecture '" + name + "'; known: " + String.join(", ", names())));
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "unknown SAE architecture '"
+                                                + name
+                                                + "'; known: "
+                                                + String.join(", ", names())));
     }
 
     /**
-     * The architecture a block was built as: the one registered under the block's name, provided
-     * it builds exactly the block's class (a subclass may change the math, so it is never treated
-     * as its parent).
+     * The architecture a block was built as: the one registered under the block's name, provided it
+     * builds exactly the block's class (a subclass may change the math, so it is never treated as
+     * its parent).
      *
      * @param block the block
      * @return the architecture, if registered
@@ -87,23 +96,34 @@ public final class SaeArchitectures {
      */
     public static SaeArchitecture require(SparseCoder block) {
         return of(block)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "no SAE architecture is registered for " + block.getClass().getName() + " (architecture '"
-                                + block.architecture() + "'); declare a SaeArchitecture for its exact class and "
-                                + "register it with SaeArchitectures.register"));
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "no SAE architecture is registered for "
+                                                + block.getClass().getName()
+                                                + " (architecture '"
+                                                + block.architecture()
+                                                + "'); declare a SaeArchitecture for its exact class and "
+                                                + "register it with SaeArchitectures.register"));
     }
 
-    /** @return every registered name, in registration order */
+    /**
+     * @return every registered name, in registration order
+     */
     public static synchronized List<String> names() {
         return List.copyOf(BY_NAME.keySet());
     }
 
-    /** @return every registered architecture, in registration order */
+    /**
+     * @return every registered architecture, in registration order
+     */
     public static synchronized List<SaeArchitecture> all() {
         return List.copyOf(BY_NAME.values());
     }
 
-    /** @return the names a SAELens {@code cfg.json} may carry (those saved under their own name) */
+    /**
+     * @return the names a SAELens {@code cfg.json} may carry (those saved under their own name)
+     */
     public static synchronized List<String> saeLensNames() {
         List<String> out = new ArrayList<>();
         for (SaeArchitecture a : BY_NAME.values()) {
@@ -129,7 +149,9 @@ public final class SaeArchitectures {
         return Optional.empty();
     }
 
-    /** @return the sparsify activations some architecture declares */
+    /**
+     * @return the sparsify activations some architecture declares
+     */
     public static synchronized List<String> sparsifyActivations() {
         List<String> out = new ArrayList<>();
         for (SaeArchitecture a : BY_NAME.values()) {

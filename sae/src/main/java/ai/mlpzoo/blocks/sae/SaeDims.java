@@ -57,7 +57,9 @@ public record SaeDims(int dIn, int dSae, int dOut, boolean applyBDecToInput, boo
         return new SaeDims(dIn, dSae, dOut, false, skip);
     }
 
-    /** @return whether input and output spaces differ in role (no b_dec subtraction, any d_out) */
+    /**
+     * @return whether input and output spaces differ in role (no b_dec subtraction, any d_out)
+     */
     public boolean isTranscoder() {
         return !applyBDecToInput && (dOut != dIn || skip);
     }

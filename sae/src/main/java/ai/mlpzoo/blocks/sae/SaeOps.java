@@ -3,12 +3,12 @@ package ai.mlpzoo.blocks.sae;
 import ai.djl.nn.Parameter;
 
 /**
- * The operations an architecture may use to state its inference encoder once more, as a graph
- * that an exporter rebuilds without knowing the architecture ({@link
- * SparseCoder#encoderGraph}). The ONNX exporter implements it with one ONNX node per operation;
- * every operation works on (N, d) matrices and broadcasts a (d) parameter or a scalar over rows,
- * as NDArray does. Kept small on purpose: an architecture that needs another operation adds it
- * here and to the exporters, which is a change of the exporters, not of a registration.
+ * The operations an architecture may use to state its inference encoder once more, as a graph that
+ * an exporter rebuilds without knowing the architecture ({@link SparseCoder#encoderGraph}). The
+ * ONNX exporter implements it with one ONNX node per operation; every operation works on (N, d)
+ * matrices and broadcasts a (d) parameter or a scalar over rows, as NDArray does. Kept small on
+ * purpose: an architecture that needs another operation adds it here and to the exporters, which is
+ * a change of the exporters, not of a registration.
  *
  * @param <T> the exporter's handle of a value (an ONNX value name)
  */

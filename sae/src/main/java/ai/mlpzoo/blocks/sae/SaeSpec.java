@@ -10,11 +10,11 @@ package ai.mlpzoo.blocks.sae;
  * @param dSae the dictionary size ({@code d_sae})
  * @param dOut the output width ({@code d_out}), or null for d_in
  * @param k active latents per row ({@code k}), or null where the architecture has none
- * @param applyBDecToInput whether b_dec is subtracted from the input ({@code
- *     apply_b_dec_to_input})
+ * @param applyBDecToInput whether b_dec is subtracted from the input ({@code apply_b_dec_to_input})
  * @param skip whether a skip connection W_skip exists ({@code skip})
  */
-public record SaeSpec(int dIn, int dSae, Integer dOut, Integer k, boolean applyBDecToInput, boolean skip) {
+public record SaeSpec(
+        int dIn, int dSae, Integer dOut, Integer k, boolean applyBDecToInput, boolean skip) {
 
     /**
      * An autoencoder's fields, with SAELens' default of subtracting b_dec from the input.
@@ -28,7 +28,9 @@ public record SaeSpec(int dIn, int dSae, Integer dOut, Integer k, boolean applyB
         return new SaeSpec(dIn, dSae, null, k, true, false);
     }
 
-    /** @return the output width: d_out, or d_in when it is not given */
+    /**
+     * @return the output width: d_out, or d_in when it is not given
+     */
     public int outWidth() {
         return dOut == null ? dIn : dOut;
     }

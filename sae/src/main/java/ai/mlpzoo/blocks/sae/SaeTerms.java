@@ -14,8 +14,10 @@ public final class SaeTerms {
 
     /** The L1 coefficient of the standard and gated SAEs and the transcoders. */
     public static final String L1 = "l1";
+
     /** The L0 coefficient of the JumpReLU SAE. */
     public static final String L0 = "l0";
+
     /** The AuxK coefficient of the TopK and BatchTopK SAEs. */
     public static final String AUXK = "auxk";
 
@@ -76,7 +78,8 @@ public final class SaeTerms {
         }
         NDArray y = step.y();
         Latents z = step.z();
-        int kAuxDefault = step.kAux() > 0 ? step.kAux() : Math.max(1, (int) (y.getShape().get(1) / 2));
+        int kAuxDefault =
+                step.kAux() > 0 ? step.kAux() : Math.max(1, (int) (y.getShape().get(1) / 2));
         float scale = Math.min(numDead / (float) kAuxDefault, 1f);
         int kAux = Math.min(kAuxDefault, numDead);
         NDArray deadMask = m.create(dead).toType(DataType.FLOAT32, false); // (d_sae)
@@ -85,7 +88,9 @@ public final class SaeTerms {
         NDList top = masked.topK(kAux, 1, true, false);
         // k_aux is large (d_in / 2): a dense product beats gathering k_aux rows per sample, whose
         // backward scatters N * k_aux rows into the decoder gradient
-        NDArray auxActs = m.zeros(z.hiddenPre().getShape()).scatter(top.get(1), Activation.relu(top.get(0)), 1);
+        NDArray auxActs =
+                m.zeros(z.hiddenPre().getShape())
+                        .scatter(top.get(1), Activation.relu(top.get(0)), 1);
         NDArray eHat = auxActs.matMul(step.value(step.block().getWDec()));
         NDArray residual = y.sub(step.yHat()).stopGradient();
         return rowSquaredError(eHat, residual).mul(scale);

@@ -4,15 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-
 import java.util.function.ToDoubleFunction;
 
 /**
- * What one training step hands to an architecture's {@link SaeTrainingTerm}: the batch, the
- * latents and reconstruction of the forward pass, the dead-latent mask and the loss coefficients
- * of this step (warm-ups applied), by name as in SAELens' {@code TrainStepInput.coefficients}.
- * Every array a term creates belongs in {@link #manager()} (ops on a parameter's array would
- * otherwise land in the parameter's manager).
+ * What one training step hands to an architecture's {@link SaeTrainingTerm}: the batch, the latents
+ * and reconstruction of the forward pass, the dead-latent mask and the loss coefficients of this
+ * step (warm-ups applied), by name as in SAELens' {@code TrainStepInput.coefficients}. Every array
+ * a term creates belongs in {@link #manager()} (ops on a parameter's array would otherwise land in
+ * the parameter's manager).
  */
 public final class SaeTrainingStep {
 
@@ -64,47 +63,65 @@ public final class SaeTrainingStep {
         this.coefficients = coefficients;
     }
 
-    /** @return the block being trained */
+    /**
+     * @return the block being trained
+     */
     public SparseCoder block() {
         return block;
     }
 
-    /** @return the step's parameter store */
+    /**
+     * @return the step's parameter store
+     */
     public ParameterStore ps() {
         return ps;
     }
 
-    /** @return the inputs (N, d_in) */
+    /**
+     * @return the inputs (N, d_in)
+     */
     public NDArray x() {
         return x;
     }
 
-    /** @return the targets (N, d_out): x for an autoencoder */
+    /**
+     * @return the targets (N, d_out): x for an autoencoder
+     */
     public NDArray y() {
         return y;
     }
 
-    /** @return the latents of the inputs, in training form */
+    /**
+     * @return the latents of the inputs, in training form
+     */
     public Latents z() {
         return z;
     }
 
-    /** @return the reconstruction (N, d_out) */
+    /**
+     * @return the reconstruction (N, d_out)
+     */
     public NDArray yHat() {
         return yHat;
     }
 
-    /** @return which latents are dead (d_sae), read only */
+    /**
+     * @return which latents are dead (d_sae), read only
+     */
     public boolean[] dead() {
         return dead;
     }
 
-    /** @return dead latents used by AuxK, or -1 for d_out / 2 */
+    /**
+     * @return dead latents used by AuxK, or -1 for d_out / 2
+     */
     public int kAux() {
         return kAux;
     }
 
-    /** @return the step's manager, owner of every array a term creates */
+    /**
+     * @return the step's manager, owner of every array a term creates
+     */
     public NDManager manager() {
         return manager;
     }

@@ -3,8 +3,8 @@ package ai.mlpzoo.blocks.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -17,22 +17,23 @@ import ai.mlpzoo.blocks.common.InputContract;
 /**
  * The shared base of sparse autoencoders and transcoders (Bricken et al. 2023, "Towards
  * Monosemanticity"; Dunefsky et al. 2024, "Transcoders Find Interpretable LLM Feature Circuits"):
- * {@code z = f(W_enc^T (x - b_dec) + b_enc)}, {@code y = z W_dec + b_dec [+ x W_skip^T]}, where
- * the sparsifying nonlinearity f is the architecture's. Parameters are named and shaped as in
- * SAELens v6, so that its {@code sae_weights.safetensors} loads name for name:
+ * {@code z = f(W_enc^T (x - b_dec) + b_enc)}, {@code y = z W_dec + b_dec [+ x W_skip^T]}, where the
+ * sparsifying nonlinearity f is the architecture's. Parameters are named and shaped as in SAELens
+ * v6, so that its {@code sae_weights.safetensors} loads name for name:
  *
  * <pre>
  * W_enc (d_in, d_sae)   b_enc (d_sae)   W_dec (d_sae, d_out)   b_dec (d_out)   W_skip (d_out, d_in)
  * </pre>
  *
- * <p>Forward: (..., d_in) to {@code feature_acts} (..., d_sae) and {@code output} (..., d_out).
- * The forward trusts its input: entry points check a request once with {@link #checkInput}, and
- * the trainer checks its batches.
+ * <p>Forward: (..., d_in) to {@code feature_acts} (..., d_sae) and {@code output} (..., d_out). The
+ * forward trusts its input: entry points check a request once with {@link #checkInput}, and the
+ * trainer checks its batches.
  */
 public abstract class SparseCoder extends AbstractBlock implements InputContract {
 
     /** The name of the latents output. */
     public static final String FEATURE_ACTS = "feature_acts";
+
     /** The name of the reconstruction output. */
     public static final String OUTPUT = "output";
 
@@ -56,13 +57,34 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
         // Kaiming-uniform-like scale; the trainer re-initialises (tied encoder, unit decoder rows).
         float encBound = (float) (1.0 / Math.sqrt(dims.dIn()));
         float decBound = (float) (1.0 / Math.sqrt(dims.dSae()));
-        wEnc = param("W_enc", Parameter.Type.WEIGHT, new Shape(dims.dIn(), dims.dSae()), uniform(encBound));
-        bEnc = encoderBias ? param("b_enc", Parameter.Type.BIAS, new Shape(dims.dSae()), Initializer.ZEROS) : null;
-        wDec = param("W_dec", Parameter.Type.WEIGHT, new Shape(dims.dSae(), dims.dOut()), uniform(decBound));
+        wEnc =
+                param(
+                        "W_enc",
+                        Parameter.Type.WEIGHT,
+                        new Shape(dims.dIn(), dims.dSae()),
+                        uniform(encBound));
+        bEnc =
+                encoderBias
+                        ? param(
+                                "b_enc",
+                                Parameter.Type.BIAS,
+                                new Shape(dims.dSae()),
+                                Initializer.ZEROS)
+                        : null;
+        wDec =
+                param(
+                        "W_dec",
+                        Parameter.Type.WEIGHT,
+                        new Shape(dims.dSae(), dims.dOut()),
+                        uniform(decBound));
         bDec = param("b_dec", Parameter.Type.BIAS, new Shape(dims.dOut()), Initializer.ZEROS);
         wSkip =
                 dims.skip()
-                        ? param("W_skip", Parameter.Type.WEIGHT, new Shape(dims.dOut(), dims.dIn()), Initializer.ZEROS)
+                        ? param(
+                                "W_skip",
+                                Parameter.Type.WEIGHT,
+                                new Shape(dims.dOut(), dims.dIn()),
+                                Initializer.ZEROS)
                         : null;
     }
 
@@ -75,41 +97,59 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
      * @param init the initialiser
      * @return the parameter
      */
-    protected final Parameter param(String name, Parameter.Type type, Shape shape, Initializer init) {
+    protected final Parameter param(
+            String name, Parameter.Type type, Shape shape, Initializer init) {
         return addParameter(
-                Parameter.builder().setName(name).setType(type).optShape(shape).optInitializer(init).build());
+                Parameter.builder()
+                        .setName(name)
+                        .setType(type)
+                        .optShape(shape)
+                        .optInitializer(init)
+                        .build());
     }
 
     private static Initializer uniform(float bound) {
         return (manager, shape, dataType) -> manager.randomUniform(-bound, bound, shape, dataType);
     }
 
-    /** @return the sizes */
+    /**
+     * @return the sizes
+     */
     public SaeDims getDims() {
         return dims;
     }
 
-    /** @return W_enc (d_in, d_sae) */
+    /**
+     * @return W_enc (d_in, d_sae)
+     */
     public Parameter getWEnc() {
         return wEnc;
     }
 
-    /** @return b_enc (d_sae), or null for the gated SAE */
+    /**
+     * @return b_enc (d_sae), or null for the gated SAE
+     */
     public Parameter getBEnc() {
         return bEnc;
     }
 
-    /** @return W_dec (d_sae, d_out) */
+    /**
+     * @return W_dec (d_sae, d_out)
+     */
     public Parameter getWDec() {
         return wDec;
     }
 
-    /** @return b_dec (d_out) */
+    /**
+     * @return b_dec (d_out)
+     */
     public Parameter getBDec() {
         return bDec;
     }
 
-    /** @return W_skip (d_out, d_in), or null */
+    /**
+     * @return W_skip (d_out, d_in), or null
+     */
     public Parameter getWSkip() {
         return wSkip;
     }
@@ -160,9 +200,9 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
     /**
      * The pre-activations of the given latents only, {@code saeIn(x) . W_enc[:, j] + b_enc[j]} for
      * the k indices j of each row: the encoder columns are gathered, so the gradient of W_enc,
-     * b_enc and b_dec through this product touches N k columns instead of the whole dictionary
-     * (the dense product's backward costs two more N d_in d_sae matmuls). The TopK SAE selects on
-     * the dense pre-activations without gradient and takes its values from here while training.
+     * b_enc and b_dec through this product touches N k columns instead of the whole dictionary (the
+     * dense product's backward costs two more N d_in d_sae matmuls). The TopK SAE selects on the
+     * dense pre-activations without gradient and takes its values from here while training.
      *
      * @param ps the parameter store
      * @param x (N, d_in)
@@ -175,7 +215,8 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
         long k = indices.getShape().get(1);
         NDManager m = x.getManager();
         NDArray in = saeIn(ps, x, training); // (N, d_in)
-        NDArray wT = ps.getValue(wEnc, x.getDevice(), training).transpose(); // (d_sae, d_in), a view
+        NDArray wT =
+                ps.getValue(wEnc, x.getDevice(), training).transpose(); // (d_sae, d_in), a view
         wT.attach(m);
         NDArray table; // (d_sae, d_in [+ 1]), contiguous, so that rows gather fast
         if (bEnc == null) {
@@ -194,15 +235,19 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
 
     /**
      * Rows of a matrix by index, through the engine's embedding lookup: a row copy forward, and a
-     * backward that adds the N rows of the gradient into a zero matrix, with no dense product
-     * (on PyTorch's CPU it was faster than advanced indexing or gather, forward and backward).
+     * backward that adds the N rows of the gradient into a zero matrix, with no dense product (on
+     * PyTorch's CPU it was faster than advanced indexing or gather, forward and backward).
      *
      * @param matrix (rows, d)
      * @param flatIndices (N) int64
      * @return (N, d), owned by the indices' manager
      */
     protected static NDArray gatherRows(NDArray matrix, NDArray flatIndices) {
-        NDArray out = flatIndices.getNDArrayInternal().embedding(flatIndices, matrix, SparseFormat.DENSE).head();
+        NDArray out =
+                flatIndices
+                        .getNDArrayInternal()
+                        .embedding(flatIndices, matrix, SparseFormat.DENSE)
+                        .head();
         out.attach(flatIndices.getManager());
         return out;
     }
@@ -220,8 +265,8 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
     /**
      * The inference encoder once more, as a graph of {@link SaeOps} (what an exporter rebuilds
      * without knowing the architecture): from {@code sae_in}, the input after the b_dec
-     * subtraction, to the dense latents {@code feature_acts}. It must compute what {@link
-     * #encode} computes with {@code training} false; the ONNX parity tests hold the two together.
+     * subtraction, to the dense latents {@code feature_acts}. It must compute what {@link #encode}
+     * computes with {@code training} false; the ONNX parity tests hold the two together.
      *
      * @param ops the exporter's operations
      * @param saeIn (N, d_in)
@@ -266,8 +311,10 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
      * @param training whether training
      * @return (N, d_out)
      */
-    public NDArray decodeSparse(ParameterStore ps, NDArray values, NDArray indices, boolean training) {
-        return decodeSparseNoBias(ps, values, indices, training).add(ps.getValue(bDec, values.getDevice(), training));
+    public NDArray decodeSparse(
+            ParameterStore ps, NDArray values, NDArray indices, boolean training) {
+        return decodeSparseNoBias(ps, values, indices, training)
+                .add(ps.getValue(bDec, values.getDevice(), training));
     }
 
     /**
@@ -279,7 +326,8 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
      * @param training whether training
      * @return (N, d_out)
      */
-    public NDArray decodeSparseNoBias(ParameterStore ps, NDArray values, NDArray indices, boolean training) {
+    public NDArray decodeSparseNoBias(
+            ParameterStore ps, NDArray values, NDArray indices, boolean training) {
         long n = values.getShape().get(0);
         long k = values.getShape().get(1);
         NDArray w = ps.getValue(wDec, values.getDevice(), training);
@@ -338,7 +386,11 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
         Shape s = x.getShape();
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != dims.dIn()) {
             throw new IllegalArgumentException(
-                    architecture() + " input must have d_in = " + dims.dIn() + " on its last axis, got shape " + s);
+                    architecture()
+                            + " input must have d_in = "
+                            + dims.dIn()
+                            + " on its last axis, got shape "
+                            + s);
         }
         Checks.requireFinite(x, architecture() + " input activations");
     }

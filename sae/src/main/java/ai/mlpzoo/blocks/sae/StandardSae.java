@@ -46,8 +46,8 @@ public class StandardSae extends SparseCoder {
     }
 
     /**
-     * The training term of ReLU latents, the SAE's and the transcoders': L1 on the latents
-     * weighted by decoder-row norms (Anthropic, April 2024), times the coefficient {@code l1}.
+     * The training term of ReLU latents, the SAE's and the transcoders': L1 on the latents weighted
+     * by decoder-row norms (Anthropic, April 2024), times the coefficient {@code l1}.
      *
      * @param step the step
      * @return the term

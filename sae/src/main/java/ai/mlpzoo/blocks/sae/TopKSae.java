@@ -9,9 +9,10 @@ import ai.djl.training.ParameterStore;
  * The TopK sparse autoencoder (Gao et al. 2024, "Scaling and evaluating sparse autoencoders";
  * Makhzani and Frey 2013): keeps the k largest pre-activations of each row and applies ReLU to
  * them. The latents stay as k (index, value) pairs and decoding gathers the k decoder rows, so its
- * cost grows with k, not with the dictionary. While training, the k values are recomputed from
- * the gathered encoder columns ({@link #hiddenPreAt}), so the encoder's backward is sparse as well. SAELens architecture {@code topk}; sparsify's
- * default. Works as a transcoder when given transcoder dims.
+ * cost grows with k, not with the dictionary. While training, the k values are recomputed from the
+ * gathered encoder columns ({@link #hiddenPreAt}), so the encoder's backward is sparse as well.
+ * SAELens architecture {@code topk}; sparsify's default. Works as a transcoder when given
+ * transcoder dims.
  */
 public class TopKSae extends SparseCoder {
 
@@ -39,7 +40,9 @@ public class TopKSae extends SparseCoder {
         this.k = checkK(k, dims.dSae());
     }
 
-    /** @return k */
+    /**
+     * @return k
+     */
     public int getK() {
         return k;
     }
@@ -71,8 +74,8 @@ public class TopKSae extends SparseCoder {
     }
 
     /**
-     * The training term of the TopK and BatchTopK SAEs: AuxK on dead latents times the
-     * coefficient {@code auxk} (their sparsity is fixed by k, so there is no penalty).
+     * The training term of the TopK and BatchTopK SAEs: AuxK on dead latents times the coefficient
+     * {@code auxk} (their sparsity is fixed by k, so there is no penalty).
      *
      * @param step the step
      * @return the term

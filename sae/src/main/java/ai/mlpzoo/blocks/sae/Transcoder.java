@@ -14,12 +14,13 @@ public class Transcoder extends StandardSae {
     public static final SaeArchitecture ARCHITECTURE =
             SaeArchitecture.builder("transcoder", Transcoder.class)
                     .transcoder(false)
-                    .rules(spec -> {
-                        if (spec.skip()) {
-                            throw new IllegalArgumentException(
-                                    "field 'skip' is true: a transcoder with W_skip is architecture skip_transcoder");
-                        }
-                    })
+                    .rules(
+                            spec -> {
+                                if (spec.skip()) {
+                                    throw new IllegalArgumentException(
+                                            "field 'skip' is true: a transcoder with W_skip is architecture skip_transcoder");
+                                }
+                            })
                     .factory(Transcoder::of)
                     .training(StandardSae::l1Penalty)
                     .build();

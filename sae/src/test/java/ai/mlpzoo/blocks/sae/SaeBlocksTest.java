@@ -14,10 +14,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.NamedParameters;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class SaeBlocksTest {
 
@@ -37,7 +35,12 @@ class SaeBlocksTest {
             NDArray dense = sae.decode(ps, z.dense(), false);
             assertTrue(sparse.sub(dense).abs().max().getFloat() < 1e-5f);
             // at most k nonzeros per row
-            float[] nnz = z.dense().gt(0f).sum(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray();
+            float[] nnz =
+                    z.dense()
+                            .gt(0f)
+                            .sum(new int[] {1})
+                            .toType(DataType.FLOAT32, false)
+                            .toFloatArray();
             for (float n : nnz) {
                 assertTrue(n <= 5, "row has " + n + " active latents");
             }
@@ -47,16 +50,23 @@ class SaeBlocksTest {
     @Test
     void kLargerThanDictionaryIsRejected() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new TopKSae(SaeDims.autoencoder(8, 16), 17));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new TopKSae(SaeDims.autoencoder(8, 16), 17));
         assertEquals("k (17) is larger than the dictionary size d_sae (16)", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new BatchTopKSae(SaeDims.autoencoder(8, 16), 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new BatchTopKSae(SaeDims.autoencoder(8, 16), 0));
     }
 
     @Test
     void transcoderNeverSubtractsBDec() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new SaeDims(8, 16, 6, true, false));
-        assertTrue(e.getMessage().contains("apply_b_dec_to_input needs d_out == d_in"), e.getMessage());
+                assertThrows(
+                        IllegalArgumentException.class, () -> new SaeDims(8, 16, 6, true, false));
+        assertTrue(
+                e.getMessage().contains("apply_b_dec_to_input needs d_out == d_in"),
+                e.getMessage());
         try (NDManager m = NDManager.newBaseManager()) {
             Transcoder t = new Transcoder(8, 16, 6, true);
             t.initialize(m, DataType.FLOAT32, new Shape(1, 8));
@@ -89,9 +99,12 @@ class SaeBlocksTest {
                 assertArrayEquals(new float[] {0f, 0f, 1.2f, 2.0f}, y.toFloatArray(), 1e-6f);
                 gc.backward(y.sum());
             }
-            // d/dpre = H(pre - theta); d/dtheta = -(theta/eps) K((pre - theta)/eps), K = 1 on (-1/2, 1/2)
-            assertArrayEquals(new float[] {0f, 0f, 1f, 1f}, pre.getGradient().toFloatArray(), 1e-6f);
-            assertArrayEquals(new float[] {-0.4f, -2f, -2f, 0f}, theta.getGradient().toFloatArray(), 1e-6f);
+            // d/dpre = H(pre - theta); d/dtheta = -(theta/eps) K((pre - theta)/eps), K = 1 on
+            // (-1/2, 1/2)
+            assertArrayEquals(
+                    new float[] {0f, 0f, 1f, 1f}, pre.getGradient().toFloatArray(), 1e-6f);
+            assertArrayEquals(
+                    new float[] {-0.4f, -2f, -2f, 0f}, theta.getGradient().toFloatArray(), 1e-6f);
         }
     }
 
@@ -106,7 +119,8 @@ class SaeBlocksTest {
                 assertArrayEquals(new float[] {0f, 0f, 1f}, h.toFloatArray(), 0f);
                 gc.backward(h.sum());
             }
-            assertArrayEquals(new float[] {-2f, -2f, 0f}, theta.getGradient().toFloatArray(), 1e-6f);
+            assertArrayEquals(
+                    new float[] {-2f, -2f, 0f}, theta.getGradient().toFloatArray(), 1e-6f);
         }
     }
 
@@ -146,7 +160,8 @@ class SaeBlocksTest {
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(5, 6));
             NDArray in = x.sub(sae.getBDec().getArray());
-            NDArray gate = in.matMul(sae.getWEnc().getArray()).gt(0f).toType(DataType.FLOAT32, false);
+            NDArray gate =
+                    in.matMul(sae.getWEnc().getArray()).gt(0f).toType(DataType.FLOAT32, false);
             NDArray mag = in.matMul(sae.getWEnc().getArray().mul(rMag.exp())).maximum(0f);
             NDArray acts = sae.forward(ps, new NDList(x), false).get(0);
             assertTrue(acts.sub(gate.mul(mag)).abs().max().getFloat() < 1e-6f);

@@ -14,18 +14,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.NamedParameters;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The training path of the TopK SAE (selection without gradient, values from gathered encoder
  * columns, sparse decoding) gives the same latents, reconstruction and gradients as the dense
- * formulation: pre-activations by a full matmul, top-k with its own backward, a dense latent
- * matrix decoded by a full matmul.
+ * formulation: pre-activations by a full matmul, top-k with its own backward, a dense latent matrix
+ * decoded by a full matmul.
  */
 class TopKSparseGradientTest {
 
@@ -39,8 +37,12 @@ class TopKSparseGradientTest {
             int k = 6;
             TopKSae sae = new TopKSae(SaeDims.autoencoder(dIn, dSae), k);
             sae.initialize(m, DataType.FLOAT32, new Shape(1, dIn));
-            sae.getBEnc().getArray().set(m.randomNormal(0, 0.1f, new Shape(dSae), DataType.FLOAT32).toFloatArray());
-            sae.getBDec().getArray().set(m.randomNormal(0, 0.1f, new Shape(dIn), DataType.FLOAT32).toFloatArray());
+            sae.getBEnc()
+                    .getArray()
+                    .set(m.randomNormal(0, 0.1f, new Shape(dSae), DataType.FLOAT32).toFloatArray());
+            sae.getBDec()
+                    .getArray()
+                    .set(m.randomNormal(0, 0.1f, new Shape(dIn), DataType.FLOAT32).toFloatArray());
             Map<String, Parameter> params = NamedParameters.of(sae);
             params.values().forEach(p -> p.getArray().setRequiresGradient(true));
             NDArray x = m.randomNormal(new Shape(11, dIn));
@@ -53,10 +55,14 @@ class TopKSparseGradientTest {
                 xs.attach(s);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray w = ps.getValue(sae.getWEnc(), xs.getDevice(), true);
-                    NDArray pre = xs.sub(ps.getValue(sae.getBDec(), xs.getDevice(), true))
-                            .matMul(w).add(ps.getValue(sae.getBEnc(), xs.getDevice(), true));
+                    NDArray pre =
+                            xs.sub(ps.getValue(sae.getBDec(), xs.getDevice(), true))
+                                    .matMul(w)
+                                    .add(ps.getValue(sae.getBEnc(), xs.getDevice(), true));
                     NDList top = pre.topK(k, 1, true, false);
-                    NDArray z = s.zeros(pre.getShape()).scatter(top.get(1), Activation.relu(top.get(0)), 1);
+                    NDArray z =
+                            s.zeros(pre.getShape())
+                                    .scatter(top.get(1), Activation.relu(top.get(0)), 1);
                     NDArray y = sae.decode(ps, z, true);
                     denseOut = y.toFloatArray();
                     gc.backward(y.sub(xs).square().sum());
@@ -86,7 +92,11 @@ class TopKSparseGradientTest {
                         scale = Math.max(scale, Math.abs(v));
                     }
                     assertTrue(scale > 0, name + " has no gradient");
-                    assertEquals(0, maxDiff(d, sparseGrads.get(name)) / scale, 1e-5, "gradient of " + name);
+                    assertEquals(
+                            0,
+                            maxDiff(d, sparseGrads.get(name)) / scale,
+                            1e-5,
+                            "gradient of " + name);
                 }
             }
         }
