@@ -51,8 +51,7 @@ final class EvalCommand implements Callable<Integer> {
         Path dir = Paths.get(model);
         Criteria<NDList, NDList> criteria;
         if (Files.isDirectory(dir)) {
-            ai.mlpzoo.zoo.ModelDirs.checkSafe(
-                    dir); // data only, weights verified, before DJL reads it
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
             criteria =
                     Criteria.builder()
                             .setTypes(NDList.class, NDList.class)

@@ -45,8 +45,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
         Criteria.Builder<NDList, NDList> b =
                 Criteria.builder().setTypes(NDList.class, NDList.class).optEngine("PyTorch");
         if (Files.isDirectory(dir)) {
-            ai.mlpzoo.zoo.ModelDirs.checkSafe(
-                    dir); // data only, weights verified, before DJL reads it
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
             b.optModelPath(dir);
         } else if (model.matches("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)?")) {
             String[] parts = model.split("/");

@@ -64,8 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new NoSuchFileException(model.toString(), null, "model directory not found");
         }
-        ai.mlpzoo.zoo.ModelDirs.checkSafe(
-                model); // data only, weights verified, before DJL reads it
+        ai.mlpzoo.zoo.ModelDirs.checkSafe(model); // data only, before DJL reads it
         Criteria<NDList, NDList> criteria =
                 Criteria.builder()
                         .setTypes(NDList.class, NDList.class)

@@ -49,7 +49,7 @@ public class MlpZooBlockFactory implements BlockFactory {
         }
         try {
             ModelConfig config = ModelDirs.readArchitecture(dir);
-            ModelDirs.verify(dir);
+            ModelDirs.verifyParams(dir);
             return config.toBlock();
         } catch (IOException e) {
             model.close(); // DJL drops the half-made model when the factory fails

@@ -160,7 +160,8 @@ public final class ModelDirs {
      * code. A model directory of ours holds only data files: architecture.json, metadata.json,
      * serving.properties, model-0000.params and model.onnx with their .sha256 checksums. This
      * refuses code in the folder and any class in serving.properties but the project's own
-     * factories, and verifies the weights' checksums.
+     * factories. The weights' checksums are verified by those factories as they load, on every path
+     * ({@link #verifyParams}, and model.onnx on ONNX Runtime), so they are hashed once.
      *
      * @param dir the model directory
      * @throws IOException naming the offending file or property and why it is refused
@@ -222,7 +223,6 @@ public final class ModelDirs {
                 }
             }
         }
-        verify(dir);
     }
 
     /**
@@ -307,13 +307,24 @@ public final class ModelDirs {
      * @throws IOException when a file is missing, not regular or does not match
      */
     public static void verify(Path dir) throws IOException {
-        Path params = dir.resolve(PARAMS);
-        if (Files.exists(params) || !architectureOnly(dir)) {
-            verifyFile(params);
-        }
+        verifyParams(dir);
         Path onnx = dir.resolve("model.onnx");
         if (Files.exists(onnx)) {
             verifyFile(onnx);
+        }
+    }
+
+    /**
+     * Verifies the params file that DJL loads into the block (absent only in an architecture-only
+     * directory).
+     *
+     * @param dir the model directory
+     * @throws IOException when the file or its checksum is missing, not regular, or they disagree
+     */
+    public static void verifyParams(Path dir) throws IOException {
+        Path params = dir.resolve(PARAMS);
+        if (Files.exists(params) || !architectureOnly(dir)) {
+            verifyFile(params);
         }
     }
 

@@ -29,7 +29,8 @@ public class RandomInitBlockFactory implements BlockFactory {
         try {
             Path dir = modelPath.toAbsolutePath().normalize();
             ModelConfig config = ModelDirs.readArchitecture(dir);
-            ModelDirs.verify(dir); // a params file here is loaded by DJL after us: never unchecked
+            ModelDirs.verifyParams(
+                    dir); // a params file here is loaded by DJL after us: never unchecked
             Block block = config.toBlock();
             Object seed = arguments.get("seed");
             if (seed != null) {

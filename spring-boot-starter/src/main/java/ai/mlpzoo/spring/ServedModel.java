@@ -133,8 +133,7 @@ public final class ServedModel implements AutoCloseable {
                 b = b.optFilters(spec.getFilters());
             }
         } else {
-            ai.mlpzoo.zoo.ModelDirs.checkSafe(
-                    dir); // data only, weights verified, before DJL reads it
+            ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
             b = b.optModelPath(dir);
         }
         if (engine != null && !engine.isBlank()) {
