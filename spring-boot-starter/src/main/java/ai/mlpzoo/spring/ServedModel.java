@@ -113,7 +113,9 @@ public final class ServedModel implements AutoCloseable {
                                 + ":"
                                 + spec.getArtifactId()
                                 + (spec.getFilters().isEmpty() ? "" : " " + spec.getFilters())
-                        : dir.toString();
+                        // the folder's name only: source() is shown by /v1/models and the
+                        // health endpoint, which must not tell clients the server's file paths
+                        : "model directory " + dir.toAbsolutePath().normalize().getFileName();
 
         Criteria.Builder<?, ?> b;
         if (kind == ModelKind.SAE) {
@@ -144,7 +146,13 @@ public final class ServedModel implements AutoCloseable {
             model = MlpZoo.loadModel(b.build());
         } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new IOException(
-                    "mlpzoo.models." + id + ": cannot load " + source + ": " + e.getMessage(), e);
+                    "mlpzoo.models."
+                            + id
+                            + ": cannot load "
+                            + (dir != null ? dir : source)
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         try {
             ModelConfig config = ModelDirs.readArchitecture(model.getModelPath());
@@ -205,7 +213,8 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
-     * @return where it was loaded from: the zoo artifact and filters, or the model directory
+     * @return where it was loaded from: the zoo artifact and filters, or "model directory" and the
+     *     directory's name (never its path: this is shown to clients)
      */
     public String source() {
         return source;
