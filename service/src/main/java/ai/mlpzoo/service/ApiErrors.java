@@ -51,6 +51,12 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageConversionException.class)
     ResponseEntity<Api.Error> unreadable(HttpMessageConversionException e, HttpServletRequest req) {
+        if (causedBy(e, BodyTimeoutException.class) != null) {
+            return error(
+                    HttpStatus.REQUEST_TIMEOUT,
+                    causedBy(e, BodyTimeoutException.class).getMessage(),
+                    req);
+        }
         if (causedBy(e, PayloadTooLargeException.class) != null) {
             return error(
                     HttpStatus.PAYLOAD_TOO_LARGE,
@@ -147,6 +153,24 @@ class ApiErrors {
         return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), req);
     }
 
+    @ExceptionHandler(ServiceBusyException.class)
+    ResponseEntity<Api.Error> serviceBusy(ServiceBusyException e, HttpServletRequest req) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .body(
+                        new Api.Error(
+                                503,
+                                HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase(),
+                                e.getMessage(),
+                                req.getRequestURI()));
+    }
+
+    @ExceptionHandler(BodyTimeoutException.class)
+    ResponseEntity<Api.Error> bodyTimeout(BodyTimeoutException e, HttpServletRequest req) {
+        return error(HttpStatus.REQUEST_TIMEOUT, e.getMessage(), req);
+    }
+
     @ExceptionHandler(TranslateException.class)
     ResponseEntity<Api.Error> translate(TranslateException e, HttpServletRequest req) {
         IllegalArgumentException bad = causedBy(e, IllegalArgumentException.class);
@@ -162,6 +186,10 @@ class ApiErrors {
         PayloadTooLargeException big = causedBy(e, PayloadTooLargeException.class);
         if (big != null) {
             return error(HttpStatus.PAYLOAD_TOO_LARGE, big.getMessage(), req);
+        }
+        BodyTimeoutException slow = causedBy(e, BodyTimeoutException.class);
+        if (slow != null) {
+            return error(HttpStatus.REQUEST_TIMEOUT, slow.getMessage(), req);
         }
         LOG.error("request {} failed", req.getRequestURI(), e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error", req);

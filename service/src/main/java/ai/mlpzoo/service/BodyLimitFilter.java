@@ -23,10 +23,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class BodyLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
+    private final long timeoutMillis;
     private final ObjectMapper mapper;
 
     BodyLimitFilter(ServiceProperties props, ObjectMapper mapper) {
         this.limit = props.getMaxBodySize().toBytes();
+        this.timeoutMillis = props.getBodyReadTimeout().toMillis();
         this.mapper = mapper;
     }
 
@@ -54,18 +56,25 @@ class BodyLimitFilter extends OncePerRequestFilter {
                             request.getRequestURI()));
             return;
         }
-        chain.doFilter(new Limited(request, limit), response);
+        chain.doFilter(new Limited(request, limit, timeoutMillis), response);
     }
 
-    /** A request whose body stream fails once more than the limit has been read. */
+    /**
+     * A request whose body stream fails once more than the limit has been read, or once the body
+     * has taken longer than the timeout: a client trickling a byte at a time would otherwise hold a
+     * request thread as long as it likes (Tomcat's read timeout restarts at every byte).
+     */
     private static final class Limited extends HttpServletRequestWrapper {
 
         private final long limit;
+        private final long timeoutMillis;
+        private final long start = System.nanoTime();
         private ServletInputStream stream;
 
-        Limited(HttpServletRequest request, long limit) {
+        Limited(HttpServletRequest request, long limit, long timeoutMillis) {
             super(request);
             this.limit = limit;
+            this.timeoutMillis = timeoutMillis;
         }
 
         @Override
@@ -95,6 +104,9 @@ class BodyLimitFilter extends OncePerRequestFilter {
                             }
 
                             private void count(int n) throws IOException {
+                                if (System.nanoTime() - start > timeoutMillis * 1_000_000L) {
+                                    throw new BodyTimeoutException(timeoutMillis);
+                                }
                                 read += n;
                                 if (read > limit) {
                                     throw new PayloadTooLargeException(limit);

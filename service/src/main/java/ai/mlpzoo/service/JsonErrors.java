@@ -13,6 +13,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ActionCode;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -115,6 +116,27 @@ final class JsonErrors {
     }
 
     /**
+     * Closes the connection instead of reading the rest of a body the service refused as too slow
+     * (408): Tomcat would otherwise drain it (up to max-swallow-size), and a client trickling that
+     * rest would hold the request thread after all.
+     */
+    static class NoSwallowValve extends ValveBase {
+
+        NoSwallowValve() {
+            super(true);
+        }
+
+        @Override
+        public void invoke(Request request, Response response)
+                throws IOException, jakarta.servlet.ServletException {
+            getNext().invoke(request, response);
+            if (response.getStatus() == 408) {
+                request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            }
+        }
+    }
+
+    /**
      * Puts {@link JsonErrorReportValve} in place of Tomcat's (and of the one Spring Boot adds),
      * after Spring Boot's own customizer has run.
      */
@@ -124,6 +146,9 @@ final class JsonErrors {
 
         @Override
         public void customize(TomcatServletWebServerFactory factory) {
+            // on the engine, so that it acts after the host's error handling: disabling the swallow
+            // marks the request as failed, which within the host would add an error page
+            factory.addEngineValves(new NoSwallowValve());
             factory.addContextCustomizers(
                     context -> {
                         Container parent = context.getParent();

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,10 +36,12 @@ class ModelsController {
 
     private final MlpZooModels models;
     private final ServiceProperties props;
+    private final Semaphore decodes;
 
     ModelsController(MlpZooModels models, ServiceProperties props) {
         this.models = models;
         this.props = props;
+        this.decodes = new Semaphore(Math.max(1, props.getMaxConcurrentDecodes()));
     }
 
     /**
@@ -86,7 +89,7 @@ class ModelsController {
         if (files.size() != 1) {
             throw new BadRequestException("send exactly one image file part, got " + files.size());
         }
-        Image image = Images.decode(files.get(0).getBytes(), props.getMaxImagePixels());
+        Image image = Images.decode(files.get(0).getBytes(), props, decodes);
         return new Api.Prediction(m.id(), List.of(top(m.classify(image), topK)));
     }
 
@@ -102,7 +105,7 @@ class ModelsController {
         ServedModel m = classifier(id);
         int topK = topK(k);
         byte[] body = readBody(request);
-        Image image = Images.decode(body, props.getMaxImagePixels());
+        Image image = Images.decode(body, props, decodes);
         return new Api.Prediction(m.id(), List.of(top(m.classify(image), topK)));
     }
 

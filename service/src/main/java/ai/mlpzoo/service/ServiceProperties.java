@@ -1,5 +1,6 @@
 package ai.mlpzoo.service;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -18,6 +19,24 @@ public class ServiceProperties {
 
     /** The number of classes returned when the request has no k. */
     private int defaultTopK = 5;
+
+    /**
+     * The largest decoded image, in bytes (width x height x bytes per pixel: a 16-bit RGB pixel is
+     * 6), checked from the header before decoding.
+     */
+    private DataSize maxDecodedSize = DataSize.ofMegabytes(64);
+
+    /** The most images decoded at once; further requests wait {@link #decodeWait}, then 503. */
+    private int maxConcurrentDecodes = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** How long a request waits for a free decoder before a 503 with Retry-After. */
+    private Duration decodeWait = Duration.ofSeconds(2);
+
+    /**
+     * The longest a request body may take to arrive (from the first read), however steadily it
+     * trickles; then 408. Tomcat's server.tomcat.connection-timeout bounds a stalled one.
+     */
+    private Duration bodyReadTimeout = Duration.ofSeconds(10);
 
     public DataSize getMaxBodySize() {
         return maxBodySize;
@@ -41,5 +60,37 @@ public class ServiceProperties {
 
     public void setDefaultTopK(int defaultTopK) {
         this.defaultTopK = defaultTopK;
+    }
+
+    public DataSize getMaxDecodedSize() {
+        return maxDecodedSize;
+    }
+
+    public void setMaxDecodedSize(DataSize maxDecodedSize) {
+        this.maxDecodedSize = maxDecodedSize;
+    }
+
+    public int getMaxConcurrentDecodes() {
+        return maxConcurrentDecodes;
+    }
+
+    public void setMaxConcurrentDecodes(int maxConcurrentDecodes) {
+        this.maxConcurrentDecodes = maxConcurrentDecodes;
+    }
+
+    public Duration getDecodeWait() {
+        return decodeWait;
+    }
+
+    public void setDecodeWait(Duration decodeWait) {
+        this.decodeWait = decodeWait;
+    }
+
+    public Duration getBodyReadTimeout() {
+        return bodyReadTimeout;
+    }
+
+    public void setBodyReadTimeout(Duration bodyReadTimeout) {
+        this.bodyReadTimeout = bodyReadTimeout;
     }
 }
