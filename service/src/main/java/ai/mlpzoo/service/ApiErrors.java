@@ -166,6 +166,11 @@ class ApiErrors {
                                 req.getRequestURI()));
     }
 
+    @ExceptionHandler(BatchTooLargeException.class)
+    ResponseEntity<Api.Error> batchTooLarge(BatchTooLargeException e, HttpServletRequest req) {
+        return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), req);
+    }
+
     @ExceptionHandler(BodyTimeoutException.class)
     ResponseEntity<Api.Error> bodyTimeout(BodyTimeoutException e, HttpServletRequest req) {
         return error(HttpStatus.REQUEST_TIMEOUT, e.getMessage(), req);

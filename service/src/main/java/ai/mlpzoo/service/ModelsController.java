@@ -13,8 +13,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,11 +39,13 @@ class ModelsController {
     private final MlpZooModels models;
     private final ServiceProperties props;
     private final Semaphore decodes;
+    private final Semaphore itemsInFlight;
 
     ModelsController(MlpZooModels models, ServiceProperties props) {
         this.models = models;
         this.props = props;
         this.decodes = new Semaphore(Math.max(1, props.getMaxConcurrentDecodes()));
+        this.itemsInFlight = new Semaphore(Math.max(1, props.getMaxItemsInFlight()));
     }
 
     /**
@@ -122,11 +126,59 @@ class ModelsController {
             throw new BadRequestException(
                     "the body must be {\"data\": [numbers], \"shape\": [dims]}");
         }
-        List<List<Api.ClassScore>> out = new ArrayList<>();
-        for (Classifications c : m.classifyTensor(tensor.data(), tensor.shape())) {
-            out.add(top(c, topK));
+        long[] item = m.inputShape().getShape();
+        long[] shape = tensor.shape();
+        if (shape.length != item.length + 1) {
+            // one item: the model checks its shape
+            List<List<Api.ClassScore>> out = new ArrayList<>();
+            for (Classifications c : m.classifyTensor(tensor.data(), shape)) {
+                out.add(top(c, topK));
+            }
+            return new Api.Prediction(m.id(), out);
         }
-        return new Api.Prediction(m.id(), out);
+        long batch = shape[0];
+        long itemSize = 1;
+        for (long d : item) {
+            itemSize *= d;
+        }
+        if (batch < 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), item)) {
+            m.classifyTensor(tensor.data(), shape); // refuses it, naming the expected shape
+        }
+        if (tensor.data().length != batch * itemSize) {
+            throw new BadRequestException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " needs "
+                            + batch * itemSize
+                            + " values, got "
+                            + tensor.data().length);
+        }
+        if (batch > props.getMaxBatch()) {
+            throw new BatchTooLargeException(batch, props.getMaxBatch());
+        }
+        int permits = (int) Math.min(batch, Math.max(1, props.getMaxItemsInFlight()));
+        acquire(itemsInFlight, permits, "mlpzoo.service.max-items-in-flight");
+        try {
+            // in chunks: the engine keeps every intermediate of a forward until it returns
+            List<List<Api.ClassScore>> out = new ArrayList<>();
+            int chunk = Math.max(1, props.getPredictChunk());
+            for (int start = 0; start < batch; start += chunk) {
+                int n = (int) Math.min(chunk, batch - start);
+                long[] part = shape.clone();
+                part[0] = n;
+                float[] data =
+                        Arrays.copyOfRange(
+                                tensor.data(),
+                                (int) (start * itemSize),
+                                (int) ((start + n) * itemSize));
+                for (Classifications c : m.classifyTensor(data, part)) {
+                    out.add(top(c, topK));
+                }
+            }
+            return new Api.Prediction(m.id(), out);
+        } finally {
+            itemsInFlight.release(permits);
+        }
     }
 
     /** The active SAE features of one activation vector: {"data": [d_in values]}. */
@@ -163,6 +215,20 @@ class ModelsController {
                     "model " + id + " is not a classifier; use /v1/models/" + id + "/features");
         }
         return m;
+    }
+
+    private void acquire(Semaphore s, int permits, String property) {
+        try {
+            if (!s.tryAcquire(permits, props.getDecodeWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ServiceBusyException(
+                        "the service is at its limit of work in flight ("
+                                + property
+                                + "); retry later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceBusyException("interrupted while waiting for capacity");
+        }
     }
 
     private int topK(Integer k) {
