@@ -1,6 +1,7 @@
 package ai.mlpzoo.service;
 
 import ai.djl.translate.TranslateException;
+import ai.mlpzoo.spring.NonFiniteOutputException;
 import ai.mlpzoo.spring.PoolExhaustedException;
 import ai.mlpzoo.spring.UnknownModelException;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -164,6 +165,11 @@ class ApiErrors {
                                 HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase(),
                                 e.getMessage(),
                                 req.getRequestURI()));
+    }
+
+    @ExceptionHandler(NonFiniteOutputException.class)
+    ResponseEntity<Api.Error> nonFinite(NonFiniteOutputException e, HttpServletRequest req) {
+        return error(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage(), req);
     }
 
     @ExceptionHandler(BatchTooLargeException.class)

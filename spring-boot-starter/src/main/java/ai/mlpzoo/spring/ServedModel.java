@@ -268,11 +268,16 @@ public final class ServedModel implements AutoCloseable {
      * @param image the image
      * @return every class with its probability
      * @throws TranslateException when the prediction fails
+     * @throws NonFiniteOutputException when the model produces NaN or an infinity
      * @throws UnsupportedOperationException when the model is not an image classifier
      */
     public Classifications classify(Image image) throws TranslateException {
         requireKind(ModelKind.IMAGE_CLASSIFIER);
-        return images.predict(image);
+        Classifications c = images.predict(image);
+        for (int i = 0; i < c.getProbabilities().size(); i++) {
+            checkOutput(c.getProbabilities().get(i).floatValue(), "probability " + i);
+        }
+        return c;
     }
 
     /**
@@ -282,6 +287,7 @@ public final class ServedModel implements AutoCloseable {
      * @param shape the input shape, or the input shape with a leading batch axis
      * @return one result per batch item
      * @throws IllegalArgumentException when the shape does not fit the model or the data
+     * @throws NonFiniteOutputException when the model produces NaN or an infinity
      * @throws TranslateException when the prediction fails
      */
     public List<Classifications> classifyTensor(float[] data, long[] shape)
@@ -324,6 +330,11 @@ public final class ServedModel implements AutoCloseable {
         }
         checkFinite(data);
         float[][] probs = tensors.predict(new TensorClassifier.Tensor(data, full));
+        for (int r = 0; r < probs.length; r++) {
+            for (int i = 0; i < probs[r].length; i++) {
+                checkOutput(probs[r][i], "item " + r + ", probability " + i);
+            }
+        }
         List<Classifications> out = new ArrayList<>(probs.length);
         for (float[] row : probs) {
             List<String> names = labels;
@@ -348,6 +359,7 @@ public final class ServedModel implements AutoCloseable {
      * @param activations the vector, d_in values
      * @return the active features
      * @throws IllegalArgumentException when the vector has the wrong length or a non-finite value
+     * @throws NonFiniteOutputException when the model produces NaN or an infinity
      * @throws TranslateException when the prediction fails
      */
     public SparseFeatures features(float[] activations) throws TranslateException {
@@ -363,7 +375,18 @@ public final class ServedModel implements AutoCloseable {
                             + activations.length);
         }
         checkFinite(activations);
-        return features.predict(activations);
+        SparseFeatures f = features.predict(activations);
+        for (int i = 0; i < f.values().length; i++) {
+            checkOutput(f.values()[i], "feature " + f.indices()[i]);
+        }
+        return f;
+    }
+
+    /** Outputs are checked as inputs are: a NaN or infinity is never returned as a result. */
+    private void checkOutput(float v, String where) {
+        if (!Float.isFinite(v)) {
+            throw new NonFiniteOutputException(id, where + " is " + v);
+        }
     }
 
     private static void checkFinite(float[] data) {
