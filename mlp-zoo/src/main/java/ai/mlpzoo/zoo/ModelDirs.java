@@ -395,7 +395,7 @@ public final class ModelDirs {
             throw new IOException(
                     dir + " is not an mlp-zoo model directory: " + ARCHITECTURE + " is missing");
         }
-        return Configs.read(Files.readAllBytes(file), file.toString());
+        return Configs.read(Configs.readFile(file, ARCHITECTURE), file.toString());
     }
 
     /**
