@@ -87,6 +87,12 @@ final class PredictCommand implements Callable<Integer> {
                                 ? (i == 0 ? "output" : "output_" + i)
                                 : a.getName();
                 a.setName(name);
+                if (a.getDataType().isFloating()) {
+                    // Checked in Java: ONNX Runtime's arrays have no isNaN.
+                    ai.mlpzoo.translate.Finite.requireFiniteOutput(
+                            a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                            name);
+                }
                 named.add(a);
                 names.add(name + " " + a.getShape());
             }

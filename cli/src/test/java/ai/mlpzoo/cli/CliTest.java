@@ -2,6 +2,7 @@ package ai.mlpzoo.cli;
 
 import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -114,6 +115,22 @@ class CliTest {
                     nanFile.toString(),
                     "--output",
                     tmp.resolve("o2").toString());
+
+            // Finite but huge: the forward overflows to NaN, which must not be written.
+            NDArray huge = input.duplicate().mul(0).add(3e38f);
+            huge.setName("input");
+            Path hugeFile = tmp.resolve("huge.safetensors");
+            SafeTensors.write(new NDList(huge), hugeFile);
+            assertCliError(
+                    "is not finite",
+                    "predict",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    hugeFile.toString(),
+                    "--output",
+                    tmp.resolve("o-huge").toString());
+            assertFalse(Files.exists(tmp.resolve("o-huge")), "no NaN output written");
         }
         byte[] bytes = Files.readAllBytes(io);
         Path truncated = tmp.resolve("truncated.safetensors");
