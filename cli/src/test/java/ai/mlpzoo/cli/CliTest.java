@@ -71,6 +71,76 @@ class CliTest {
         }
     }
 
+    /**
+     * predict runs a large batch in chunks (memory stays flat) and the concatenated outputs equal
+     * one unchunked run, including a last chunk that is not full (600 = 256 + 256 + 88).
+     */
+    @Test
+    void chunkedPredictEqualsUnchunked() throws Exception {
+        Path model = tmp.resolve("model-chunks");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        reference.resolve("mixer_tiny").toString(),
+                        "--out",
+                        model.toString()));
+        Path in = tmp.resolve("batch600.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(600, 3, 32, 32));
+            x.setName("input");
+            SafeTensors.write(new NDList(x), in);
+        }
+        Path chunked = tmp.resolve("chunked.safetensors");
+        Path whole = tmp.resolve("whole.safetensors");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        in.toString(),
+                        "--output",
+                        chunked.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--chunk",
+                        "1000",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        in.toString(),
+                        "--output",
+                        whole.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList a = SafeTensors.read(m, chunked);
+            NDList b = SafeTensors.read(m, whole);
+            for (String name : new String[] {"output", "pre_logits"}) {
+                assertEquals(named(b, name).getShape(), named(a, name).getShape(), name);
+                assertEquals(600, named(a, name).getShape().get(0), name);
+                float diff = named(a, name).sub(named(b, name)).abs().max().getFloat();
+                assertTrue(diff <= 1e-5f, name + " chunked differs by " + diff);
+            }
+        }
+        assertCliError(
+                "--chunk must be positive",
+                "predict",
+                "--chunk",
+                "0",
+                "--model",
+                model.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("o-chunk0").toString());
+    }
+
     @Test
     void badInputsGiveOneLineErrorsAndExitCode1() throws Exception {
         Path model = tmp.resolve("model-bad");
