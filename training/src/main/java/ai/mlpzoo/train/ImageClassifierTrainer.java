@@ -103,6 +103,8 @@ public final class ImageClassifierTrainer {
         if (checkpoint == null) {
             throw new IOException("no checkpoint-NNNN directory to resume from in " + out);
         }
+        // A run killed (SIGKILL) while it saved left its temporary folders beside the checkpoints.
+        ModelDirs.deleteStaleTemps(out);
         ModelConfig config = ModelDirs.readArchitecture(checkpoint);
         TrainState state =
                 Configs.MAPPER.readValue(checkpoint.resolve(STATE).toFile(), TrainState.class);
@@ -135,6 +137,35 @@ public final class ImageClassifierTrainer {
                     .max(Path::compareTo)
                     .orElse(null);
         }
+    }
+
+    /**
+     * What a run stopped by SIGTERM or Ctrl-C tells the user: where it stopped, and where a resume
+     * will really start (the last saved checkpoint, whose step may be earlier).
+     *
+     * @param out the run directory
+     * @param state the live state (its {@code step}; its history's last record is the checkpoint)
+     * @return the message
+     */
+    static String stoppedMessage(Path out, TrainState state) {
+        if (state.history.isEmpty()) {
+            return String.format(
+                    Locale.ROOT,
+                    "%nstopped at step %d, before the first checkpoint (saved at the end of each"
+                            + " epoch): nothing to resume; run mlpzoo train again",
+                    state.step);
+        }
+        EpochRecord last = state.history.get(state.history.size() - 1);
+        return String.format(
+                Locale.ROOT,
+                "%nstopped at step %d; the last checkpoint is epoch %d (step %d), so"
+                        + " mlpzoo train --resume %s continues from step %d (%d steps are redone)",
+                state.step,
+                last.epoch,
+                last.step,
+                out,
+                last.step,
+                state.step - last.step);
     }
 
     private Result run(
@@ -180,13 +211,9 @@ public final class ImageClassifierTrainer {
             DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(adamw);
             try (Trainer trainer = model.newTrainer(tc);
                     ShutdownGuard guard = new ShutdownGuard()) {
-                Runnable stopped =
-                        () ->
-                                System.err.printf(
-                                        Locale.ROOT,
-                                        "%nstopped at step %d; continue with: mlpzoo train --resume %s%n",
-                                        state.step,
-                                        out);
+                // Resume restarts at the newest checkpoint (saved at each epoch's end), not at the
+                // step where the run stopped: say so, and how many steps will be redone.
+                Runnable stopped = () -> System.err.println(stoppedMessage(out, state));
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
                 trainer.initialize(batchShape);
