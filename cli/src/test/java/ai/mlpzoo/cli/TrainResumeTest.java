@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -176,6 +177,44 @@ class TrainResumeTest {
                 config.toString(),
                 "--augment-shift",
                 "20");
+    }
+
+    /** A model for other images than Fashion-MNIST's is refused naming both shapes. */
+    @Test
+    void aModelForAnotherImageSizeIsRefusedNamingBothShapes() throws Exception {
+        Path config = tmp.resolve("rgb32.json");
+        Files.writeString(
+                config,
+                "{\"block\": \"mixer\", \"img_size\": 32, \"in_chans\": 3, \"patch_size\": 8,"
+                        + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
+        CliAssertions.assertCliError(
+                "the model takes images of shape (3, 32, 32) (3072 values) but Fashion-MNIST"
+                        + " images are (1, 28, 28)",
+                "train",
+                config.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                tmp.resolve("rgb-run").toString());
+        Path model = tmp.resolve("rgb-model");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference")
+                                .resolve("mixer_tiny")
+                                .toString(),
+                        "--out",
+                        model.toString()));
+        CliAssertions.assertCliError(
+                "Fashion-MNIST images are (1, 28, 28) (784 values)",
+                "eval",
+                model.toString(),
+                "--dataset",
+                "fashion-mnist",
+                "--embedded");
     }
 
     /** Asserts the refusal of {@code train <args> --epochs 1}, and that the run wrote nothing. */

@@ -168,6 +168,26 @@ public final class ImageClassifierTrainer {
                 state.step - last.step);
     }
 
+    /**
+     * Fashion-MNIST images are 1 x 28 x 28; a model built for another image size would otherwise
+     * fail deep in the engine ("The NDArray size is: ..., but buffer size is: ...").
+     *
+     * @param inputShape the model's input shape, batch of one
+     * @throws IllegalArgumentException naming the model's shape and the fields to change
+     */
+    static void requireFashionMnistShape(Shape inputShape) {
+        long perImage = inputShape.size() / Math.max(1, inputShape.get(0));
+        if (perImage != 784) {
+            throw new IllegalArgumentException(
+                    "the model takes images of shape "
+                            + inputShape.slice(1)
+                            + " ("
+                            + perImage
+                            + " values) but Fashion-MNIST images are (1, 28, 28) (784 values):"
+                            + " use an architecture with in_chans 1 and img_size 28");
+        }
+    }
+
     private Result run(
             ModelConfig config,
             TrainState state,
@@ -191,6 +211,7 @@ public final class ImageClassifierTrainer {
                         (float) o.weightDecay);
         LogitsLoss loss = new LogitsLoss((float) o.labelSmoothing);
         Shape inputShape = config.inputShape(); // (1, ...) of one example
+        requireFashionMnistShape(inputShape);
         long[] batchDims = inputShape.getShape().clone();
         batchDims[0] = o.batch;
         Shape batchShape = new Shape(batchDims);
@@ -362,6 +383,7 @@ public final class ImageClassifierTrainer {
      */
     public static double[] evaluate(
             Block block, NDManager manager, FashionMnist data, Shape inputShape, LogitsLoss loss) {
+        requireFashionMnistShape(inputShape);
         int batch = 500;
         double lossSum = 0;
         long correct = 0;
