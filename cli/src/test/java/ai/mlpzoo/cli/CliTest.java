@@ -141,6 +141,29 @@ class CliTest {
                 tmp.resolve("o-chunk0").toString());
     }
 
+    /** A folder that is not a model directory is named so, not "<dir>.pt file not found". */
+    @Test
+    void aFolderThatIsNotAModelDirectoryIsNamedSo() throws Exception {
+        Path notModel = Files.createDirectories(tmp.resolve("just-a-folder"));
+        Files.writeString(notModel.resolve("notes.txt"), "hello");
+        assertCliError(
+                "is not an mlp-zoo model directory: it has no architecture.json",
+                "predict",
+                "--model",
+                notModel.toString(),
+                "--input",
+                reference.resolve("mixer_tiny.io.safetensors").toString(),
+                "--output",
+                tmp.resolve("o-not-model").toString());
+        assertCliError(
+                "is not an mlp-zoo model directory",
+                "eval",
+                notModel.toString(),
+                "--dataset",
+                "fashion-mnist",
+                "--embedded");
+    }
+
     @Test
     void badInputsGiveOneLineErrorsAndExitCode1() throws Exception {
         Path model = tmp.resolve("model-bad");

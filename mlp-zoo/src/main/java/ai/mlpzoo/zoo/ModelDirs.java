@@ -174,6 +174,18 @@ public final class ModelDirs {
             throw new java.nio.file.NoSuchFileException(
                     dir.toString(), null, "model directory not found");
         }
+        // Without any of these DJL would look for "<dir>.pt" and say only that it is not found.
+        if (!Files.exists(dir.resolve(ARCHITECTURE))
+                && !Files.exists(dir.resolve("serving.properties"))
+                && !hasWeights(dir)) {
+            throw new IOException(
+                    dir
+                            + " is not an mlp-zoo model directory: it has no "
+                            + ARCHITECTURE
+                            + ", serving.properties or weights ("
+                            + PARAMS
+                            + ", model.onnx); make one with mlpzoo import or mlpzoo train");
+        }
         try (Stream<Path> walk = Files.walk(dir, 4)) {
             for (Path f : (Iterable<Path>) walk::iterator) {
                 String name = f.getFileName().toString();
@@ -456,6 +468,15 @@ public final class ModelDirs {
         }
         for (Path p : stale) {
             deleteTree(p);
+        }
+    }
+
+    /** Whether a folder holds a weight file DJL could load (.params, .onnx or .pt). */
+    private static boolean hasWeights(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(f -> f.getFileName().toString())
+                    .anyMatch(
+                            n -> n.endsWith(".params") || n.endsWith(".onnx") || n.endsWith(".pt"));
         }
     }
 
