@@ -80,6 +80,14 @@ final class EvalCommand implements Callable<Integer> {
                     ImageClassifierTrainer.evaluate(
                             zoo.getBlock(), manager, test, config.inputShape(), new LogitsLoss(0));
         }
+        if (!Double.isFinite(result[0])) {
+            // A NaN loss means NaN outputs: the accuracy printed beside it would be meaningless.
+            throw new IllegalStateException(
+                    model
+                            + ": the model's outputs are not finite (test loss "
+                            + result[0]
+                            + "): its weights are corrupt or diverged");
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(
                 Locale.ROOT,

@@ -72,9 +72,19 @@ final class ServeCommand implements Callable<Integer> {
         System.setProperty(
                 "org.slf4j.simpleLogger.log." + MlpZooServiceApplication.class.getName(), "info");
         System.setProperty("org.slf4j.simpleLogger.log.ai.mlpzoo.spring", "info");
+        // A start-up failure is reported once, as one line, by the catch below: Spring's own report
+        // (a failure analysis or a 60-line stack trace) is silenced.
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.org.springframework.boot.SpringApplication", "off");
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.org.springframework.boot.diagnostics", "off");
         long t0 = System.nanoTime();
-        ConfigurableApplicationContext ctx =
-                MlpZooServiceApplication.start(host, port, springArgs.toArray(new String[0]));
+        ConfigurableApplicationContext ctx;
+        try {
+            ctx = MlpZooServiceApplication.start(host, port, springArgs.toArray(new String[0]));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the service did not start: " + startFailure(e), e);
+        }
         double s = (System.nanoTime() - t0) / 1e9;
         int actual =
                 ctx instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : port;
@@ -97,5 +107,24 @@ final class ServeCommand implements Callable<Integer> {
             closed.await();
         }
         return 0;
+    }
+
+    /**
+     * The cause worth showing of a failed start: a port in use says which and what to do; anything
+     * else gives its deepest message (Spring's outer ones say only which bean failed).
+     */
+    static String startFailure(Throwable e) {
+        String deepest = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.boot.web.server.PortInUseException p) {
+                return "port "
+                        + p.getPort()
+                        + " is already in use; choose another --port (0 picks a free one)";
+            }
+            if (t.getMessage() != null) {
+                deepest = t.getMessage();
+            }
+        }
+        return deepest == null ? e.getClass().getSimpleName() : deepest;
     }
 }

@@ -183,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(file)) {
                 throw new java.nio.file.NoSuchFileException(spec, null, "config file not found");
             }
-            return Configs.read(Files.readAllBytes(file), spec);
+            return Configs.read(Configs.readFile(file, "config file"), spec);
         }
         if (Configs.variantNames().contains(spec)) {
             return Configs.variant(spec);

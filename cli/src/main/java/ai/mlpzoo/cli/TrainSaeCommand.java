@@ -95,7 +95,14 @@ final class TrainSaeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // names are checked before the activations are read and the SAE trained, not after
+        // names and counts are checked before the activations are read and the SAE trained: a
+        // batch of 0 would otherwise train on empty batches and be reported as divergence
+        if (batch <= 0) {
+            throw new IllegalArgumentException("--batch must be positive, got " + batch);
+        }
+        if (steps <= 0) {
+            throw new IllegalArgumentException("--steps must be positive, got " + steps);
+        }
         SaeImporter writer = Importers.saeFormat(format);
         SaeArchitectures.get(architecture);
         Engine.getInstance().setRandomSeed((int) seed);

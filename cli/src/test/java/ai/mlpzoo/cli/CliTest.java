@@ -2,6 +2,7 @@ package ai.mlpzoo.cli;
 
 import static ai.mlpzoo.cli.CliAssertions.assertCliError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -70,6 +71,99 @@ class CliTest {
         }
     }
 
+    /**
+     * predict runs a large batch in chunks (memory stays flat) and the concatenated outputs equal
+     * one unchunked run, including a last chunk that is not full (600 = 256 + 256 + 88).
+     */
+    @Test
+    void chunkedPredictEqualsUnchunked() throws Exception {
+        Path model = tmp.resolve("model-chunks");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        reference.resolve("mixer_tiny").toString(),
+                        "--out",
+                        model.toString()));
+        Path in = tmp.resolve("batch600.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(600, 3, 32, 32));
+            x.setName("input");
+            SafeTensors.write(new NDList(x), in);
+        }
+        Path chunked = tmp.resolve("chunked.safetensors");
+        Path whole = tmp.resolve("whole.safetensors");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        in.toString(),
+                        "--output",
+                        chunked.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--chunk",
+                        "1000",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        in.toString(),
+                        "--output",
+                        whole.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList a = SafeTensors.read(m, chunked);
+            NDList b = SafeTensors.read(m, whole);
+            for (String name : new String[] {"output", "pre_logits"}) {
+                assertEquals(named(b, name).getShape(), named(a, name).getShape(), name);
+                assertEquals(600, named(a, name).getShape().get(0), name);
+                float diff = named(a, name).sub(named(b, name)).abs().max().getFloat();
+                assertTrue(diff <= 1e-5f, name + " chunked differs by " + diff);
+            }
+        }
+        assertCliError(
+                "--chunk must be positive",
+                "predict",
+                "--chunk",
+                "0",
+                "--model",
+                model.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve("o-chunk0").toString());
+    }
+
+    /** A folder that is not a model directory is named so, not "<dir>.pt file not found". */
+    @Test
+    void aFolderThatIsNotAModelDirectoryIsNamedSo() throws Exception {
+        Path notModel = Files.createDirectories(tmp.resolve("just-a-folder"));
+        Files.writeString(notModel.resolve("notes.txt"), "hello");
+        assertCliError(
+                "is not an mlp-zoo model directory: it has no architecture.json",
+                "predict",
+                "--model",
+                notModel.toString(),
+                "--input",
+                reference.resolve("mixer_tiny.io.safetensors").toString(),
+                "--output",
+                tmp.resolve("o-not-model").toString());
+        assertCliError(
+                "is not an mlp-zoo model directory",
+                "eval",
+                notModel.toString(),
+                "--dataset",
+                "fashion-mnist",
+                "--embedded");
+    }
+
     @Test
     void badInputsGiveOneLineErrorsAndExitCode1() throws Exception {
         Path model = tmp.resolve("model-bad");
@@ -114,6 +208,22 @@ class CliTest {
                     nanFile.toString(),
                     "--output",
                     tmp.resolve("o2").toString());
+
+            // Finite but huge: the forward overflows to NaN, which must not be written.
+            NDArray huge = input.duplicate().mul(0).add(3e38f);
+            huge.setName("input");
+            Path hugeFile = tmp.resolve("huge.safetensors");
+            SafeTensors.write(new NDList(huge), hugeFile);
+            assertCliError(
+                    "is not finite",
+                    "predict",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    hugeFile.toString(),
+                    "--output",
+                    tmp.resolve("o-huge").toString());
+            assertFalse(Files.exists(tmp.resolve("o-huge")), "no NaN output written");
         }
         byte[] bytes = Files.readAllBytes(io);
         Path truncated = tmp.resolve("truncated.safetensors");

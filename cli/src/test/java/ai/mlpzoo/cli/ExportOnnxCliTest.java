@@ -100,6 +100,68 @@ class ExportOnnxCliTest {
         }
     }
 
+    /** On ONNX Runtime too, NaN inputs are refused and outputs that overflow are not written. */
+    @Test
+    void nonFiniteInputsAndOutputsAreRefusedOnOnnxRuntime() throws Exception {
+        Path imported = tmp.resolve("imported");
+        Path exported = tmp.resolve("exported");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        reference().resolve("mixer_tiny").toString(),
+                        "--out",
+                        imported.toString()));
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "export-onnx",
+                        "--model",
+                        imported.toString(),
+                        "--out",
+                        exported.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray input =
+                    named(
+                            SafeTensors.read(m, reference().resolve("mixer_tiny.io.safetensors")),
+                            "input");
+            NDArray nan = input.duplicate();
+            nan.set(new ai.djl.ndarray.index.NDIndex("0, 0, 0, 0"), Float.NaN);
+            nan.setName("input");
+            Path nanFile = tmp.resolve("nan.safetensors");
+            SafeTensors.write(new NDList(nan), nanFile);
+            CliAssertions.assertCliError(
+                    "NaN",
+                    "predict",
+                    "--engine",
+                    "OnnxRuntime",
+                    "--model",
+                    exported.toString(),
+                    "--input",
+                    nanFile.toString(),
+                    "--output",
+                    tmp.resolve("o-nan").toString());
+            NDArray huge = input.mul(0).add(3e38f);
+            huge.setName("input");
+            Path hugeFile = tmp.resolve("huge.safetensors");
+            SafeTensors.write(new NDList(huge), hugeFile);
+            CliAssertions.assertCliError(
+                    "is not finite",
+                    "predict",
+                    "--engine",
+                    "OnnxRuntime",
+                    "--model",
+                    exported.toString(),
+                    "--input",
+                    hugeFile.toString(),
+                    "--output",
+                    tmp.resolve("o-huge").toString());
+            assertTrue(!Files.exists(tmp.resolve("o-huge")), "no NaN output written");
+        }
+    }
+
     @Test
     void missingModelIsAOneLineError() {
         assertEquals(

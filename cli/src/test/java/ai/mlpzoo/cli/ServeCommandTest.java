@@ -59,6 +59,33 @@ class ServeCommandTest {
         }
     }
 
+    /** A port in use is one line naming the port, not Spring's 60-line report. */
+    @Test
+    void startFailureIsOneLine() throws Exception {
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            System.setErr(new java.io.PrintStream(captured, true, "UTF-8"));
+            try {
+                CliAssertions.assertCliError(
+                        "the service did not start: port " + port + " is already in use",
+                        "serve",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        String.valueOf(port),
+                        "--mlpzoo.pool-size=1");
+            } finally {
+                System.setErr(realErr);
+            }
+        }
+        String logged = captured.toString("UTF-8");
+        assertTrue(!logged.contains("\tat "), "no stack trace: " + logged);
+        assertTrue(!logged.contains("APPLICATION FAILED TO START"), logged);
+    }
+
     @Test
     void badOptions() {
         for (String[] args :

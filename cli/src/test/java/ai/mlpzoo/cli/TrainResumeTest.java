@@ -1,6 +1,7 @@
 package ai.mlpzoo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -55,6 +57,15 @@ class TrainResumeTest {
         int done = read(kept).epoch;
         assertTrue(done >= 1 && done < 50, "killed mid-run after " + done + " epochs");
 
+        // What a SIGKILL during a save leaves: ModelDirs' temporary siblings. Resume deletes them,
+        // and nothing else (a dot-folder of the user's survives).
+        Path staleTmp = Files.createDirectories(run.resolve(".checkpoint-0002.4711081512345678"));
+        Files.writeString(staleTmp.resolve("architecture.json"), "{}");
+        Path staleOld = Files.createDirectories(run.resolve(".model.old8812345678901234"));
+        Files.writeString(staleOld.resolve("model-0000.params"), "x");
+        Path users = Files.createDirectories(run.resolve(".notes"));
+        Files.writeString(users.resolve("todo.txt"), "mine");
+
         StringWriter err = new StringWriter();
         int code =
                 MlpZooCli.run(
@@ -88,6 +99,9 @@ class TrainResumeTest {
             assertEquals(1, checkpoints);
         }
         assertTrue(new File(run.toFile(), "model").isDirectory());
+        assertFalse(Files.exists(staleTmp), "stale temporary checkpoint deleted on resume");
+        assertFalse(Files.exists(staleOld), "stale replaced model deleted on resume");
+        assertEquals("mine", Files.readString(users.resolve("todo.txt")));
     }
 
     @Test
@@ -111,7 +125,10 @@ class TrainResumeTest {
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the run stops");
         String out = Files.readString(log);
         assertEquals(143, p.exitValue(), "exit by SIGTERM, not by a crash (134): " + out);
-        assertTrue(out.contains("continue with: mlpzoo train --resume"), out);
+        // the message promises what resume does: restart at the last checkpoint (end of epoch 1)
+        assertTrue(out.contains("the last checkpoint is epoch 1 (step 10)"), out);
+        assertTrue(out.contains("mlpzoo train --resume " + run + " continues from step 10"), out);
+        assertTrue(out.contains("steps are redone"), out);
         try (var files = Files.list(workDir)) {
             assertEquals(
                     List.of(),
@@ -160,6 +177,44 @@ class TrainResumeTest {
                 config.toString(),
                 "--augment-shift",
                 "20");
+    }
+
+    /** A model for other images than Fashion-MNIST's is refused naming both shapes. */
+    @Test
+    void aModelForAnotherImageSizeIsRefusedNamingBothShapes() throws Exception {
+        Path config = tmp.resolve("rgb32.json");
+        Files.writeString(
+                config,
+                "{\"block\": \"mixer\", \"img_size\": 32, \"in_chans\": 3, \"patch_size\": 8,"
+                        + " \"num_blocks\": 1, \"embed_dim\": 16, \"num_classes\": 10}");
+        CliAssertions.assertCliError(
+                "the model takes images of shape (3, 32, 32) (3072 values) but Fashion-MNIST"
+                        + " images are (1, 28, 28)",
+                "train",
+                config.toString(),
+                "--epochs",
+                "1",
+                "--out",
+                tmp.resolve("rgb-run").toString());
+        Path model = tmp.resolve("rgb-model");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "import",
+                        "--format",
+                        "timm",
+                        Paths.get(System.getProperty("mlpzoo.fixtures", "../fixtures"), "reference")
+                                .resolve("mixer_tiny")
+                                .toString(),
+                        "--out",
+                        model.toString()));
+        CliAssertions.assertCliError(
+                "Fashion-MNIST images are (1, 28, 28) (784 values)",
+                "eval",
+                model.toString(),
+                "--dataset",
+                "fashion-mnist",
+                "--embedded");
     }
 
     /** Asserts the refusal of {@code train <args> --epochs 1}, and that the run wrote nothing. */

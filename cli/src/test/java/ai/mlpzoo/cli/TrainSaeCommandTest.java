@@ -130,6 +130,20 @@ class TrainSaeCommandTest {
                 "topkk",
                 "--out",
                 out.toString());
+        // a batch of 0 used to train on empty batches and be reported as divergence
+        assertCliError(
+                "--batch must be positive, got 0",
+                "train-sae",
+                "--activations",
+                missing.toString(),
+                "--d-sae",
+                "32",
+                "--k",
+                "4",
+                "--batch",
+                "0",
+                "--out",
+                out.toString());
         assertFalse(Files.exists(out));
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Copies a PyTorch state dict (named arrays) onto the parameters of an initialised block. Every
  * expected tensor must be present with its exact shape, and no tensor may be left over: a
- * checkpoint for another architecture fails with the names it gets wrong.
+ * checkpoint for another architecture fails with the names it gets wrong. Every weight must be
+ * finite: this is the one check on import of timm, KAN and SAE checkpoints.
  */
 public final class StateDicts {
 
@@ -80,6 +81,18 @@ public final class StateDicts {
                                 + ", not floating point");
             }
             try (NDArray converted = src.toType(DataType.FLOAT32, true)) {
+                // A NaN or infinite weight makes every prediction NaN: refuse it here, naming the
+                // tensor, rather than let the model import and answer NaN without a word.
+                try (NDArray bad = converted.isNaN().logicalOr(converted.isInfinite()).any()) {
+                    if (bad.getBoolean()) {
+                        throw new CheckpointException(
+                                source
+                                        + ": tensor '"
+                                        + e.getKey()
+                                        + "' holds NaN or infinite values; the checkpoint is"
+                                        + " corrupt or diverged");
+                    }
+                }
                 converted.copyTo(dst);
             }
         }

@@ -43,7 +43,8 @@ public final class TimmImporter {
             throw new NoSuchFileException(
                     configJson.toString(), null, "timm config.json not found");
         }
-        return Configs.readObject(Files.readAllBytes(configJson), configJson.toString());
+        return Configs.readObject(
+                Configs.readFile(configJson, "timm config.json"), configJson.toString());
     }
 
     private static MixerConfig readConfig(JsonNode root, String source) {

@@ -108,6 +108,32 @@ class TimmImporterTest {
     }
 
     @Test
+    void nanWeightIsRefusedNamingTheTensor() throws IOException {
+        Path ckpt = copyFixture("mixer_tiny");
+        Path weights = ckpt.resolve("model.safetensors");
+        String poisoned;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList tensors = SafeTensors.read(m, weights);
+            ai.djl.ndarray.NDArray last = tensors.get(tensors.size() - 1);
+            poisoned = last.getName();
+            float[] values =
+                    last.toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+            values[0] = Float.NaN;
+            ai.djl.ndarray.NDArray bad = m.create(values, last.getShape());
+            bad.setName(poisoned);
+            tensors.set(tensors.size() - 1, bad);
+            Files.delete(weights);
+            SafeTensors.write(tensors, weights);
+        }
+        CheckpointException e =
+                assertThrows(
+                        CheckpointException.class,
+                        () -> TimmImporter.importCheckpoint(ckpt, tmp.resolve("out")));
+        assertTrue(e.getMessage().contains("'" + poisoned + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("NaN or infinite"), e.getMessage());
+    }
+
+    @Test
     void truncatedSafetensorsIsRefused() throws IOException {
         Path ckpt = copyFixture("mixer_tiny");
         Path weights = ckpt.resolve("model.safetensors");

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -106,6 +108,7 @@ public final class ModelDirs {
         checkOutput(target, true);
         Path parent = target.getParent();
         Files.createDirectories(parent);
+        deleteStaleTemps(parent, target.getFileName().toString());
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
             AtomicFiles.readableByOthers(tmp);
@@ -170,6 +173,18 @@ public final class ModelDirs {
         if (!Files.isDirectory(dir)) {
             throw new java.nio.file.NoSuchFileException(
                     dir.toString(), null, "model directory not found");
+        }
+        // Without any of these DJL would look for "<dir>.pt" and say only that it is not found.
+        if (!Files.exists(dir.resolve(ARCHITECTURE))
+                && !Files.exists(dir.resolve("serving.properties"))
+                && !hasWeights(dir)) {
+            throw new IOException(
+                    dir
+                            + " is not an mlp-zoo model directory: it has no "
+                            + ARCHITECTURE
+                            + ", serving.properties or weights ("
+                            + PARAMS
+                            + ", model.onnx); make one with mlpzoo import or mlpzoo train");
         }
         try (Stream<Path> walk = Files.walk(dir, 4)) {
             for (Path f : (Iterable<Path>) walk::iterator) {
@@ -395,7 +410,7 @@ public final class ModelDirs {
             throw new IOException(
                     dir + " is not an mlp-zoo model directory: " + ARCHITECTURE + " is missing");
         }
-        return Configs.read(Files.readAllBytes(file), file.toString());
+        return Configs.read(Configs.readFile(file, ARCHITECTURE), file.toString());
     }
 
     /**
@@ -417,6 +432,58 @@ public final class ModelDirs {
             return HexFormat.of().formatHex(((DigestInputStream) is).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Deletes the temporary folders that {@link #save} leaves beside its targets when the process
+     * is killed mid-write ({@code .<name>.<digits>} while writing, {@code .<name>.old<digits>}
+     * while replacing). Only folders named so, holding regular files only, are deleted: nothing
+     * else matches what we create.
+     *
+     * @param parent the folder holding model directories (e.g. a training run)
+     * @throws IOException when listing or deleting fails
+     */
+    public static void deleteStaleTemps(Path parent) throws IOException {
+        deleteStaleTemps(parent, null);
+    }
+
+    private static void deleteStaleTemps(Path parent, String name) throws IOException {
+        if (!Files.isDirectory(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String base = name == null ? ".+" : java.util.regex.Pattern.quote(name);
+        // createTempDirectory appends an unsigned random long: many digits
+        java.util.regex.Pattern ours =
+                java.util.regex.Pattern.compile("\\." + base + "\\.(old)?[0-9]{6,}");
+        List<Path> stale = new ArrayList<>();
+        try (Stream<Path> list = Files.list(parent)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                if (ours.matcher(p.getFileName().toString()).matches()
+                        && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && onlyRegularFiles(p)) {
+                    stale.add(p);
+                }
+            }
+        }
+        for (Path p : stale) {
+            deleteTree(p);
+        }
+    }
+
+    /** Whether a folder holds a weight file DJL could load (.params, .onnx or .pt). */
+    private static boolean hasWeights(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(f -> f.getFileName().toString())
+                    .anyMatch(
+                            n -> n.endsWith(".params") || n.endsWith(".onnx") || n.endsWith(".pt"));
+        }
+    }
+
+    private static boolean onlyRegularFiles(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.allMatch(
+                    f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
 

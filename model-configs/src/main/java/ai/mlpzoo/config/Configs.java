@@ -30,6 +30,12 @@ public final class Configs {
 
     private static final String VARIANTS = "ai/mlpzoo/config/variants/";
 
+    /**
+     * The largest config file read: configs are a few kilobytes, so a larger file is not one, and
+     * reading it whole would only spend memory.
+     */
+    public static final long MAX_CONFIG_BYTES = 16L << 20;
+
     private Configs() {}
 
     /**
@@ -187,7 +193,73 @@ public final class Configs {
      * @throws IOException when the file cannot be read
      */
     public static MixerConfig readMixer(Path file) throws IOException {
-        return readMixer(Files.readAllBytes(file), file.toString());
+        return readMixer(readFile(file, "config file"), file.toString());
+    }
+
+    /**
+     * Reads a JSON file whole, bounded: the one way config files are read, so that a FIFO, a device
+     * or a huge file is refused with a message instead of hanging or exhausting the heap.
+     *
+     * @param file the file
+     * @param what what the file is, for messages (e.g. {@code "timm config.json"})
+     * @return its bytes
+     * @throws java.nio.file.NoSuchFileException when it is missing
+     * @throws IOException when it is not a regular file, is larger than {@link #MAX_CONFIG_BYTES}
+     *     or cannot be read
+     */
+    public static byte[] readFile(Path file, String what) throws IOException {
+        if (!Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, what + " not found");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": " + what + " is not a regular file");
+        }
+        long size = Files.size(file);
+        if (size > MAX_CONFIG_BYTES) {
+            throw new IOException(
+                    file
+                            + ": "
+                            + what
+                            + " is "
+                            + size
+                            + " bytes, more than the "
+                            + MAX_CONFIG_BYTES
+                            + " bytes a config may have");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            // Read one byte past the limit: a file that grew since size() is refused too.
+            byte[] bytes = in.readNBytes((int) MAX_CONFIG_BYTES + 1);
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw new IOException(
+                        file + ": " + what + " is larger than " + MAX_CONFIG_BYTES + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * Refuses an architecture too large for this JVM before any block is built: building one first
+     * would run for minutes and end in an OutOfMemoryError.
+     *
+     * @param parameters a lower bound of the model's parameter count
+     * @param fields the fields that make it, with their values, for the message
+     * @throws ConfigException when its float32 weights alone exceed the JVM's maximum heap
+     */
+    public static void checkFits(double parameters, String fields) {
+        double bytes = parameters * Float.BYTES;
+        long limit = Runtime.getRuntime().maxMemory();
+        if (bytes > limit || Double.isNaN(bytes)) {
+            throw new ConfigException(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s: the model would have at least %.3g parameters (%.3g GB of float32"
+                                    + " weights), more than this JVM can hold (max heap %.3g GB);"
+                                    + " lower these fields or raise -Xmx",
+                            fields,
+                            parameters,
+                            bytes / 1e9,
+                            limit / 1e9));
+        }
     }
 
     /**

@@ -130,6 +130,7 @@ public class MixerConfig implements ModelConfig {
             throw new ConfigException(
                     "field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
         }
+        checkFits();
         Families.Vision vision = family();
         MixerFamily family = vision.blocks().withMlpLayer(mlpLayer(vision));
         MlpMixer.Builder b =
@@ -149,6 +150,34 @@ public class MixerConfig implements ModelConfig {
             b.optInitValues(initValues);
         }
         return ConfigException.fromBuilder(b::build);
+    }
+
+    /**
+     * Refuses sizes this JVM cannot hold, before anything is built. The estimate is a lower bound
+     * (one token-by-token and one channel-by-channel matrix per block, the stem and the head), so
+     * that no model that fits is refused.
+     */
+    private void checkFits() {
+        if (patchSize <= 0 || imgSize <= 0) {
+            return; // the builder names the field
+        }
+        double side = imgSize / patchSize;
+        double tokens = side * side;
+        double params =
+                Math.max(0, numBlocks) * (tokens * tokens + (double) embedDim * embedDim)
+                        + (double) inChans * patchSize * patchSize * embedDim
+                        + (double) embedDim * numClasses;
+        Configs.checkFits(
+                params,
+                String.format(
+                        Locale.ROOT,
+                        "fields num_blocks=%d, embed_dim=%d, img_size=%d, patch_size=%d,"
+                                + " num_classes=%d",
+                        numBlocks,
+                        embedDim,
+                        imgSize,
+                        patchSize,
+                        numClasses));
     }
 
     /** The channel MLP that {@code mlp_layer} names, checked against the family's list. */

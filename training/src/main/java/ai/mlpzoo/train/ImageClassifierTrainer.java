@@ -103,6 +103,8 @@ public final class ImageClassifierTrainer {
         if (checkpoint == null) {
             throw new IOException("no checkpoint-NNNN directory to resume from in " + out);
         }
+        // A run killed (SIGKILL) while it saved left its temporary folders beside the checkpoints.
+        ModelDirs.deleteStaleTemps(out);
         ModelConfig config = ModelDirs.readArchitecture(checkpoint);
         TrainState state =
                 Configs.MAPPER.readValue(checkpoint.resolve(STATE).toFile(), TrainState.class);
@@ -137,6 +139,55 @@ public final class ImageClassifierTrainer {
         }
     }
 
+    /**
+     * What a run stopped by SIGTERM or Ctrl-C tells the user: where it stopped, and where a resume
+     * will really start (the last saved checkpoint, whose step may be earlier).
+     *
+     * @param out the run directory
+     * @param state the live state (its {@code step}; its history's last record is the checkpoint)
+     * @return the message
+     */
+    static String stoppedMessage(Path out, TrainState state) {
+        if (state.history.isEmpty()) {
+            return String.format(
+                    Locale.ROOT,
+                    "%nstopped at step %d, before the first checkpoint (saved at the end of each"
+                            + " epoch): nothing to resume; run mlpzoo train again",
+                    state.step);
+        }
+        EpochRecord last = state.history.get(state.history.size() - 1);
+        return String.format(
+                Locale.ROOT,
+                "%nstopped at step %d; the last checkpoint is epoch %d (step %d), so"
+                        + " mlpzoo train --resume %s continues from step %d (%d steps are redone)",
+                state.step,
+                last.epoch,
+                last.step,
+                out,
+                last.step,
+                state.step - last.step);
+    }
+
+    /**
+     * Fashion-MNIST images are 1 x 28 x 28; a model built for another image size would otherwise
+     * fail deep in the engine ("The NDArray size is: ..., but buffer size is: ...").
+     *
+     * @param inputShape the model's input shape, batch of one
+     * @throws IllegalArgumentException naming the model's shape and the fields to change
+     */
+    static void requireFashionMnistShape(Shape inputShape) {
+        long perImage = inputShape.size() / Math.max(1, inputShape.get(0));
+        if (perImage != 784) {
+            throw new IllegalArgumentException(
+                    "the model takes images of shape "
+                            + inputShape.slice(1)
+                            + " ("
+                            + perImage
+                            + " values) but Fashion-MNIST images are (1, 28, 28) (784 values):"
+                            + " use an architecture with in_chans 1 and img_size 28");
+        }
+    }
+
     private Result run(
             ModelConfig config,
             TrainState state,
@@ -160,6 +211,7 @@ public final class ImageClassifierTrainer {
                         (float) o.weightDecay);
         LogitsLoss loss = new LogitsLoss((float) o.labelSmoothing);
         Shape inputShape = config.inputShape(); // (1, ...) of one example
+        requireFashionMnistShape(inputShape);
         long[] batchDims = inputShape.getShape().clone();
         batchDims[0] = o.batch;
         Shape batchShape = new Shape(batchDims);
@@ -180,13 +232,9 @@ public final class ImageClassifierTrainer {
             DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(adamw);
             try (Trainer trainer = model.newTrainer(tc);
                     ShutdownGuard guard = new ShutdownGuard()) {
-                Runnable stopped =
-                        () ->
-                                System.err.printf(
-                                        Locale.ROOT,
-                                        "%nstopped at step %d; continue with: mlpzoo train --resume %s%n",
-                                        state.step,
-                                        out);
+                // Resume restarts at the newest checkpoint (saved at each epoch's end), not at the
+                // step where the run stopped: say so, and how many steps will be redone.
+                Runnable stopped = () -> System.err.println(stoppedMessage(out, state));
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
                 trainer.initialize(batchShape);
@@ -335,6 +383,7 @@ public final class ImageClassifierTrainer {
      */
     public static double[] evaluate(
             Block block, NDManager manager, FashionMnist data, Shape inputShape, LogitsLoss loss) {
+        requireFashionMnistShape(inputShape);
         int batch = 500;
         double lossSum = 0;
         long correct = 0;

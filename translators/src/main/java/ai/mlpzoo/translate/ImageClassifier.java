@@ -116,8 +116,9 @@ public class ImageClassifier implements Translator<Image, Classifications> {
     public Classifications processOutput(TranslatorContext ctx, NDList list)
             throws TranslateException {
         NDArray logits = Outputs.named(list, "output");
+        float[] scores = Outputs.finite(logits.toFloatArray(), "output");
         if (ONNX_RUNTIME.equals(ctx.getNDManager().getEngine().getEngineName())) {
-            return softmaxInJava(logits.toFloatArray());
+            return softmaxInJava(scores);
         }
         NDArray probs = logits.softmax(-1);
         int n = (int) probs.size();

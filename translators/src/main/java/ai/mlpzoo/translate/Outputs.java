@@ -12,6 +12,21 @@ final class Outputs {
     private Outputs() {}
 
     /**
+     * @param values an output, flattened
+     * @param what its name
+     * @return the values
+     * @throws TranslateException when one is NaN or infinite
+     */
+    static float[] finite(float[] values, String what) throws TranslateException {
+        try {
+            Finite.requireFiniteOutput(values, what);
+        } catch (IllegalStateException e) {
+            throw new TranslateException(e.getMessage(), e);
+        }
+        return values;
+    }
+
+    /**
      * Finds the array named {@code name}; an unnamed single output also answers to {@code output},
      * so that blocks from elsewhere work too.
      *

@@ -51,7 +51,7 @@ public class SaeFeatureExtractor implements Translator<float[], SparseFeatures> 
     public SparseFeatures processOutput(TranslatorContext ctx, NDList list)
             throws TranslateException {
         NDArray acts = Outputs.named(list, FEATURES);
-        return SparseFeatures.of(acts.toFloatArray(), threshold, topK);
+        return SparseFeatures.of(Outputs.finite(acts.toFloatArray(), FEATURES), threshold, topK);
     }
 
     @Override

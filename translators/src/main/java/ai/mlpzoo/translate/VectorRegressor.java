@@ -43,7 +43,7 @@ public class VectorRegressor implements Translator<float[], float[]> {
     @Override
     public float[] processOutput(TranslatorContext ctx, NDList list) throws TranslateException {
         NDArray out = Outputs.named(list, "output");
-        return out.toFloatArray();
+        return Outputs.finite(out.toFloatArray(), "output");
     }
 
     @Override

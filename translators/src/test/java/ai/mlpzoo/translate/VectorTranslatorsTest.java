@@ -81,6 +81,36 @@ class VectorTranslatorsTest {
         }
     }
 
+    @Test
+    void nonFiniteOutputsAreRefusedNotReturned() throws Exception {
+        // 3e38 * 2 overflows float32: the output is infinite although the input is finite
+        try (Model model = TestModels.model(tmp.resolve("m"), "{\"input_size\": [3]}", affine());
+                Predictor<float[], float[]> p =
+                        model.newPredictor(
+                                new VectorTranslatorFactory()
+                                        .newInstance(
+                                                float[].class, float[].class, model, Map.of()))) {
+            assertMessage(p, new float[] {3e38f, 0f, 0f}, "output 'output' is not finite");
+        }
+        Function<NDList, NDList> overflowingSae =
+                in -> {
+                    NDArray acts = in.singletonOrThrow().mul(4f);
+                    acts.setName("feature_acts");
+                    return new NDList(acts);
+                };
+        try (Model model = TestModels.model(tmp.resolve("s"), null, overflowingSae);
+                Predictor<float[], SparseFeatures> p =
+                        model.newPredictor(
+                                new VectorTranslatorFactory()
+                                        .newInstance(
+                                                float[].class,
+                                                SparseFeatures.class,
+                                                model,
+                                                Map.of()))) {
+            assertMessage(p, new float[] {1f, 3e38f}, "output 'feature_acts' is not finite");
+        }
+    }
+
     private static void assertMessage(Predictor<float[], ?> p, float[] input, String expected) {
         Exception e = assertThrows(Exception.class, () -> p.predict(input));
         StringBuilder all = new StringBuilder();

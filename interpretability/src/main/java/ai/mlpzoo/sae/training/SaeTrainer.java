@@ -246,7 +246,9 @@ public final class SaeTrainer {
                         () ->
                                 System.err.printf(
                                         java.util.Locale.ROOT,
-                                        "%nstopped after %d of %d steps%n",
+                                        "%nstopped after %d of %d steps; nothing was saved (train-sae"
+                                                + " writes the SAE at the end only and cannot"
+                                                + " resume): run it again%n",
                                         done,
                                         steps));
                 if (onStep != null) {

@@ -44,7 +44,7 @@ public final class SaeLensFormat {
     public static SaeConfig readConfig(Path file) throws IOException {
         SaeTensors.requireFile(file, "SAELens cfg.json");
         String source = file.toString();
-        JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
+        JsonNode root = Configs.readObject(Configs.readFile(file, "SAELens cfg.json"), source);
         String arch = SaeTensors.text(root, "architecture");
         if (arch == null) {
             throw new ConfigException(source + ": field 'architecture' is missing");

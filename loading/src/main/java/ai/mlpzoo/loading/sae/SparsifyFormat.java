@@ -45,7 +45,7 @@ public final class SparsifyFormat {
     public static SaeConfig readConfig(Path file) throws IOException {
         SaeTensors.requireFile(file, "sparsify cfg.json");
         String source = file.toString();
-        JsonNode root = Configs.readObject(java.nio.file.Files.readAllBytes(file), source);
+        JsonNode root = Configs.readObject(Configs.readFile(file, "sparsify cfg.json"), source);
         String activation = SaeTensors.text(root, "activation");
         // sparsify's default activation is topk
         SaeArchitecture a =
