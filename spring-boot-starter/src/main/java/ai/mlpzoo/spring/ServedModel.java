@@ -273,7 +273,7 @@ public final class ServedModel implements AutoCloseable {
      */
     public Classifications classify(Image image) throws TranslateException {
         requireKind(ModelKind.IMAGE_CLASSIFIER);
-        Classifications c = images.predict(image);
+        Classifications c = predict(() -> images.predict(image));
         for (int i = 0; i < c.getProbabilities().size(); i++) {
             checkOutput(c.getProbabilities().get(i).floatValue(), "probability " + i);
         }
@@ -329,7 +329,7 @@ public final class ServedModel implements AutoCloseable {
                             + data.length);
         }
         checkFinite(data);
-        float[][] probs = tensors.predict(new TensorClassifier.Tensor(data, full));
+        float[][] probs = predict(() -> tensors.predict(new TensorClassifier.Tensor(data, full)));
         for (int r = 0; r < probs.length; r++) {
             for (int i = 0; i < probs[r].length; i++) {
                 checkOutput(probs[r][i], "item " + r + ", probability " + i);
@@ -375,11 +375,34 @@ public final class ServedModel implements AutoCloseable {
                             + activations.length);
         }
         checkFinite(activations);
-        SparseFeatures f = features.predict(activations);
+        SparseFeatures f = predict(() -> features.predict(activations));
         for (int i = 0; i < f.values().length; i++) {
             checkOutput(f.values()[i], "feature " + f.indices()[i]);
         }
         return f;
+    }
+
+    /** A prediction, as the predictor pool runs it. */
+    @FunctionalInterface
+    private interface Prediction<T> {
+        T run() throws TranslateException;
+    }
+
+    /**
+     * Runs a prediction; a non-finite output the translator refused is reported as this model's
+     * {@link NonFiniteOutputException} (a 422 in the service), not as a failed prediction.
+     */
+    private <T> T predict(Prediction<T> p) throws TranslateException {
+        try {
+            return p.run();
+        } catch (TranslateException | RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof ai.mlpzoo.translate.NonFiniteOutputError) {
+                    throw new NonFiniteOutputException(id, c.getMessage());
+                }
+            }
+            throw e;
+        }
     }
 
     /** Outputs are checked as inputs are: a NaN or infinity is never returned as a result. */

@@ -12,12 +12,12 @@ public final class Finite {
     /**
      * @param values a model output, flattened
      * @param what the output's name, for the message
-     * @throws IllegalStateException naming the output and the first non-finite element
+     * @throws NonFiniteOutputError naming the output and the first non-finite element
      */
     public static void requireFiniteOutput(float[] values, String what) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new IllegalStateException(
+                throw new NonFiniteOutputError(
                         "the model's output '"
                                 + what
                                 + "' is not finite (element "
