@@ -10,6 +10,8 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +27,16 @@ import java.util.List;
  * label_names  class names by output index
  * </pre>
  *
+ * and for forecasters (the input size is then [context, channels], and {@code mean}, {@code std}
+ * are the per-channel statistics of the training split, so raw values go in and come out):
+ *
+ * <pre>
+ * horizon        the number of future steps
+ * columns        channel names, in the model's channel order
+ * time_features  time features per step the model takes (0 or 4, see {@link TimeFeatures})
+ * step           the series' time step as an ISO-8601 duration, e.g. "PT1H"
+ * </pre>
+ *
  * Every key is optional here; each translator says which ones it needs.
  */
 public final class ModelInfo {
@@ -38,6 +50,10 @@ public final class ModelInfo {
     private final float[] std;
     private final List<String> labelNames;
     private final boolean flatten;
+    private final int horizon;
+    private final List<String> columns;
+    private final int timeFeatures;
+    private final Duration step;
 
     private ModelInfo(
             String source,
@@ -45,8 +61,16 @@ public final class ModelInfo {
             float[] mean,
             float[] std,
             List<String> labels,
-            boolean flatten) {
+            boolean flatten,
+            int horizon,
+            List<String> columns,
+            int timeFeatures,
+            Duration step) {
         this.source = source;
+        this.horizon = horizon;
+        this.columns = columns;
+        this.timeFeatures = timeFeatures;
+        this.step = step;
         this.flatten = flatten;
         this.inputSize = inputSize;
         this.mean = mean;
@@ -115,13 +139,24 @@ public final class ModelInfo {
                     }
                 }
             }
-            List<String> labels = null;
-            if (root.has("label_names")) {
-                labels = new ArrayList<>();
-                for (JsonElement e : array(root, "label_names")) {
-                    labels.add(e.getAsString());
+            List<String> labels = strings(root, "label_names");
+            List<String> columns = strings(root, "columns");
+            int horizon = positiveInt(root, "horizon", source, 0);
+            int timeFeatures = positiveInt(root, "time_features", source, 0);
+            Duration step = null;
+            if (root.has("step")) {
+                try {
+                    step = Duration.parse(root.get("step").getAsString());
+                } catch (DateTimeParseException e) {
+                    throw new IOException(
+                            source
+                                    + ": 'step' must be an ISO-8601 duration such as \"PT1H\", got "
+                                    + JsonUtils.GSON.toJson(root.get("step")),
+                            e);
                 }
-                labels = Collections.unmodifiableList(labels);
+                if (step.isNegative() || step.isZero()) {
+                    throw new IOException(source + ": 'step' must be positive, got " + step);
+                }
             }
             boolean flatten = false;
             if (root.has("flatten")) {
@@ -134,10 +169,40 @@ public final class ModelInfo {
                 }
                 flatten = f.getAsBoolean();
             }
-            return new ModelInfo(source, size, mean, std, labels, flatten);
+            return new ModelInfo(
+                    source, size, mean, std, labels, flatten, horizon, columns, timeFeatures, step);
         } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
             throw new IOException(source + ": bad value in metadata: " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> strings(JsonObject root, String key) throws IOException {
+        if (!root.has(key)) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonElement e : array(root, key)) {
+            out.add(e.getAsString());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static int positiveInt(JsonObject root, String key, String source, int absent)
+            throws IOException {
+        if (!root.has(key)) {
+            return absent;
+        }
+        JsonElement e = root.get(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new IOException(
+                    source + ": '" + key + "' must be a number, got " + JsonUtils.GSON.toJson(e));
+        }
+        double v = e.getAsDouble();
+        if (v < 0 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+            throw new IOException(
+                    source + ": '" + key + "' must be a non-negative integer, got " + e);
+        }
+        return (int) v;
     }
 
     private static JsonArray array(JsonObject root, String key) throws IOException {
@@ -198,5 +263,33 @@ public final class ModelInfo {
      */
     public List<String> labelNames() {
         return labelNames;
+    }
+
+    /**
+     * @return a forecaster's number of future steps, 0 when not recorded
+     */
+    public int horizon() {
+        return horizon;
+    }
+
+    /**
+     * @return a forecaster's channel names, or null
+     */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /**
+     * @return the time features per step a forecaster takes (0: none)
+     */
+    public int timeFeatures() {
+        return timeFeatures;
+    }
+
+    /**
+     * @return the series' time step, or null when not recorded
+     */
+    public Duration step() {
+        return step;
     }
 }
