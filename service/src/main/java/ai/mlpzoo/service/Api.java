@@ -44,10 +44,31 @@ final class Api {
     record Features(String model, int width, int[] indices, float[] values) {}
 
     /**
+     * A window of a series to forecast, in the data's own units.
+     *
+     * @param values one row per time step, one value per channel (at least the model's context
+     *     length of rows; the last ones are used)
+     * @param timestamps the time of each row ({@code 2017-10-24 00:00:00} or ISO-8601), needed by
+     *     models that read time features and to date the forecast; may be absent otherwise
+     */
+    record Window(float[][] values, List<String> timestamps) {}
+
+    /**
+     * The answer to a forecast request.
+     *
+     * @param model the model id
+     * @param columns the channel names recorded with the model, or null
+     * @param timestamps the time of each forecast row, or null when the window had none
+     * @param values one row per future step, in the data's own units
+     */
+    record ForecastResult(
+            String model, List<String> columns, List<String> timestamps, float[][] values) {}
+
+    /**
      * A served model.
      *
      * @param id its id in the URLs
-     * @param kind IMAGE_CLASSIFIER or SAE
+     * @param kind IMAGE_CLASSIFIER, SAE or FORECASTER
      * @param source the zoo artifact or the model directory
      * @param inputShape one input's shape
      * @param labels the class names (classifiers)

@@ -6,12 +6,15 @@ import ai.djl.translate.TranslateException;
 import ai.mlpzoo.spring.MlpZooModels;
 import ai.mlpzoo.spring.ModelKind;
 import ai.mlpzoo.spring.ServedModel;
+import ai.mlpzoo.translate.Forecast;
 import ai.mlpzoo.translate.SparseFeatures;
+import ai.mlpzoo.translate.TimeSeries;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -192,7 +195,7 @@ class ModelsController {
                             + id
                             + " is not a sparse autoencoder; use /v1/models/"
                             + id
-                            + "/predict");
+                            + (m.kind() == ModelKind.FORECASTER ? "/forecast" : "/predict"));
         }
         if (tensor == null || tensor.data() == null) {
             throw new BadRequestException("the body must be {\"data\": [numbers]}");
@@ -208,11 +211,56 @@ class ModelsController {
         return new Api.Features(m.id(), f.width(), f.indices(), f.values());
     }
 
+    /**
+     * Forecasts a series: {"values": [[...], ...], "timestamps": [...]} in the data's units, the
+     * forecast in the same units (see {@link Api.Window}).
+     */
+    @PostMapping(path = "/{id}/forecast", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Api.ForecastResult forecast(@PathVariable String id, @RequestBody Api.Window window)
+            throws TranslateException {
+        ServedModel m = models.get(id);
+        if (m.kind() != ModelKind.FORECASTER) {
+            throw new BadRequestException(
+                    "model " + id + " is not a forecaster; use /v1/models/" + id + "/predict");
+        }
+        if (window == null || window.values() == null) {
+            throw new BadRequestException(
+                    "the body must be {\"values\": [[numbers per channel], one row per step],"
+                            + " \"timestamps\": [optional, one per row]}");
+        }
+        LocalDateTime[] stamps = null;
+        if (window.timestamps() != null) {
+            stamps = new LocalDateTime[window.timestamps().size()];
+            for (int i = 0; i < stamps.length; i++) {
+                stamps[i] = Timestamps.parse(window.timestamps().get(i), "timestamps[" + i + "]");
+            }
+        }
+        acquire(itemsInFlight, 1, "mlpzoo.service.max-items-in-flight");
+        Forecast f;
+        try {
+            f = m.forecast(new TimeSeries(window.values(), stamps));
+        } finally {
+            itemsInFlight.release(1);
+        }
+        List<String> out = null;
+        if (f.timestamps() != null) {
+            out = new ArrayList<>();
+            for (LocalDateTime t : f.timestamps()) {
+                out.add(Timestamps.format(t));
+            }
+        }
+        return new Api.ForecastResult(m.id(), f.columns(), out, f.values());
+    }
+
     private ServedModel classifier(String id) {
         ServedModel m = models.get(id);
         if (m.kind() != ModelKind.IMAGE_CLASSIFIER) {
             throw new BadRequestException(
-                    "model " + id + " is not a classifier; use /v1/models/" + id + "/features");
+                    "model "
+                            + id
+                            + " is not a classifier; use /v1/models/"
+                            + id
+                            + (m.kind() == ModelKind.FORECASTER ? "/forecast" : "/features"));
         }
         return m;
     }

@@ -8,15 +8,20 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.config.SaeConfig;
+import ai.mlpzoo.translate.Forecast;
+import ai.mlpzoo.translate.ForecastTranslatorFactory;
 import ai.mlpzoo.translate.ImageClassifierFactory;
 import ai.mlpzoo.translate.ModelInfo;
 import ai.mlpzoo.translate.SparseFeatures;
+import ai.mlpzoo.translate.TimeSeries;
 import ai.mlpzoo.translate.VectorTranslatorFactory;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ModelDirs;
+import ai.mlpzoo.zoo.ZooEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +47,7 @@ public final class ServedModel implements AutoCloseable {
     private final PredictorPool<Image, Classifications> images;
     private final PredictorPool<TensorClassifier.Tensor, float[][]> tensors;
     private final PredictorPool<float[], SparseFeatures> features;
+    private final PredictorPool<TimeSeries, Forecast> forecasts;
 
     private ServedModel(
             String id,
@@ -52,8 +58,10 @@ public final class ServedModel implements AutoCloseable {
             List<String> labels,
             PredictorPool<Image, Classifications> images,
             PredictorPool<TensorClassifier.Tensor, float[][]> tensors,
-            PredictorPool<float[], SparseFeatures> features) {
+            PredictorPool<float[], SparseFeatures> features,
+            PredictorPool<TimeSeries, Forecast> forecasts) {
         this.id = id;
+        this.forecasts = forecasts;
         this.kind = kind;
         this.source = source;
         this.model = model;
@@ -99,10 +107,7 @@ public final class ServedModel implements AutoCloseable {
         }
         ModelKind kind = spec.getKind() == null ? ModelKind.AUTO : spec.getKind();
         if (kind == ModelKind.AUTO) {
-            kind =
-                    dir != null && ModelDirs.readArchitecture(dir) instanceof SaeConfig
-                            ? ModelKind.SAE
-                            : ModelKind.IMAGE_CLASSIFIER;
+            kind = dir != null ? kindOf(ModelDirs.readArchitecture(dir)) : zooKind(spec);
         }
         String engine = spec.getEngine() != null ? spec.getEngine() : global.getEngine();
         int poolSize = spec.getPoolSize() != null ? spec.getPoolSize() : global.getPoolSize();
@@ -118,7 +123,12 @@ public final class ServedModel implements AutoCloseable {
                         : "model directory " + dir.toAbsolutePath().normalize().getFileName();
 
         Criteria.Builder<?, ?> b;
-        if (kind == ModelKind.SAE) {
+        if (kind == ModelKind.FORECASTER) {
+            b =
+                    Criteria.builder()
+                            .setTypes(TimeSeries.class, Forecast.class)
+                            .optTranslatorFactory(new ForecastTranslatorFactory());
+        } else if (kind == ModelKind.SAE) {
             b =
                     Criteria.builder()
                             .setTypes(float[].class, SparseFeatures.class)
@@ -163,7 +173,31 @@ public final class ServedModel implements AutoCloseable {
                 PredictorPool<float[], SparseFeatures> pool =
                         new PredictorPool<>(id, poolSize, sae::newPredictor, timeout, metrics);
                 return new ServedModel(
-                        id, kind, source, model, perItem, List.of(), null, null, pool);
+                        id, kind, source, model, perItem, List.of(), null, null, pool, null);
+            }
+            if (kind == ModelKind.FORECASTER) {
+                if (!(config instanceof ForecastConfig)) {
+                    throw new IOException(
+                            "mlpzoo.models."
+                                    + id
+                                    + ": kind FORECASTER needs a forecasting model, the"
+                                    + " architecture is "
+                                    + config.modelType());
+                }
+                ZooModel<TimeSeries, Forecast> fm = (ZooModel<TimeSeries, Forecast>) model;
+                PredictorPool<TimeSeries, Forecast> pool =
+                        new PredictorPool<>(id, poolSize, fm::newPredictor, timeout, metrics);
+                return new ServedModel(
+                        id,
+                        kind,
+                        source,
+                        model,
+                        perItem,
+                        ModelInfo.of(model).columns(),
+                        null,
+                        null,
+                        null,
+                        pool);
             }
             ZooModel<Image, Classifications> cls = (ZooModel<Image, Classifications>) model;
             List<String> labels = ModelInfo.of(model).labelNames();
@@ -191,12 +225,34 @@ public final class ServedModel implements AutoCloseable {
                     labels == null ? null : Collections.unmodifiableList(new ArrayList<>(labels)),
                     img,
                     raw,
+                    null,
                     null);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
     }
+
+    private static ModelKind kindOf(ModelConfig config) {
+        if (config instanceof SaeConfig) {
+            return ModelKind.SAE;
+        }
+        return config instanceof ForecastConfig ? ModelKind.FORECASTER : ModelKind.IMAGE_CLASSIFIER;
+    }
+
+    /** A zoo artifact's kind, by the application its index entry declares. */
+    private static ModelKind zooKind(MlpZooProperties.Model spec) throws IOException {
+        for (ZooEntry e : MlpZoo.entries()) {
+            if (e.artifactId().equals(spec.getArtifactId())
+                    && FORECASTING.equals(e.application())) {
+                return ModelKind.FORECASTER;
+            }
+        }
+        return ModelKind.IMAGE_CLASSIFIER;
+    }
+
+    /** DJL's application of forecasting models. */
+    private static final String FORECASTING = "timeseries/forecasting";
 
     /**
      * @return the model id
@@ -246,7 +302,14 @@ public final class ServedModel implements AutoCloseable {
      * @return the pool that serves this model's main input form (images, or vectors for an SAE)
      */
     public PredictorPool<?, ?> pool() {
-        return kind == ModelKind.SAE ? features : images;
+        switch (kind) {
+            case SAE:
+                return features;
+            case FORECASTER:
+                return forecasts;
+            default:
+                return images;
+        }
     }
 
     /**
@@ -254,7 +317,7 @@ public final class ServedModel implements AutoCloseable {
      */
     public List<PredictorPool<?, ?>> pools() {
         List<PredictorPool<?, ?>> all = new ArrayList<>();
-        for (PredictorPool<?, ?> p : Arrays.asList(images, tensors, features)) {
+        for (PredictorPool<?, ?> p : Arrays.asList(images, tensors, features, forecasts)) {
             if (p != null) {
                 all.add(p);
             }
@@ -378,6 +441,26 @@ public final class ServedModel implements AutoCloseable {
         SparseFeatures f = predict(() -> features.predict(activations));
         for (int i = 0; i < f.values().length; i++) {
             checkOutput(f.values()[i], "feature " + f.indices()[i]);
+        }
+        return f;
+    }
+
+    /**
+     * Forecasts a series: its last context rows, in the data's units.
+     *
+     * @param series the window (at least the model's context length of rows)
+     * @return the forecast, in the data's units
+     * @throws IllegalArgumentException when the window does not fit the model
+     * @throws NonFiniteOutputException when the model produces NaN or an infinity
+     * @throws TranslateException when the prediction fails
+     */
+    public Forecast forecast(TimeSeries series) throws TranslateException {
+        requireKind(ModelKind.FORECASTER);
+        Forecast f = predict(() -> forecasts.predict(series));
+        for (int t = 0; t < f.values().length; t++) {
+            for (int c = 0; c < f.values()[t].length; c++) {
+                checkOutput(f.values()[t][c], "step " + t + ", channel " + c);
+            }
         }
         return f;
     }
