@@ -154,7 +154,8 @@ public final class ModelDirs {
                     MlpZooBlockFactory.class.getName(),
                     RandomInitBlockFactory.class.getName(),
                     ai.mlpzoo.translate.ImageClassifierFactory.class.getName(),
-                    ai.mlpzoo.translate.VectorTranslatorFactory.class.getName());
+                    ai.mlpzoo.translate.VectorTranslatorFactory.class.getName(),
+                    ai.mlpzoo.translate.ForecastTranslatorFactory.class.getName());
 
     /**
      * Checks that a model directory is data before DJL reads it. DJL builds a class loader over a
