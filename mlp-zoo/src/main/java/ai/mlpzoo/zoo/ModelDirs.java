@@ -3,8 +3,12 @@ package ai.mlpzoo.zoo;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.io.AtomicFiles;
+import ai.mlpzoo.translate.ForecastTranslatorFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -102,6 +106,19 @@ public final class ModelDirs {
             Map<String, String> extraProperties,
             Extras extras)
             throws IOException {
+        if (config instanceof ForecastConfig forecaster) {
+            // a forecaster's directory is served by the forecast translator, which needs the
+            // window's shape from metadata.json: every writer gets both, whoever calls save
+            metadataJson = forecastMetadata(forecaster, metadataJson);
+            if (extraProperties == null || !extraProperties.containsKey(TRANSLATOR_FACTORY)) {
+                Map<String, String> props = new java.util.LinkedHashMap<>();
+                if (extraProperties != null) {
+                    props.putAll(extraProperties);
+                }
+                props.put(TRANSLATOR_FACTORY, ForecastTranslatorFactory.class.getName());
+                extraProperties = props;
+            }
+        }
         Path target = dir.toAbsolutePath().normalize();
         // never delete what we did not write: only an empty folder or a model directory of ours
         // is replaced (callers that replace ours only with --force check that first)
@@ -396,6 +413,30 @@ public final class ModelDirs {
     public static void writeChecksum(Path file) throws IOException {
         AtomicFiles.writeString(
                 file.resolveSibling(file.getFileName() + ".sha256"), sha256(file) + "\n");
+    }
+
+    private static final String TRANSLATOR_FACTORY = "translatorFactory";
+
+    /**
+     * A forecaster's metadata with the keys its translator reads ({@code input_size} [context,
+     * channels], {@code horizon}, {@code time_features}) set from the architecture, the caller's
+     * other keys (statistics, columns, scores) kept.
+     */
+    private static String forecastMetadata(ForecastConfig config, String metadataJson)
+            throws IOException {
+        ObjectNode meta =
+                metadataJson == null
+                        ? Configs.MAPPER.createObjectNode()
+                        : (ObjectNode)
+                                Configs.readObject(
+                                        metadataJson.getBytes(
+                                                java.nio.charset.StandardCharsets.UTF_8),
+                                        METADATA);
+        ArrayNode size = meta.putArray("input_size");
+        size.add(config.contextLength()).add(config.inputChannels());
+        meta.put("horizon", config.horizon());
+        meta.put("time_features", config.timeFeatures());
+        return Configs.toJson(meta) + "\n";
     }
 
     /**

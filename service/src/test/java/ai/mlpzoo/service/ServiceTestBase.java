@@ -2,6 +2,7 @@ package ai.mlpzoo.service;
 
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
+import ai.mlpzoo.loading.Importers;
 import ai.mlpzoo.loading.sae.SaeImporter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The service on 127.0.0.1 at a random port, with the application's zoo models and an SAE model
- * directory imported from the SAELens reference fixture; requests go through a real HTTP client.
- * Every test class extends this one with the same configuration, so they share one context.
+ * directory imported from the SAELens reference fixture, a forecaster imported from the
+ * torchtsmixer fixture; requests go through a real HTTP client. Every test class extends this one
+ * with the same configuration, so they share one context.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -43,6 +45,12 @@ abstract class ServiceTestBase {
                     .build();
 
     private static Path saeDir;
+    private static Path forecasterDir;
+
+    /** The raw-unit statistics given to the forecaster: raw = z * STD + MEAN per channel. */
+    static final float[] MEAN = {10f, -2f, 0.5f};
+
+    static final float[] STD = {2f, 0.5f, 4f};
 
     @LocalServerPort int port;
 
@@ -64,6 +72,34 @@ abstract class ServiceTestBase {
             SaeImporter.saeLens().importCheckpoint(saeFixture().resolve("saelens_topk"), saeDir);
         }
         registry.add("mlpzoo.models.toy-sae.model-dir", saeDir::toString);
+    }
+
+    /** The torchtsmixer reference (context 32, horizon 8, 3 channels), with raw-unit statistics. */
+    static Path forecastFixture() {
+        return Paths.get(
+                        System.getProperty("mlpzoo.fixtures", "../fixtures"),
+                        "reference",
+                        "timeseries")
+                .toAbsolutePath()
+                .normalize();
+    }
+
+    @DynamicPropertySource
+    static synchronized void forecasterModel(DynamicPropertyRegistry registry) throws IOException {
+        if (forecasterDir == null) {
+            Path tmp = Files.createTempDirectory("mlpzoo-service-forecaster");
+            tmp.toFile().deleteOnExit();
+            forecasterDir = tmp.resolve("toy-forecaster");
+            Importers.get("tsmixer-google")
+                    .importCheckpoint(
+                            forecastFixture().resolve("tsmixer_google_tiny"), forecasterDir);
+            Files.writeString(
+                    forecasterDir.resolve("metadata.json"),
+                    "{\"input_size\": [32, 3], \"horizon\": 8, \"mean\": [10, -2, 0.5],"
+                            + " \"std\": [2, 0.5, 4], \"columns\": [\"a\", \"b\", \"c\"],"
+                            + " \"step\": \"PT1H\"}");
+        }
+        registry.add("mlpzoo.models.toy-forecaster.model-dir", forecasterDir::toString);
     }
 
     URI uri(String path) {
