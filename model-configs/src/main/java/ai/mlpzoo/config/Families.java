@@ -175,6 +175,9 @@ public final class Families {
                         KatRationalConfig.class));
 
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
+
+        // time series (issue 15)
+        MODEL_TYPES.put(TsMixerConfig.MODEL_TYPE, TsMixerConfig.class);
     }
 
     private Families() {}

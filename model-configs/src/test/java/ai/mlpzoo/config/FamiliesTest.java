@@ -46,9 +46,11 @@ class FamiliesTest {
 
     @Test
     void theReaderKnowsEveryRegisteredModelTypeAndNamesThemWhenLost() {
+        // the first families in registration order; the time-series ones register after them
         assertEquals(
                 List.of("mlp_mixer", "sae", "kan_bspline", "kan_rbf", "kan_rational"),
-                Families.modelTypes());
+                Families.modelTypes().subList(0, 5));
+        assertTrue(Families.modelTypes().contains("tsmixer_google"), "Google TSMixer");
         ConfigException e =
                 assertThrows(
                         ConfigException.class,
