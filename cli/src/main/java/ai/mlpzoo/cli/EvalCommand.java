@@ -6,6 +6,11 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
+import ai.mlpzoo.data.timeseries.Ett;
+import ai.mlpzoo.data.timeseries.ForecastData;
+import ai.mlpzoo.data.timeseries.ForecastDatasets;
+import ai.mlpzoo.train.ForecastMetrics;
+import ai.mlpzoo.train.ForecastTrainer;
 import ai.mlpzoo.train.ImageClassifierTrainer;
 import ai.mlpzoo.train.LogitsLoss;
 import ai.mlpzoo.zoo.ModelDirs;
@@ -19,12 +24,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code mlpzoo eval <model-dir> --dataset fashion-mnist}: test accuracy of a classifier. */
+/**
+ * {@code mlpzoo eval <model-dir> --dataset fashion-mnist}: test accuracy of a classifier; for a
+ * forecaster, {@code --dataset etth1|etth2|<csv>}: the z-scored test MSE and MAE over every window,
+ * and over the windows TimeMixer's drop_last test loader keeps.
+ */
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
         description =
-                "Test accuracy on Fashion-MNIST (the full test set when installed, else the embedded 1,000-image slice).")
+                "Test accuracy on Fashion-MNIST (the full test set when installed, else the embedded"
+                        + " 1,000-image slice); for a forecaster, the test MSE and MAE on ETT or a CSV.")
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(
@@ -34,8 +44,28 @@ final class EvalCommand implements Callable<Integer> {
                     "a model directory, or a zoo artifact as artifact[/variant] (variant defaults to fmnist)")
     String model;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
+    @Option(
+            names = "--dataset",
+            description =
+                    "fashion-mnist (classifiers, the default); etth1, etth2 or a CSV file"
+                            + " (forecasters; default: the one in the model's metadata)")
     String dataset;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "<dir>",
+            description =
+                    "forecasters: the folder with ETTh1.csv/ETTh2.csv (default: -Dmlpzoo.ett.dir,"
+                            + " else ../shared/data/ett)")
+    Path dataDir;
+
+    @Option(
+            names = "--split",
+            paramLabel = "TRAIN,VAL,TEST",
+            description =
+                    "forecasters on a CSV: chronological fractions (default: the training run's,"
+                            + " else 0.7,0.1,0.2)")
+    String split;
 
     @Option(
             names = "--embedded",
@@ -44,6 +74,20 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // an artifact id is a forecaster's when the data set is a series
+        boolean series = dataset != null && !"fashion-mnist".equals(dataset);
+        try (Forecasting.Loaded f = Forecasting.loadIfForecaster(model, series)) {
+            if (f != null) {
+                return evalForecaster(f);
+            }
+        }
+        if (dataDir != null || split != null) {
+            throw new IllegalArgumentException(
+                    "--data-dir and --split apply to forecasting models; " + model + " is not one");
+        }
+        if (dataset == null) {
+            dataset = "fashion-mnist";
+        }
         if (!"fashion-mnist".equals(dataset)) {
             throw new IllegalArgumentException(
                     "unknown dataset '" + dataset + "'; known: fashion-mnist");
@@ -99,5 +143,79 @@ final class EvalCommand implements Callable<Integer> {
                 test.size() == 10000 ? " (full test set)" : " (embedded slice)",
                 secs);
         return 0;
+    }
+
+    private int evalForecaster(Forecasting.Loaded f) throws Exception {
+        String ds = dataset;
+        if (ds == null) {
+            com.fasterxml.jackson.databind.JsonNode d = f.metadata.get("dataset");
+            if (d == null || !d.isTextual()) {
+                throw new IllegalArgumentException(
+                        model
+                                + " does not name its data set in metadata.json: give --dataset "
+                                + String.join("|", Ett.names())
+                                + "|<file.csv>");
+            }
+            ds = d.asText();
+        }
+        double[] fractions = null;
+        if (split != null) {
+            fractions = ForecastDatasets.parseSplit(split);
+        } else if (!Ett.isEtt(ds) && f.metadata.get("split") != null) {
+            com.fasterxml.jackson.databind.JsonNode a = f.metadata.get("split");
+            fractions =
+                    new double[] {a.get(0).asDouble(), a.get(1).asDouble(), a.get(2).asDouble()};
+        }
+        long t0 = System.nanoTime();
+        ForecastData data =
+                ForecastDatasets.open(
+                        ds, dataDir, f.config.contextLength(), f.config.horizon(), fractions);
+        ForecastTrainer.requireFits(f.config, data);
+        ForecastMetrics m;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            m =
+                    ForecastTrainer.evaluate(
+                            f.model.getBlock(),
+                            manager,
+                            data,
+                            ForecastData.Split.TEST,
+                            f.config.timeFeatures());
+        }
+        if (!Double.isFinite(m.mse())) {
+            throw new IllegalStateException(
+                    model
+                            + ": the model's forecasts are not finite (test MSE "
+                            + m.mse()
+                            + "): its weights are corrupt or diverged");
+        }
+        printForecastMetrics(data.name(), m);
+        System.err.printf(Locale.ROOT, "evaluated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /**
+     * Prints the test figures: every window, then TimeMixer's drop_last windows.
+     *
+     * @param dataset the data set's name
+     * @param m the figures
+     */
+    static void printForecastMetrics(String dataset, ForecastMetrics m) {
+        System.out.printf(
+                Locale.ROOT,
+                "mse=%.6f mae=%.6f (%s test split, z-scored, all %d windows)%n",
+                m.mse(),
+                m.mae(),
+                dataset,
+                m.windows());
+        if (m.dropLastWindows() > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "mse=%.6f mae=%.6f (the first %d windows, as TimeMixer's test loader with"
+                            + " batch %d and drop_last)%n",
+                    m.dropLastMse(),
+                    m.dropLastMae(),
+                    m.dropLastWindows(),
+                    ForecastMetrics.DROP_LAST_BATCH);
+        }
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            ForecastCommand.class,
             DemoCommand.class,
             TrainSaeCommand.class,
             ExportOnnxCommand.class,

@@ -17,13 +17,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code mlpzoo train <variant-or-config.json> --dataset fashion-mnist}: trains a classifier with
- * checkpoints each epoch; {@code --resume <run-dir>} continues a run from its newest checkpoint.
+ * checkpoints each epoch; {@code --resume <run-dir>} continues a run from its newest checkpoint. A
+ * forecasting config ({@code ForecastConfig}) goes to the forecast trainer instead: {@code
+ * --dataset etth1|etth2|<csv>} with {@code --horizon}, see {@link ForecastTraining}.
  */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
         description =
-                "Train a classifier on Fashion-MNIST (AdamW, warm-up + cosine, checkpoints every epoch).")
+                "Train a classifier on Fashion-MNIST (AdamW, warm-up + cosine, checkpoints every"
+                        + " epoch), or a forecaster on ETT or a CSV (--horizon; Adam, one-cycle,"
+                        + " early stopping on validation).")
 final class TrainCommand implements Callable<Integer> {
 
     @Parameters(
@@ -34,8 +38,49 @@ final class TrainCommand implements Callable<Integer> {
                     "a variant (mixer_fmnist, resmlp_fmnist, kan_fmnist, ...), a zoo artifact id (mixer) or a config file")
     String model;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "only fashion-mnist")
+    @Option(
+            names = "--dataset",
+            description =
+                    "fashion-mnist (classifiers, the default); etth1, etth2 or a CSV file (forecasters)")
     String dataset;
+
+    @Option(
+            names = "--horizon",
+            paramLabel = "H",
+            description = "forecasters: steps to forecast (default: the config's)")
+    Integer horizon;
+
+    @Option(
+            names = "--context",
+            paramLabel = "L",
+            description = "forecasters: the lookback (default: the config's)")
+    Integer context;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "<dir>",
+            description =
+                    "forecasters: the folder with ETTh1.csv/ETTh2.csv (default: -Dmlpzoo.ett.dir,"
+                            + " else ../shared/data/ett)")
+    Path dataDir;
+
+    @Option(
+            names = "--split",
+            paramLabel = "TRAIN,VAL,TEST",
+            description = "forecasters on a CSV: chronological fractions (default 0.7,0.1,0.2)")
+    String split;
+
+    @Option(
+            names = "--patience",
+            description =
+                    "forecasters: epochs without a lower validation loss before stopping (10)")
+    Integer patience;
+
+    @Option(
+            names = "--lradj",
+            description =
+                    "forecasters: tst (one-cycle, default), type1 (halve each epoch), constant")
+    String lradj;
 
     @Option(names = "--epochs", description = "epochs (default 30)")
     Integer epochs;
@@ -90,6 +135,25 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ForecastTraining forecast = new ForecastTraining(this);
+        if (resume != null && forecast.isForecastRun(resume)) {
+            return forecast.resume();
+        }
+        if (resume == null && model != null) {
+            ModelConfig config = resolve(model);
+            if (config instanceof ai.mlpzoo.config.ForecastConfig f) {
+                return forecast.train(f, name(model));
+            }
+        }
+        if (horizon != null || context != null || dataDir != null || split != null) {
+            throw new IllegalArgumentException(
+                    "--horizon, --context, --data-dir and --split apply to forecasting models; "
+                            + (model == null ? "this run" : model)
+                            + " is a classifier");
+        }
+        if (dataset == null) {
+            dataset = "fashion-mnist";
+        }
         if (!"fashion-mnist".equals(dataset)) {
             throw new IllegalArgumentException(
                     "unknown dataset '" + dataset + "'; known: fashion-mnist");
@@ -198,13 +262,13 @@ final class TrainCommand implements Callable<Integer> {
                         + String.join(", ", Configs.variantNames()));
     }
 
-    private static String name(String spec) {
+    static String name(String spec) {
         String base = Paths.get(spec).getFileName().toString();
         return base.endsWith(".json") ? base.substring(0, base.length() - 5) : base;
     }
 
     /** A new run goes into a new or empty folder: never over a run, never into a user's folder. */
-    private static void checkRunDir(Path dir) throws java.io.IOException {
+    static void checkRunDir(Path dir) throws java.io.IOException {
         if (ImageClassifierTrainer.latestCheckpoint(dir) != null) {
             throw new IllegalArgumentException(
                     dir + " holds a run already: --resume " + dir + " or pick another --out");

@@ -255,6 +255,23 @@ public final class Families {
     }
 
     /**
+     * Registers a model type defined outside this module (a plug-in family, or a test's model), so
+     * that {@link Configs#read} and model directories read it like the built-in ones.
+     *
+     * @param modelType the {@code model_type} tag
+     * @param configClass its Jackson-bound config class
+     * @throws IllegalStateException when the tag is taken by another class
+     */
+    public static synchronized void registerModelType(
+            String modelType, Class<? extends ModelConfig> configClass) {
+        Class<? extends ModelConfig> old = MODEL_TYPES.putIfAbsent(modelType, configClass);
+        if (old != null && old != configClass) {
+            throw new IllegalStateException(
+                    "model_type " + modelType + " is registered twice: " + old.getName());
+        }
+    }
+
+    /**
      * @return every {@code model_type} a config may carry today, in registration order
      */
     public static List<String> modelTypes() {

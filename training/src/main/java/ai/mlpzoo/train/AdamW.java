@@ -18,7 +18,7 @@ import java.util.function.LongToDoubleFunction;
 public class AdamW extends Optimizer {
 
     private final LongToDoubleFunction schedule;
-    private final float beta1;
+    private final LongToDoubleFunction beta1Schedule;
     private final float beta2;
     private final float epsilon;
     private final float weightDecay;
@@ -33,9 +33,23 @@ public class AdamW extends Optimizer {
      * @param weightDecay decoupled weight decay for matrices and kernels
      */
     public AdamW(LongToDoubleFunction schedule, float weightDecay) {
+        this(schedule, step -> 0.9, weightDecay);
+    }
+
+    /**
+     * Creates the optimiser with a scheduled beta1, as PyTorch's {@code OneCycleLR} cycles it
+     * ({@link Schedules#oneCycleBeta1}); the bias correction uses the current beta1, as torch's
+     * Adam does.
+     *
+     * @param schedule learning rate by global step (from 0)
+     * @param beta1Schedule the first moment's coefficient by global step
+     * @param weightDecay decoupled weight decay for matrices and kernels (0: plain Adam)
+     */
+    public AdamW(
+            LongToDoubleFunction schedule, LongToDoubleFunction beta1Schedule, float weightDecay) {
         super(new Builder());
         this.schedule = schedule;
-        this.beta1 = 0.9f;
+        this.beta1Schedule = beta1Schedule;
         this.beta2 = 0.999f;
         this.epsilon = 1e-8f;
         this.weightDecay = weightDecay;
@@ -59,6 +73,7 @@ public class AdamW extends Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         long t = step + 1;
         float lr = (float) schedule.applyAsDouble(step);
+        float beta1 = (float) beta1Schedule.applyAsDouble(step);
         double coef1 = 1.0 - Math.pow(beta1, t);
         double coef2 = 1.0 - Math.pow(beta2, t);
         float lrCorrected = (float) (lr * Math.sqrt(coef2) / coef1);

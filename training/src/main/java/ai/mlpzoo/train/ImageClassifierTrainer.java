@@ -6,17 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.io.AtomicFiles;
-import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.translate.ImageClassifierFactory;
 import ai.mlpzoo.zoo.ModelDirs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,11 +22,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Trains an image classifier on Fashion-MNIST: AdamW with warm-up and cosine decay, label
@@ -42,10 +37,10 @@ import java.util.stream.Stream;
 public final class ImageClassifierTrainer {
 
     /** The optimiser state file inside a checkpoint. */
-    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String OPTIMIZER = Checkpoints.OPTIMIZER;
 
     /** The run state file inside a checkpoint. */
-    public static final String STATE = "state.json";
+    public static final String STATE = Checkpoints.STATE;
 
     private final PrintStream log = System.err;
 
@@ -106,8 +101,7 @@ public final class ImageClassifierTrainer {
         // A run killed (SIGKILL) while it saved left its temporary folders beside the checkpoints.
         ModelDirs.deleteStaleTemps(out);
         ModelConfig config = ModelDirs.readArchitecture(checkpoint);
-        TrainState state =
-                Configs.MAPPER.readValue(checkpoint.resolve(STATE).toFile(), TrainState.class);
+        TrainState state = Checkpoints.readState(checkpoint, TrainState.class);
         if (epochs > 0) {
             state.options.epochs = epochs;
         }
@@ -128,15 +122,7 @@ public final class ImageClassifierTrainer {
      * @throws IOException when the directory cannot be listed
      */
     public static Path latestCheckpoint(Path out) throws IOException {
-        if (!Files.isDirectory(out)) {
-            return null;
-        }
-        try (Stream<Path> s = Files.list(out)) {
-            return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d{4}"))
-                    .filter(p -> Files.isRegularFile(p.resolve(STATE)))
-                    .max(Path::compareTo)
-                    .orElse(null);
-        }
+        return Checkpoints.latest(out);
     }
 
     /**
@@ -149,23 +135,10 @@ public final class ImageClassifierTrainer {
      */
     static String stoppedMessage(Path out, TrainState state) {
         if (state.history.isEmpty()) {
-            return String.format(
-                    Locale.ROOT,
-                    "%nstopped at step %d, before the first checkpoint (saved at the end of each"
-                            + " epoch): nothing to resume; run mlpzoo train again",
-                    state.step);
+            return Checkpoints.stoppedMessage(out, state.step, 0, 0);
         }
         EpochRecord last = state.history.get(state.history.size() - 1);
-        return String.format(
-                Locale.ROOT,
-                "%nstopped at step %d; the last checkpoint is epoch %d (step %d), so"
-                        + " mlpzoo train --resume %s continues from step %d (%d steps are redone)",
-                state.step,
-                last.epoch,
-                last.step,
-                out,
-                last.step,
-                state.step - last.step);
+        return Checkpoints.stoppedMessage(out, state.step, last.epoch, last.step);
     }
 
     /**
@@ -221,13 +194,7 @@ public final class ImageClassifierTrainer {
             Block block = config.toBlock();
             model.setBlock(block);
             if (checkpoint != null) {
-                try {
-                    ModelDirs.verify(checkpoint);
-                    model.load(checkpoint, ModelDirs.MODEL_NAME);
-                } catch (ai.djl.MalformedModelException e) {
-                    throw new IOException(
-                            checkpoint + ": corrupt parameters: " + e.getMessage(), e);
-                }
+                Checkpoints.loadWeights(model, checkpoint);
             }
             DefaultTrainingConfig tc = new DefaultTrainingConfig(loss).optOptimizer(adamw);
             try (Trainer trainer = model.newTrainer(tc);
@@ -238,16 +205,8 @@ public final class ImageClassifierTrainer {
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
                 trainer.initialize(batchShape);
-                Map<String, Parameter> named = NamedParameters.of(block);
                 if (checkpoint != null) {
-                    Map<String, String> nameToId = new HashMap<>();
-                    named.forEach((k, p) -> nameToId.put(k, p.getId()));
-                    try (NDManager tmp = manager.newSubManager()) {
-                        adamw.importState(
-                                SafeTensors.read(tmp, checkpoint.resolve(OPTIMIZER)),
-                                nameToId,
-                                manager);
-                    }
+                    Checkpoints.loadOptimizer(adamw, checkpoint, block, manager);
                 }
                 Augment augment = new Augment(o.augmentShift, o.augmentFlip);
                 float[] px = new float[o.batch * 784];
@@ -337,7 +296,7 @@ public final class ImageClassifierTrainer {
                                         r.imagesPerSecond));
                         state.epoch = epoch + 1;
                         state.history.add(r);
-                        saveCheckpoint(out, config, block, adamw, named, state, test.size());
+                        saveCheckpoint(out, config, block, adamw, state, test.size());
                         writeMetrics(out, state, config);
                         guard.checkpoint(stopped);
                     }
@@ -411,37 +370,18 @@ public final class ImageClassifierTrainer {
     }
 
     private void saveCheckpoint(
-            Path out,
-            ModelConfig config,
-            Block block,
-            AdamW adamw,
-            Map<String, Parameter> named,
-            TrainState state,
-            int testSize)
+            Path out, ModelConfig config, Block block, AdamW adamw, TrainState state, int testSize)
             throws IOException {
-        Map<String, String> idToName = new HashMap<>();
-        named.forEach((k, p) -> idToName.put(p.getId(), k));
-        Path dir = out.resolve(String.format(Locale.ROOT, "checkpoint-%04d", state.epoch));
         double acc = state.history.get(state.history.size() - 1).testAcc;
-        ModelDirs.save(
-                dir,
+        Checkpoints.save(
+                out,
+                state.epoch,
                 config,
                 block,
                 metadata(acc, testSize, state, config.inputShape()),
                 Map.of("translatorFactory", ImageClassifierFactory.class.getName()),
-                tmp -> {
-                    SafeTensors.write(adamw.exportState(idToName), tmp.resolve(OPTIMIZER));
-                    Files.writeString(tmp.resolve(STATE), Configs.toJson(state) + "\n");
-                });
-        // the new checkpoint is complete: older ones can go
-        try (Stream<Path> s = Files.list(out)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                if (name.matches("checkpoint-\\d{4}") && !p.equals(dir)) {
-                    deleteTree(p);
-                }
-            }
-        }
+                adamw,
+                state);
     }
 
     private static void writeMetrics(Path out, TrainState state, ModelConfig config)
@@ -508,14 +448,5 @@ public final class ImageClassifierTrainer {
             p[j] = t;
         }
         return p;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p :
-                    (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -61,4 +61,25 @@ public final class TrainingCurves {
         c.getStyler().setMarkerSize(4);
         return c;
     }
+
+    /**
+     * Writes loss curves alone (forecasting runs have no accuracy).
+     *
+     * @param title the run's name
+     * @param epochs the x values
+     * @param names the series' names
+     * @param losses one array per series, as long as {@code epochs}
+     * @param png the file to write
+     * @throws IOException when writing fails
+     */
+    public static void writeLosses(
+            String title, double[] epochs, List<String> names, List<double[]> losses, Path png)
+            throws IOException {
+        XYChart loss = chart(title + ": loss", "loss");
+        for (int i = 0; i < names.size(); i++) {
+            loss.addSeries(names.get(i), epochs, losses.get(i));
+        }
+        ai.mlpzoo.io.AtomicFiles.write(
+                png, os -> BitmapEncoder.saveBitmap(loss, os, BitmapEncoder.BitmapFormat.PNG));
+    }
 }
