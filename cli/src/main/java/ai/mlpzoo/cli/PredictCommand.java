@@ -10,7 +10,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.InputContract;
+import ai.mlpzoo.blocks.timeseries.Forecaster;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.zoo.ModelDirs;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code mlpzoo predict --model <dir> --input in.safetensors --output out.safetensors}: runs the
  * model in inference mode on the batch named {@code input} and writes every output under its name
- * ({@code output}, and {@code pre_logits} or {@code feature_acts} where the model has them). The
+ * ({@code output}, and {@code pre_logits} or {@code feature_acts} where the model has them); a
+ * forecaster that takes time marks also gets {@code input_mark} (batch, context, features). The
  * batch is checked once against the model's {@link InputContract} (shape, NaN) before it runs: the
  * forward passes themselves do not check.
  */
@@ -34,6 +37,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Run a model directory on the tensor named 'input' of a safetensors file.")
 final class PredictCommand implements Callable<Integer> {
+
+    /** The tensor of a forecaster's time marks in the input file. */
+    static final String MARKS = "input_mark";
 
     @Option(
             names = "--model",
@@ -46,7 +52,9 @@ final class PredictCommand implements Callable<Integer> {
             names = "--input",
             required = true,
             paramLabel = "<in.safetensors>",
-            description = "holds 'input', a batch")
+            description =
+                    "holds 'input', a batch (and 'input_mark' for a forecaster that takes time"
+                            + " marks)")
     Path input;
 
     @Option(
@@ -87,8 +95,10 @@ final class PredictCommand implements Callable<Integer> {
                 Predictor<NDList, NDList> predictor = zooModel.newPredictor()) {
             NDList in = SafeTensors.read(manager, input);
             NDArray batch = find(in, "input");
-            InputContract.check(contract(zooModel.getBlock()), batch, "input");
-            NDList named = predictChunked(predictor, batch, manager);
+            Block contract = contract(zooModel.getBlock());
+            InputContract.check(contract, batch, "input");
+            NDArray marks = marks(contract, in, batch);
+            NDList named = predictChunked(predictor, batch, marks, manager);
             List<String> names = new ArrayList<>();
             for (NDArray a : named) {
                 names.add(a.getName() + " " + a.getShape());
@@ -108,6 +118,16 @@ final class PredictCommand implements Callable<Integer> {
      */
     NDList predictChunked(Predictor<NDList, NDList> predictor, NDArray batch, NDManager manager)
             throws ai.djl.translate.TranslateException {
+        return predictChunked(predictor, batch, null, manager);
+    }
+
+    /**
+     * As {@link #predictChunked(Predictor, NDArray, NDManager)}, with a second input cut into the
+     * same chunks: a forecaster's time marks, or null.
+     */
+    NDList predictChunked(
+            Predictor<NDList, NDList> predictor, NDArray batch, NDArray marks, NDManager manager)
+            throws ai.djl.translate.TranslateException {
         if (chunk <= 0) {
             throw new IllegalArgumentException("--chunk must be positive, got " + chunk);
         }
@@ -119,7 +139,13 @@ final class PredictCommand implements Callable<Integer> {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray part = batch.get(new NDIndex("{}:{}", start, end));
                 part.attach(sub);
-                NDList result = predictor.predict(new NDList(part));
+                NDList inputs = new NDList(part);
+                if (marks != null) {
+                    NDArray markPart = marks.get(new NDIndex("{}:{}", start, end));
+                    markPart.attach(sub);
+                    inputs.add(markPart);
+                }
+                NDList result = predictor.predict(inputs);
                 try {
                     for (int i = 0; i < result.size(); i++) {
                         NDArray a = result.get(i);
@@ -167,6 +193,47 @@ final class PredictCommand implements Callable<Integer> {
             return loaded;
         }
         return ModelDirs.readArchitecture(model).toBlock();
+    }
+
+    /**
+     * The time marks of a forecaster that takes them ({@link Forecaster#timeFeatures()} above 0):
+     * the tensor {@code input_mark} (batch, context, features), checked; null for any other model.
+     */
+    private static NDArray marks(Block contract, NDList in, NDArray batch) {
+        if (!(contract instanceof Forecaster) || ((Forecaster) contract).timeFeatures() == 0) {
+            return null;
+        }
+        Forecaster f = (Forecaster) contract;
+        String expected =
+                "("
+                        + batch.getShape().get(0)
+                        + ", "
+                        + f.contextLength()
+                        + ", "
+                        + f.timeFeatures()
+                        + ")";
+        NDArray marks = null;
+        for (NDArray a : in) {
+            if (MARKS.equals(a.getName())) {
+                marks = a;
+            }
+        }
+        if (marks == null) {
+            throw new IllegalArgumentException(
+                    "this model takes time marks: the input file needs a tensor named '"
+                            + MARKS
+                            + "' of shape "
+                            + expected
+                            + " (the time features of each input step) beside 'input'");
+        }
+        Checks.requireShape(
+                marks,
+                MARKS + " (batch, context, time features)",
+                batch.getShape().get(0),
+                f.contextLength(),
+                f.timeFeatures());
+        Checks.requireFinite(marks, MARKS);
+        return marks.toType(DataType.FLOAT32, false);
     }
 
     private static NDArray find(NDList list, String name) {

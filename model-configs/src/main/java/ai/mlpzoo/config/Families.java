@@ -174,6 +174,9 @@ public final class Families {
                         KatRationalConfig.MODEL_TYPE,
                         KatRationalConfig.class));
 
+        // time series (issue 15), after the KANs so that the earlier tags keep their order
+        MODEL_TYPES.put(TimeMixerConfig.MODEL_TYPE, TimeMixerConfig.class);
+
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
 
         // time series (issue 15)
