@@ -36,6 +36,7 @@ public final class Importers {
         register(KanImporter.fastKan());
         register(KanImporter.katRational());
         register(new ai.mlpzoo.loading.timeseries.TsMixerGoogleImporter());
+        register(new ai.mlpzoo.loading.timeseries.HfImporter());
     }
 
     private Importers() {}

@@ -51,6 +51,7 @@ class FamiliesTest {
                 List.of("mlp_mixer", "sae", "kan_bspline", "kan_rbf", "kan_rational"),
                 Families.modelTypes().subList(0, 5));
         assertTrue(Families.modelTypes().contains("tsmixer_google"), "Google TSMixer");
+        assertTrue(Families.modelTypes().contains("patchtsmixer"), "PatchTSMixer");
         ConfigException e =
                 assertThrows(
                         ConfigException.class,
