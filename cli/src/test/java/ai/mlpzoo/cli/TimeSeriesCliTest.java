@@ -45,7 +45,7 @@ class TimeSeriesCliTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"tsmixer_google_tiny, tsmixer-google"})
+    @CsvSource({"tsmixer_google_tiny, tsmixer-google", "patchtsmixer_tiny, hf"})
     void importThenPredictWritesTheReferenceForecast(String fixture, String format)
             throws Exception {
         Path model = importFixture(fixture, format);
@@ -72,7 +72,10 @@ class TimeSeriesCliTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"tsmixer_google_tiny, tsmixer-google, TSMixer"})
+    @CsvSource({
+        "tsmixer_google_tiny, tsmixer-google, TSMixer",
+        "patchtsmixer_tiny, hf, PatchTSMixer"
+    })
     void aWindowOfTheWrongShapeOrWithNanIsAOneLineError(String fixture, String format, String name)
             throws Exception {
         Path model = importFixture(fixture, format);

@@ -37,6 +37,7 @@ public final class Importers {
         register(KanImporter.katRational());
         register(new ai.mlpzoo.loading.timeseries.TsMixerGoogleImporter());
         register(new TimeMixerImporter());
+        register(new ai.mlpzoo.loading.timeseries.HfImporter());
     }
 
     private Importers() {}

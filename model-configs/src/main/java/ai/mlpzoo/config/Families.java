@@ -181,6 +181,7 @@ public final class Families {
 
         // time series (issue 15)
         MODEL_TYPES.put(TsMixerConfig.MODEL_TYPE, TsMixerConfig.class);
+        MODEL_TYPES.put(PatchTsMixerConfig.MODEL_TYPE, PatchTsMixerConfig.class);
     }
 
     private Families() {}

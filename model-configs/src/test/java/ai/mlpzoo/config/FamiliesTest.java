@@ -57,7 +57,8 @@ class FamiliesTest {
                                         "kan_rbf",
                                         "kan_rational",
                                         "timemixer",
-                                        "tsmixer_google")),
+                                        "tsmixer_google",
+                                        "patchtsmixer")),
                 Families.modelTypes().toString());
         ConfigException e =
                 assertThrows(
