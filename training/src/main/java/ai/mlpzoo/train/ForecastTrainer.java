@@ -277,6 +277,9 @@ public final class ForecastTrainer {
                         };
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
+                if (checkpoint == null) {
+                    TorchInit.apply(block); // start where the reference's training starts
+                }
                 Shape xShape = new Shape(o.batch, ctx, c);
                 Shape mShape = new Shape(o.batch, ctx, f);
                 if (f > 0) {
