@@ -76,6 +76,40 @@ class TimeMixerCliTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"timemixer_tiny", "timemixer_mixed_marks"})
+    void exportedToOnnxThenPredictOnOnnxRuntimeWritesTheReferenceForecast(String fixture)
+            throws Exception {
+        Path model = importFixture(fixture);
+        Path exported = tmp.resolve("exported");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "export-onnx", "--model", model.toString(), "--out", exported.toString()));
+        Path io = reference().resolve(fixture + ".io.safetensors");
+        Path out = tmp.resolve("ort.safetensors");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "predict",
+                        "--engine",
+                        "OnnxRuntime",
+                        "--model",
+                        exported.toString(),
+                        "--input",
+                        io.toString(),
+                        "--output",
+                        out.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray got = find(SafeTensors.read(m, out), "output");
+            NDArray want = find(SafeTensors.read(m, io), "output");
+            assertEquals(want.getShape(), got.getShape());
+            float diff = got.sub(want).abs().max().getFloat();
+            System.out.printf("CLI ONNX Runtime %s parity: output %.3g%n", fixture, diff);
+            assertTrue(diff < 1e-4, fixture + " ONNX Runtime output differs by " + diff);
+        }
+    }
+
     @Test
     void missingOrMisshapedMarksAreNamed() throws Exception {
         Path model = importFixture("timemixer_mixed_marks");

@@ -44,6 +44,21 @@ class TimeMixerConfigTest {
             assertEquals(
                     new ai.djl.ndarray.types.Shape(horizon, 12),
                     NamedParameters.of(block).get("predict_layers.3.weight").getShape());
+            // a batch of 2 windows with their marks gives (2, horizon, 7)
+            ai.djl.ndarray.NDArray y =
+                    block.forward(
+                                    new ai.djl.training.ParameterStore(manager, false),
+                                    new ai.djl.ndarray.NDList(
+                                            manager.randomNormal(
+                                                    new ai.djl.ndarray.types.Shape(2, 96, 7)),
+                                            manager.randomUniform(
+                                                    -0.5f,
+                                                    0.5f,
+                                                    new ai.djl.ndarray.types.Shape(2, 96, 4))),
+                                    false)
+                            .head();
+            assertEquals(new ai.djl.ndarray.types.Shape(2, horizon, 7), y.getShape());
+            assertFalse(y.isNaN().any().getBoolean());
         }
     }
 

@@ -77,6 +77,8 @@ public final class Emitters {
         register(GroupRational.class, Emitters::groupRational);
         register(KatMlp.class, Emitters::katMlp);
         register(FANLayer.class, Emitters::fanLayer);
+        // time series (issue 15): each family registers its own emitters
+        TimeMixerEmitter.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
     }
