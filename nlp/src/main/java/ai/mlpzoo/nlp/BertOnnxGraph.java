@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -418,7 +419,7 @@ public final class BertOnnxGraph {
     private NodeProto gelu(String u, String what) {
         // everything reachable from u before the next MatMul is the activation
         Deque<String> todo = new ArrayDeque<>(List.of(u));
-        Set<String> ops = new HashSet<>();
+        Set<String> ops = new TreeSet<>(); // sorted: the message reads the same every time
         Set<NodeProto> seen = new HashSet<>();
         NodeProto next = null;
         while (!todo.isEmpty()) {
