@@ -34,9 +34,22 @@ public class TextEmbeddingTranslatorFactory implements TranslatorFactory {
                             + output.getSimpleName());
         }
         try {
-            return (Translator<I, O>) TextEmbeddingTranslator.miniLm();
+            return (Translator<I, O>) new TextEmbeddingTranslator(tokenizer());
         } catch (IOException e) {
             throw new TranslateException(e.getMessage(), e);
         }
+    }
+
+    private static SentenceTokenizer shared;
+
+    /**
+     * One tokenizer for every model the zoo loads: DJL's translators have no close, so a tokenizer
+     * per load would leak its native handle; the Rust tokenizer encodes from several threads.
+     */
+    private static synchronized SentenceTokenizer tokenizer() throws IOException {
+        if (shared == null) {
+            shared = SentenceTokenizer.miniLm();
+        }
+        return shared;
     }
 }

@@ -42,6 +42,7 @@ class MiniLmBadInputsTest {
                 assertThrows(IllegalArgumentException.class, () -> MiniLm.weights(mixerOnnx()));
         assertTrue(e.getMessage().contains("model.onnx: not a BERT encoder graph"), e.getMessage());
         assertTrue(e.getMessage().contains("expected graph inputs input_ids"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("found inputs [input]"), e.getMessage());
     }
 
     @Test
