@@ -49,6 +49,13 @@ class ZooCommandsTest {
                         .matcher(out)
                         .find(),
                 out);
+        // added by mlpzoo-nlp's own index
+        assertTrue(
+                Pattern.compile(
+                                "ai\\.mlpzoo\\s+minilm\\s+l6_v2\\s+yes\\s+22\\.6M\\s+sentence-transformers")
+                        .matcher(out)
+                        .find(),
+                out);
         assertTrue(
                 Pattern.compile(
                                 "ai\\.mlpzoo\\s+mixer\\s+b16_224\\s+no\\s+59\\.9M\\s+timm mixer_b16_224")
@@ -75,7 +82,8 @@ class ZooCommandsTest {
                         .matcher(out)
                         .find(),
                 out);
-        assertEquals(17, out.lines().filter(l -> l.startsWith("ai.mlpzoo")).count());
+        // the 17 of mlp-zoo and minilm of mlpzoo-nlp
+        assertEquals(18, out.lines().filter(l -> l.startsWith("ai.mlpzoo")).count());
     }
 
     @Test
@@ -112,6 +120,8 @@ class ZooCommandsTest {
         List<String> pretrained =
                 MlpZoo.entries().stream()
                         .filter(ZooEntry::pretrained)
+                        // the demo classifies Fashion-MNIST: minilm (text) is not among them
+                        .filter(e -> "fashion-mnist".equals(e.properties().get("dataset")))
                         .map(ZooEntry::id)
                         .collect(Collectors.toList());
         String out = run(0, "demo", "--embedded", "--limit", "20", "--latency-samples", "2");

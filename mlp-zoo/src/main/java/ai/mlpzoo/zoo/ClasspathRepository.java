@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * other hash) never sees stale files. DJL's {@code BaseModelLoader} then loads that directory
  * exactly as it loads {@code Criteria.optModelPath(dir)}, honouring serving.properties' {@code
  * blockFactory} and {@code translatorFactory}.
+ *
+ * <p>Other jars add models by carrying their own index and model directories under the same root
+ * (mlpzoo-nlp adds {@code minilm}): the indexes of every jar on the class path are joined, so the
+ * mlp-zoo itself never depends on them.
  */
 public class ClasspathRepository extends AbstractRepository {
 
@@ -68,13 +73,21 @@ public class ClasspathRepository extends AbstractRepository {
         this.loader = loader;
         this.root = root.endsWith("/") ? root : root + "/";
         this.cacheRoot = cacheRoot;
-        try (InputStream is = loader.getResourceAsStream(this.root + ZooIndex.FILE)) {
-            if (is == null) {
-                throw new IOException(
-                        "the zoo index " + this.root + ZooIndex.FILE + " is not on the classpath");
-            }
-            index = ZooIndex.read(is, this.root + ZooIndex.FILE);
+        // every jar may carry an index under the same root (mlpzoo-nlp adds minilm): all are read
+        List<URL> urls = Collections.list(loader.getResources(this.root + ZooIndex.FILE));
+        if (urls.isEmpty()) {
+            throw new IOException(
+                    "the zoo index " + this.root + ZooIndex.FILE + " is not on the classpath");
         }
+        List<ZooIndex> parts = new ArrayList<>();
+        for (URL url : urls) {
+            try (InputStream is = url.openStream()) {
+                parts.add(
+                        ZooIndex.read(
+                                is, urls.size() == 1 ? this.root + ZooIndex.FILE : url.toString()));
+            }
+        }
+        index = parts.size() == 1 ? parts.get(0) : ZooIndex.merge(parts, this.root + ZooIndex.FILE);
         for (String artifactId : index.artifactIds()) {
             Application app = Application.of(index.variants(artifactId).get(0).application());
             mrls.put(artifactId, model(app, MlpModelZoo.GROUP_ID, artifactId));

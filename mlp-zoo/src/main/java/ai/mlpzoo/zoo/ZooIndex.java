@@ -56,10 +56,31 @@ public final class ZooIndex {
         if (json == null || json.models() == null) {
             throw new IOException(source + ": not a valid zoo index: 'models' is missing");
         }
+        return checked(new ArrayList<>(json.models()), source);
+    }
+
+    /**
+     * Joins the indexes of several jars (the mlp-zoo's own and those of modules that add models to
+     * the zoo, such as mlpzoo-nlp's {@code minilm}), in order.
+     *
+     * @param parts the indexes
+     * @param source where they came from, for messages
+     * @return one index
+     * @throws IOException when a model is listed twice, or one artifact has two applications
+     */
+    public static ZooIndex merge(List<ZooIndex> parts, String source) throws IOException {
+        List<ZooEntry> all = new ArrayList<>();
+        for (ZooIndex p : parts) {
+            all.addAll(p.entries());
+        }
+        return checked(all, source);
+    }
+
+    private static ZooIndex checked(List<ZooEntry> models, String source) throws IOException {
         Set<String> ids = new LinkedHashSet<>();
         Map<String, String> apps = new LinkedHashMap<>();
         List<String> variants = Configs.variantNames();
-        for (ZooEntry e : json.models()) {
+        for (ZooEntry e : models) {
             if (!ids.add(e.id())) {
                 throw new IOException(source + ": model " + e.id() + " is listed twice");
             }
@@ -85,7 +106,7 @@ public final class ZooIndex {
                                 + e.application());
             }
         }
-        return new ZooIndex(new ArrayList<>(json.models()));
+        return new ZooIndex(models);
     }
 
     /**

@@ -244,4 +244,44 @@ class ClasspathRepositoryTest {
                                 "model mixer/cifar is in the zoo index but its directory zoo/mixer/cifar/ is not on the classpath"),
                 e.getMessage());
     }
+
+    /** A jar holding only an index under zoo/, as a module that adds a model to the zoo. */
+    private Path indexJar(String name, String index) throws IOException {
+        Path jar = tmp.resolve(name);
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            put(out, "zoo/index.json", index.getBytes(StandardCharsets.UTF_8));
+        }
+        return jar;
+    }
+
+    @Test
+    void theIndexesOfEveryJarAreJoined() throws Exception {
+        String other =
+                "{\"models\": [{\"artifactId\": \"minilm\", \"variant\": \"l6_v2\","
+                        + " \"application\": \"nlp/text_embedding\", \"description\": \"added\","
+                        + " \"pretrained\": true, \"parameters\": 2}]}";
+        ClassLoader both =
+                new URLClassLoader(
+                        new URL[] {
+                            indexJar("a.jar", INDEX).toUri().toURL(),
+                            indexJar("b.jar", other).toUri().toURL()
+                        },
+                        getClass().getClassLoader());
+        ClasspathRepository repo = new ClasspathRepository(both, "zoo/", tmp.resolve("cache"));
+        assertEquals(List.of("mixer", "minilm"), repo.index().artifactIds());
+        assertEquals("nlp/text_embedding", repo.index().variants("minilm").get(0).application());
+
+        ClassLoader twice =
+                new URLClassLoader(
+                        new URL[] {
+                            indexJar("c.jar", INDEX).toUri().toURL(),
+                            indexJar("d.jar", INDEX).toUri().toURL()
+                        },
+                        getClass().getClassLoader());
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> new ClasspathRepository(twice, "zoo/", tmp.resolve("cache")));
+        assertTrue(e.getMessage().contains("model mixer/fmnist is listed twice"), e.getMessage());
+    }
 }
