@@ -79,6 +79,8 @@ public final class Emitters {
         register(FANLayer.class, Emitters::fanLayer);
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
+        // time-series forecasters (issue 15)
+        TimeSeriesEmitters.registerAll();
     }
 
     private Emitters() {}
