@@ -41,7 +41,9 @@ class ExportOnnxCliTest {
         "sae/saelens_topk, saelens, feature_acts output",
         "sae/saelens_jumprelu, saelens, feature_acts output",
         "sae/saelens_skip_transcoder, saelens, feature_acts output",
-        "sae/sparsify_topk, sparsify, feature_acts output"
+        "sae/sparsify_topk, sparsify, feature_acts output",
+        "timeseries/tsmixer_google_tiny, tsmixer-google, output",
+        "timeseries/patchtsmixer_tiny, hf, output"
     })
     void exportedImportRunsOnOnnxRuntimeLikeTheReference(
             String fixture, String format, String outputs) throws Exception {

@@ -202,10 +202,22 @@ public class PatchTsMixerConfig implements ForecastConfig {
                                             + " patches; fix the lengths or drop num_patches");
                         }
                     }
+                    // a lower bound of the weights, checked before anything is built: per layer the
+                    // feature and patch MLPs (2 x n x n x expansion each), then the head
+                    double patches =
+                            patchStride > 0 ? Math.max(contextLength, 0) / (double) patchStride : 0;
+                    double perLayer =
+                            2.0 * expansionFactor * ((double) dModel * dModel + patches * patches);
                     Configs.checkFits(
-                            (double) dModel * dModel * expansionFactor * Math.max(numLayers, 1)
-                                    + (double) contextLength * predictionLength,
-                            "d_model " + dModel + ", num_layers " + numLayers);
+                            perLayer * Math.max(numLayers, 0) + patches * dModel * predictionLength,
+                            "d_model "
+                                    + dModel
+                                    + ", num_layers "
+                                    + numLayers
+                                    + ", context_length "
+                                    + contextLength
+                                    + ", patch_stride "
+                                    + patchStride);
                     return PatchTsMixer.builder()
                             .contextLength(contextLength)
                             .patchLength(patchLength)

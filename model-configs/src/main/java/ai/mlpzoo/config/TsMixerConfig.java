@@ -76,9 +76,22 @@ public class TsMixerConfig implements ForecastConfig {
         }
         return ConfigException.fromBuilder(
                 () -> {
+                    // per mixer layer: the time Linear (S x S), the feature MLP (2 x ff_dim x C)
+                    // and
+                    // the norms (about 4 x S x C); a lower bound, checked before anything is built
+                    double perLayer =
+                            (double) sequenceLength * sequenceLength
+                                    + 2.0 * ffDim * inputChannels
+                                    + 4.0 * sequenceLength * inputChannels;
                     Configs.checkFits(
-                            (double) sequenceLength * sequenceLength * Math.max(numBlocks, 1),
-                            "sequence_length " + sequenceLength + ", num_blocks " + numBlocks);
+                            perLayer * Math.max(numBlocks - 1, 0)
+                                    + (double) sequenceLength * predictionLength,
+                            "sequence_length "
+                                    + sequenceLength
+                                    + ", num_blocks "
+                                    + numBlocks
+                                    + ", ff_dim "
+                                    + ffDim);
                     return new TsMixer(
                             sequenceLength,
                             predictionLength,

@@ -41,6 +41,30 @@ class ConfigBoundsTest {
     }
 
     @Test
+    void hugeForecastersAreRefusedBeforeAnyBlockIsBuilt() {
+        String tsmixer =
+                "{\"model_type\":\"tsmixer_google\",\"sequence_length\":8,"
+                        + "\"prediction_length\":4,\"input_channels\":2,\"num_blocks\":2000000000}";
+        String patchtsmixer =
+                "{\"model_type\":\"patchtsmixer\",\"context_length\":32,\"d_model\":4096,"
+                        + "\"num_layers\":1000000,\"prediction_length\":4}";
+        for (String json : new String[] {tsmixer, patchtsmixer}) {
+            ConfigException e =
+                    assertTimeoutPreemptively(
+                            Duration.ofSeconds(5),
+                            () ->
+                                    assertThrows(
+                                            ConfigException.class,
+                                            () ->
+                                                    Configs.read(
+                                                            json.getBytes(StandardCharsets.UTF_8),
+                                                            "config.json")));
+            assertTrue(e.getMessage().contains("more than this JVM can hold"), e.getMessage());
+            assertTrue(e.getMessage().contains("num_"), e.getMessage());
+        }
+    }
+
+    @Test
     void aShippedVariantStillFits() {
         Configs.mixerVariant("mixer_l16_224").validate();
     }

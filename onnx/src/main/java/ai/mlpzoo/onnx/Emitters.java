@@ -81,6 +81,8 @@ public final class Emitters {
         TimeMixerEmitter.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
+        // time-series forecasters (issue 15)
+        TimeSeriesEmitters.registerAll();
     }
 
     private Emitters() {}

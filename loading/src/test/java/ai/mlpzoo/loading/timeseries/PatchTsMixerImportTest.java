@@ -97,6 +97,26 @@ class PatchTsMixerImportTest {
     }
 
     @Test
+    void scalingTrueIsTheStdScalerAsTheHubCheckpointsUseIt() throws Exception {
+        // the IBM hub configs say "scaling": true; the reference's code reads it as "std"
+        Path dir = editedConfig(c -> c.put("scaling", true));
+        Path out = tmp.resolve("model-true");
+        Importers.get("hf").importCheckpoint(dir, out);
+        Criteria<NDList, NDList> criteria =
+                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(out).build();
+        try (NDManager manager = NDManager.newBaseManager();
+                ZooModel<NDList, NDList> model = criteria.loadModel();
+                Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            NDList io =
+                    SafeTensors.read(
+                            manager, Fixtures.reference().resolve(FIXTURE + ".io.safetensors"));
+            NDList result = predictor.predict(new NDList(Fixtures.get(io, "input")));
+            float diff = Fixtures.maxAbsDiff(result.head(), Fixtures.get(io, "output"));
+            assertTrue(diff < 1e-4, "scaling true differs from std by " + diff);
+        }
+    }
+
+    @Test
     void anUnknownModelTypeIsRefusedNamingTheSupportedOnes() throws Exception {
         Path dir = editedConfig(c -> c.put("model_type", "patchtst"));
         ConfigException e =

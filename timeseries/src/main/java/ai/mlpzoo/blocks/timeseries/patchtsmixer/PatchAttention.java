@@ -73,6 +73,13 @@ public class PatchAttention extends AbstractBlock {
     }
 
     /**
+     * @return d_model
+     */
+    public int getDModel() {
+        return dModel;
+    }
+
+    /**
      * @return the number of heads
      */
     public int getHeads() {

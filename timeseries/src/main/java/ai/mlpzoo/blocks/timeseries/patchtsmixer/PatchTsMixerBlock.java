@@ -156,6 +156,13 @@ public class PatchTsMixerBlock extends AbstractBlock {
     }
 
     /**
+     * @return the size of the mixed axis
+     */
+    public int getSize() {
+        return size;
+    }
+
+    /**
      * @return the norm before the MLP
      */
     public Block getNorm() {

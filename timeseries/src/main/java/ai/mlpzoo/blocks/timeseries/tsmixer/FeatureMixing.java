@@ -102,6 +102,27 @@ public class FeatureMixing extends AbstractBlock {
     }
 
     /**
+     * @return S, the window length
+     */
+    public int getSteps() {
+        return steps;
+    }
+
+    /**
+     * @return C_in
+     */
+    public int getInChannels() {
+        return inChannels;
+    }
+
+    /**
+     * @return C_out
+     */
+    public int getOutChannels() {
+        return outChannels;
+    }
+
+    /**
      * @return the residual's Linear(C_in, C_out), or null where C_in == C_out
      */
     public Linear getProjection() {

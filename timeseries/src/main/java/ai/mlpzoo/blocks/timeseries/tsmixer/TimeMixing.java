@@ -63,6 +63,20 @@ public class TimeMixing extends AbstractBlock {
     }
 
     /**
+     * @return S, the window length
+     */
+    public int getSteps() {
+        return steps;
+    }
+
+    /**
+     * @return C, the channels
+     */
+    public int getChannels() {
+        return channels;
+    }
+
+    /**
      * @return the time-axis Linear
      */
     public Linear getFc1() {

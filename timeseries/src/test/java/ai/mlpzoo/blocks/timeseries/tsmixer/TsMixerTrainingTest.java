@@ -59,7 +59,7 @@ class TsMixerTrainingTest {
                 NDArray y = series.get(new NDIndex(":, 16:20, :")); // (8, 4, 2)
                 float first = Float.NaN;
                 float last = Float.NaN;
-                for (int step = 0; step < 60; step++) {
+                for (int step = 0; step < 40; step++) {
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray pred = trainer.forward(new NDList(x)).head();
                         assertEquals(new Shape(8, 4, 2), pred.getShape());
@@ -72,7 +72,8 @@ class TsMixerTrainingTest {
                     }
                     trainer.step();
                 }
-                assertTrue(last < 0.3f * first, norm + ": loss " + first + " -> " + last);
+                System.out.printf("%s loss %.4f -> %.4f%n", norm, first, last);
+                assertTrue(last < 0.2f * first, norm + ": loss " + first + " -> " + last);
                 if (norm == TsMixerNorm.Type.BATCH) {
                     float[] rm =
                             block.getLayers()
