@@ -23,7 +23,7 @@ final class Forecasting {
 
     /** Config fields, across the families, that hold the lookback. */
     private static final List<String> CONTEXT_FIELDS =
-            List.of("context_length", "seq_len", "input_length", "lookback");
+            List.of("context_length", "seq_len", "sequence_length", "input_length", "lookback");
 
     /** Config fields that hold the horizon. */
     private static final List<String> HORIZON_FIELDS =
