@@ -1,14 +1,14 @@
 package ai.mlpzoo.cli;
 
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.data.timeseries.SeriesTable;
 import ai.mlpzoo.io.AtomicFiles;
+import ai.mlpzoo.translate.Forecast;
+import ai.mlpzoo.translate.ForecastTranslator;
+import ai.mlpzoo.translate.ModelInfo;
 import ai.mlpzoo.translate.TimeFeatures;
+import ai.mlpzoo.translate.TimeSeries;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -100,6 +100,27 @@ final class ForecastCommand implements Callable<Integer> {
         }
     }
 
+    /** The translator's view of the model: its window shape, statistics and step. */
+    private static ModelInfo translatorInfo(
+            Forecasting.Loaded f, ForecastConfig config, double[] mean, double[] std, Duration step)
+            throws java.io.IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode info =
+                ai.mlpzoo.config.Configs.MAPPER.createObjectNode();
+        info.putArray("input_size").add(config.contextLength()).add(config.inputChannels());
+        info.put("horizon", config.horizon());
+        info.put("time_features", config.timeFeatures());
+        if (f.metadata.get("mean") != null && f.metadata.get("std") != null) {
+            com.fasterxml.jackson.databind.node.ArrayNode m = info.putArray("mean");
+            com.fasterxml.jackson.databind.node.ArrayNode s = info.putArray("std");
+            for (int j = 0; j < mean.length; j++) {
+                m.add(mean[j]);
+                s.add(std[j]);
+            }
+        }
+        info.put("step", step.toString());
+        return ModelInfo.parse(info.toString(), "metadata.json");
+    }
+
     private int forecast(Forecasting.Loaded f) throws Exception {
         ForecastConfig config = f.config;
         int ctx = config.contextLength();
@@ -133,49 +154,47 @@ final class ForecastCommand implements Callable<Integer> {
                                     : "only " + start + " rows precede --at " + at));
         }
         Duration step = step(f.metadata, table);
-        // the window, z-scored: (1, context, channels)
-        float[] x = new float[ctx * c];
+        // the window in the file's units; the forecast translator scales it with the training
+        // statistics and back, the same code as the zoo's Criteria and the service's endpoint, so
+        // that the three give identical numbers
+        float[][] window = new float[ctx][c];
         LocalDateTime[] times = new LocalDateTime[ctx];
         for (int t = 0; t < ctx; t++) {
             int row = start - ctx + t;
             times[t] = table.time(row);
             for (int j = 0; j < c; j++) {
-                x[t * c + j] = (float) ((table.value(row, cols[j]) - mean[j]) / std[j]);
+                window[t][j] = (float) table.value(row, cols[j]);
             }
         }
-        float[] z;
-        try (NDManager manager = NDManager.newBaseManager();
-                Predictor<NDList, NDList> predictor = f.model.newPredictor()) {
-            NDList in = new NDList(manager.create(x, new Shape(1, ctx, c))); // (1, L, C)
-            if (config.timeFeatures() > 0) {
-                if (config.timeFeatures() != TimeFeatures.HOURLY) {
-                    throw new IllegalArgumentException(
-                            "the model takes "
-                                    + config.timeFeatures()
-                                    + " time features per step; this command computes the "
-                                    + TimeFeatures.HOURLY
-                                    + " hourly ones");
-                }
-                in.add(
-                        manager.create(
-                                TimeFeatures.hourly(times),
-                                new Shape(1, ctx, TimeFeatures.HOURLY))); // (1, L, 4)
-            }
-            NDArray out = predictor.predict(in).get(0); // (1, H, C)
-            z = out.toFloatArray();
+        if (config.timeFeatures() > 0 && config.timeFeatures() != TimeFeatures.HOURLY) {
+            throw new IllegalArgumentException(
+                    "the model takes "
+                            + config.timeFeatures()
+                            + " time features per step; this command computes the "
+                            + TimeFeatures.HOURLY
+                            + " hourly ones");
         }
-        double[][] forecast = new double[h][c];
-        LocalDateTime[] future = new LocalDateTime[h];
-        for (int t = 0; t < h; t++) {
-            future[t] = table.time(start - 1).plus(step.multipliedBy(t + 1));
-            for (int j = 0; j < c; j++) {
-                float v = z[t * c + j];
-                if (!Float.isFinite(v)) {
+        ForecastTranslator translator =
+                new ForecastTranslator(translatorInfo(f, config, mean, std, step));
+        Forecast result;
+        try (Predictor<TimeSeries, Forecast> predictor = f.model.newPredictor(translator)) {
+            result = predictor.predict(new TimeSeries(window, times));
+        } catch (ai.djl.translate.TranslateException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ai.mlpzoo.translate.NonFiniteOutputError) {
                     throw new IllegalStateException(
                             model
-                                    + ": the forecast is not finite; the model's weights are corrupt");
+                                    + ": the forecast is not finite; the model's weights are"
+                                    + " corrupt");
                 }
-                forecast[t][j] = v * std[j] + mean[j];
+            }
+            throw e;
+        }
+        double[][] forecast = new double[h][c];
+        LocalDateTime[] future = result.timestamps();
+        for (int t = 0; t < h; t++) {
+            for (int j = 0; j < c; j++) {
+                forecast[t][j] = result.values()[t][j];
             }
         }
         List<String> names = new ArrayList<>();

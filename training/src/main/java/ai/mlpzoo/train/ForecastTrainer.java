@@ -549,6 +549,7 @@ public final class ForecastTrainer {
             std.add(v);
         }
         meta.put("step_seconds", data.table().step().getSeconds());
+        meta.put("step", data.table().step().toString()); // ISO-8601, as the translator reads it
         meta.put("context_length", data.contextLength());
         meta.put("horizon", data.horizon());
         ObjectNode split = meta.putObject("split_rows");
