@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Vision families, by the {@code block} field of an {@code mlp_mixer} config: {@code mixer},
- *       {@code resmlp}, {@code gmlp}.
+ *       {@code resmlp}, {@code gmlp}, {@code gmixer}.
  *   <li>KAN kinds, each its own {@code model_type}: {@code bspline} (efficient-kan), {@code rbf}
  *       (alias {@code fastkan}), {@code rational} (KAT's GR-KAN).
  *   <li>Model types: every config class by its {@code model_type} tag, plus retired tags that are
@@ -111,7 +111,7 @@ public final class Families {
 
     private static final float[] INCEPTION_STD = {0.5f, 0.5f, 0.5f};
 
-    /** ImageNet's normalisation (ResMLP). */
+    /** ImageNet's normalisation (ResMLP, gMixer). */
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
 
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
@@ -151,6 +151,14 @@ public final class Families {
                         List.of("gated"),
                         INCEPTION_MEAN,
                         INCEPTION_STD));
+        register(
+                new Vision(
+                        "gmixer",
+                        "gMixer",
+                        MixerFamily.GMIXER,
+                        List.of("glu"),
+                        IMAGENET_MEAN,
+                        IMAGENET_STD));
 
         register(
                 new Kan(
