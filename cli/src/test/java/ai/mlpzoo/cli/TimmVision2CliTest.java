@@ -51,7 +51,7 @@ class TimmVision2CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gmixer_tiny"})
+    @ValueSource(strings = {"gmixer_tiny", "poolformer_tiny"})
     void importAndPredictReproduceTimm(String name) throws Exception {
         Path model = importFixture(name);
         Path io = fixture(name + ".io.safetensors");
@@ -79,7 +79,9 @@ class TimmVision2CliTest {
 
     @ParameterizedTest
     @CsvSource({
-        "gmixer_tiny, 2, 3, 24, 24, 'must have shape (batch, 3, 32, 32), got (2, 3, 24, 24)'"
+        "gmixer_tiny, 2, 3, 24, 24, 'must have shape (batch, 3, 32, 32), got (2, 3, 24, 24)'",
+        "poolformer_tiny, 2, 3, 2, 64, 'must be at least 3x3 pixels'",
+        "poolformer_tiny, 1, 4, 64, 64, 'must have shape (batch, 3, *, *), got (1, 4, 64, 64)'"
     })
     void imageOfTheWrongSizeIsOneLine(String name, int b, int c, int h, int w, String expected)
             throws Exception {

@@ -37,7 +37,7 @@ class TimmVision2ImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gmixer_tiny"})
+    @ValueSource(strings = {"gmixer_tiny", "poolformer_tiny"})
     void importedModelMatchesTimm(String name) throws Exception {
         Path out = tmp.resolve(name);
         ModelConfig config = TimmImporter.importCheckpoint(fixture(name), out);
@@ -60,7 +60,10 @@ class TimmVision2ImportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"gmixer_tiny, blocks.1.mlp_tokens.fc2.weight"})
+    @CsvSource({
+        "gmixer_tiny, blocks.1.mlp_tokens.fc2.weight",
+        "poolformer_tiny, stages.3.downsample.conv.bias"
+    })
     void missingTensorIsNamed(String name, String tensor) throws IOException {
         Path ckpt = rewrite(name, tensor, null);
         CheckpointException e =
@@ -71,7 +74,10 @@ class TimmVision2ImportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"gmixer_tiny, blocks.0.mlp_channels.fc1.weight"})
+    @CsvSource({
+        "gmixer_tiny, blocks.0.mlp_channels.fc1.weight",
+        "poolformer_tiny, stages.2.blocks.1.layer_scale2.scale"
+    })
     void misshapedTensorIsNamed(String name, String tensor) throws IOException {
         Path ckpt = rewrite(name, tensor, new Shape(3, 5));
         CheckpointException e =
@@ -84,11 +90,16 @@ class TimmVision2ImportTest {
         assertTrue(e.getMessage().contains("but the architecture needs"), e.getMessage());
     }
 
-    /** gMixer takes exactly its img_size (the token MLPs are sized by the patch count). */
+    /**
+     * gMixer takes exactly its img_size (the token MLPs are sized by the patch count); PoolFormer
+     * takes any size of at least 3x3 (its stem's reach) with its channel count.
+     */
     @ParameterizedTest
     @CsvSource({
         "gmixer_tiny, 3, 28, 28, '(batch, 3, 32, 32)'",
-        "gmixer_tiny, 1, 32, 32, '(batch, 3, 32, 32)'"
+        "gmixer_tiny, 1, 32, 32, '(batch, 3, 32, 32)'",
+        "poolformer_tiny, 3, 2, 2, 'at least 3x3 pixels'",
+        "poolformer_tiny, 1, 64, 64, '(batch, 3, *, *)'"
     })
     void imageOfTheWrongSizeIsNamed(String name, int c, int h, int w, String expected)
             throws IOException {

@@ -19,6 +19,8 @@ import java.util.Map;
  *       {@code resmlp}, {@code gmlp}, {@code gmixer}.
  *   <li>KAN kinds, each its own {@code model_type}: {@code bspline} (efficient-kan), {@code rbf}
  *       (alias {@code fastkan}), {@code rational} (KAT's GR-KAN).
+ *   <li>timm families, whose variants {@code --format timm} imports: {@code mlp_mixer} and {@code
+ *       metaformer} (PoolFormer).
  *   <li>Model types: every config class by its {@code model_type} tag, plus retired tags that are
  *       still read and upgraded ({@code kan_mixer}, now an {@code mlp_mixer} with {@code
  *       "mlp_layer": "kat"}).
@@ -123,9 +125,13 @@ public final class Families {
             new LinkedHashMap<>();
     private static final Map<String, Upgrade> RETIRED = new LinkedHashMap<>();
 
+    /** The model types whose named variants are timm architectures ({@code --format timm}). */
+    private static final java.util.Set<String> TIMM = new java.util.LinkedHashSet<>();
+
     static {
         MODEL_TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
         MODEL_TYPES.put(SaeConfig.MODEL_TYPE, SaeConfig.class);
+        TIMM.add(MixerConfig.MODEL_TYPE);
 
         register(
                 new Vision(
@@ -182,6 +188,8 @@ public final class Families {
                         KatRationalConfig.MODEL_TYPE,
                         KatRationalConfig.class));
 
+        registerTimm(MetaFormerConfig.MODEL_TYPE, MetaFormerConfig.class);
+
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
     }
 
@@ -191,6 +199,25 @@ public final class Families {
         if (VISION.putIfAbsent(v.name(), v) != null) {
             throw new IllegalStateException("vision family " + v.name() + " is registered twice");
         }
+    }
+
+    /** A model type whose named variants are timm-registered architectures. */
+    private static void registerTimm(String modelType, Class<? extends ModelConfig> cls) {
+        if (MODEL_TYPES.putIfAbsent(modelType, cls) != null) {
+            throw new IllegalStateException("model type " + modelType + " is registered twice");
+        }
+        TIMM.add(modelType);
+    }
+
+    /**
+     * Whether a config's named variants are timm architectures, which {@code --format timm} imports
+     * by their timm name (Mixer family, MetaFormer/PoolFormer).
+     *
+     * @param config the config
+     * @return true for a timm family
+     */
+    public static boolean isTimm(ModelConfig config) {
+        return TIMM.contains(config.modelType());
     }
 
     private static void register(Kan k) {

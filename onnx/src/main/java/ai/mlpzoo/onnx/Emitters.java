@@ -70,6 +70,7 @@ public final class Emitters {
         register(SpatialGatingBlock.class, Emitters::spatialGatingBlock);
         register(GatedMlp.class, Emitters::gatedMlp);
         register(SpatialGatingUnit.class, Emitters::spatialGatingUnit);
+        MetaFormerEmitters.register();
         // KANs
         register(KAN.class, (c, b, p, x) -> chain(c, b, p, x, b.getLayers().size()));
         register(KANLinear.class, Emitters::kanLinear);

@@ -56,7 +56,7 @@ class TimmVision2OnnxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gmixer_tiny"})
+    @ValueSource(strings = {"gmixer_tiny", "poolformer_tiny"})
     void onnxRuntimeMatchesTimmAndPyTorch(String name) throws Exception {
         Path ckpt = fixtures().resolve(name);
         ModelConfig config = config(ckpt);
