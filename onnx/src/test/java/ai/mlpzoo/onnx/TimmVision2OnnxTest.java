@@ -100,6 +100,47 @@ class TimmVision2OnnxTest {
         }
     }
 
+    /**
+     * The PoolFormer v2 parts no fixture exercises (stem and downsampling LayerNorm2dNoBias,
+     * GroupNorm1NoBias, StarReLU, bias-free MLPs, res scales): a small poolformerv2 with random
+     * weights, ONNX Runtime against the PyTorch engine; and v1 with pool size 5.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"poolformerv2_s12", "poolformer_s24"})
+    void poolFormerVariantsExportFaithfully(String variant) throws Exception {
+        ObjectNode tree =
+                (ObjectNode) Configs.MAPPER.readTree(Configs.toJson(Configs.variant(variant)));
+        tree.set("depths", Configs.MAPPER.valueToTree(new int[] {1, 1, 2, 1}));
+        tree.set("dims", Configs.MAPPER.valueToTree(new int[] {8, 16, 16, 24}));
+        tree.put("img_size", 40);
+        tree.put("in_chans", 2);
+        tree.put("num_classes", 6);
+        if (variant.startsWith("poolformer_")) {
+            tree.put("pool_size", 5);
+        }
+        ModelConfig config = Configs.read(Configs.MAPPER.writeValueAsBytes(tree), variant);
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Block block = config.toBlock();
+            block.initialize(m, DataType.FLOAT32, config.inputShape());
+            OrtRunner.randomize(block, variant.hashCode());
+            Path dir = OrtRunner.export(block, config.inputShape(), tmp.resolve(variant));
+            for (int batch : new int[] {1, 5}) {
+                Shape shape = new Shape(batch).addAll(config.inputShape().slice(1));
+                float[] x = OrtRunner.random(shape.size(), 7L * batch, 1.0);
+                Map<String, float[]> expected = OrtRunner.pytorch(block, x, shape);
+                Map<String, float[]> actual = OrtRunner.onnxRuntime(dir, x, shape);
+                assertEquals(expected.keySet(), actual.keySet(), "output names");
+                for (String out : expected.keySet()) {
+                    double d = OrtRunner.maxAbsDiff(expected.get(out), actual.get(out));
+                    System.out.printf(
+                            "%s ONNX Runtime vs PyTorch batch %d %-10s max |diff| %.3g%n",
+                            variant, batch, out, d);
+                    assertTrue(d <= 1e-4, variant + " batch " + batch + " " + out + ": " + d);
+                }
+            }
+        }
+    }
+
     private static NDArray named(NDList list, String name) {
         for (NDArray a : list) {
             if (name.equals(a.getName())) {
