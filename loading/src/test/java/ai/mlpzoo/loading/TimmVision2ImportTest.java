@@ -118,6 +118,38 @@ class TimmVision2ImportTest {
         }
     }
 
+    /** model_args that no network can have are refused naming the file and the field. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "gmixer_tiny | embed_dim | 33 | must be even",
+                "gmixer_tiny | patch_size | 5 | 'patch_size' (5) does not divide field 'img_size' (32)",
+                "poolformer_tiny | depths | [] | 'depths' must hold at least one stage",
+                "poolformer_tiny | dims | [16, 24, 32] | 'dims' must hold one width per stage (4",
+                "poolformer_tiny | depths | [1, 0, 2, 1] | 'depths[1]' must be positive"
+            })
+    void impossibleModelArgsAreNamed(String name, String field, String value, String expected)
+            throws IOException {
+        Path dst = tmp.resolve("args-" + name);
+        Files.createDirectories(dst);
+        Files.copy(fixture(name).resolve("model.safetensors"), dst.resolve("model.safetensors"));
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        ai.mlpzoo.config.Configs.MAPPER.readTree(
+                                fixture(name).resolve("config.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("model_args"))
+                .set(field, ai.mlpzoo.config.Configs.MAPPER.readTree(value));
+        Path configJson = dst.resolve("config.json");
+        Files.writeString(configJson, ai.mlpzoo.config.Configs.toJson(root));
+        ai.mlpzoo.config.ConfigException e =
+                assertThrows(
+                        ai.mlpzoo.config.ConfigException.class,
+                        () -> TimmImporter.importCheckpoint(dst, tmp.resolve("out")));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(e.getMessage().startsWith(configJson.toString()), e.getMessage());
+    }
+
     /** A copy of a fixture's checkpoint with {@code tensor} removed (shape null) or reshaped. */
     private Path rewrite(String name, String tensor, Shape shape) throws IOException {
         Path dst = tmp.resolve("ckpt-" + name);

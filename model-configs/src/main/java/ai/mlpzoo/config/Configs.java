@@ -275,7 +275,14 @@ public final class Configs {
     public static <T extends ModelConfig> T override(T base, JsonNode overrides, String source) {
         try {
             T updated = MAPPER.readerForUpdating(base).readValue(overrides);
-            return (T) updated.validate();
+            try {
+                return (T) updated.validate();
+            } catch (ConfigException e) {
+                // name the file the bad value came from, not only the field
+                throw e.getMessage().startsWith(source)
+                        ? e
+                        : new ConfigException(source + ": " + e.getMessage(), e);
+            }
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(
                     source + ": unsupported argument '" + e.getPropertyName() + "'", e);
