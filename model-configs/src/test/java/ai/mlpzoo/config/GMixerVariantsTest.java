@@ -23,7 +23,7 @@ class GMixerVariantsTest {
      * (4D D + 4D) + (D 2D + D); timm reports 12.7M and 24.7M.
      */
     @ParameterizedTest
-    @CsvSource({"gmixer_12_224, 12701080", "gmixer_24_224, 24721096"})
+    @CsvSource({"gmixer_12_224, 12701080", "gmixer_24_224, 24721096", "gmixer_fmnist, 241618"})
     void parameterCountsEqualTimm(String name, long expected) {
         MixerConfig config = Configs.mixerVariant(name);
         assertEquals("gmixer", config.block);

@@ -35,7 +35,8 @@ class PoolFormerVariantsTest {
         "poolformerv2_s24, 21341464",
         "poolformerv2_s36, 30791216",
         "poolformerv2_m36, 56077168",
-        "poolformerv2_m48, 73346056"
+        "poolformerv2_m48, 73346056",
+        "poolformer_fmnist, 354874"
     })
     void parameterCountsEqualTimm(String name, long expected) {
         MetaFormerConfig config = (MetaFormerConfig) Configs.variant(name);
