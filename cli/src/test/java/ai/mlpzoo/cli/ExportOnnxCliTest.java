@@ -34,6 +34,8 @@ class ExportOnnxCliTest {
         "mixer_tiny, timm, output pre_logits",
         "resmlp_tiny, timm, output pre_logits",
         "gmlp_tiny, timm, output pre_logits",
+        "vision2/gmixer_tiny, timm, output pre_logits",
+        "vision2/poolformer_tiny, timm, output pre_logits",
         "kan_bspline_tiny, efficient-kan, output",
         "kan_rbf_tiny, fast-kan, output",
         "kan_rational_tiny, kat-rational, output",

@@ -3,11 +3,12 @@ package ai.mlpzoo.loading;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.mlpzoo.blocks.common.NamedParameters;
-import ai.mlpzoo.blocks.mixer.MlpMixer;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
-import ai.mlpzoo.config.MixerConfig;
+import ai.mlpzoo.config.Families;
+import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.zoo.ModelDirs;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,9 @@ import java.nio.file.Path;
  * Imports a timm checkpoint as kept from the Hugging Face hub: a folder with {@code config.json}
  * ({@code architecture}, {@code num_classes}, optional {@code model_args} overriding the registered
  * architecture's arguments, optional {@code pretrained_cfg}) and {@code model.safetensors} (timm's
- * state-dict names).
+ * state-dict names). The architecture is looked up among the named variants of the timm families
+ * ({@link Families#isTimm}): the Mixer family (MLP-Mixer, ResMLP, gMLP, gMixer) and MetaFormer
+ * (PoolFormer v1 and v2).
  */
 public final class TimmImporter {
 
@@ -34,7 +37,7 @@ public final class TimmImporter {
      * @return the validated architecture
      * @throws IOException when the file is missing or not JSON
      */
-    public static MixerConfig readConfig(Path configJson) throws IOException {
+    public static ModelConfig readConfig(Path configJson) throws IOException {
         return readConfig(readRoot(configJson), configJson.toString());
     }
 
@@ -47,18 +50,27 @@ public final class TimmImporter {
                 Configs.readFile(configJson, "timm config.json"), configJson.toString());
     }
 
-    private static MixerConfig readConfig(JsonNode root, String source) {
+    private static ModelConfig readConfig(JsonNode root, String source) {
         JsonNode arch = root.get("architecture");
         if (arch == null || !arch.isTextual()) {
             throw new ConfigException(source + ": field 'architecture' is missing");
         }
         // hub names may carry a pretrained tag: mixer_b16_224.goog_in21k_ft_in1k
         String name = arch.asText().split("\\.", 2)[0];
-        MixerConfig config;
+        ModelConfig config;
         try {
-            config = Configs.mixerVariant(name);
+            config = Configs.variant(name);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+        if (!Families.isTimm(config)) {
+            throw new ConfigException(
+                    source
+                            + ": '"
+                            + name
+                            + "' is a "
+                            + config.modelType()
+                            + " variant, not a timm architecture");
         }
         ObjectNode overrides = Configs.MAPPER.createObjectNode();
         JsonNode args = root.get("model_args");
@@ -69,9 +81,21 @@ public final class TimmImporter {
         if (classes != null && !overrides.has("num_classes")) {
             overrides.set("num_classes", classes);
         }
-        config = Configs.override(config, overrides, source);
-        config.name = name;
-        return config;
+        // A network that takes any size (MetaFormer) has no img_size argument: the size it is fed
+        // at is the pretrained_cfg's input_size, [C, H, W]
+        JsonNode size = root.path("pretrained_cfg").path("input_size");
+        if (!overrides.has("img_size") && size.isArray() && size.size() == 3) {
+            if (size.get(1).asInt() != size.get(2).asInt()) {
+                throw new ConfigException(
+                        source
+                                + ": pretrained_cfg.input_size "
+                                + size
+                                + " is not square; mlp-zoo models take square images");
+            }
+            overrides.set("img_size", size.get(1));
+        }
+        overrides.put("name", name);
+        return Configs.override(config, overrides, source);
     }
 
     /**
@@ -82,17 +106,17 @@ public final class TimmImporter {
      * @return the imported architecture
      * @throws IOException when a file is missing, truncated or corrupt
      */
-    public static MixerConfig importCheckpoint(Path checkpointDir, Path out) throws IOException {
+    public static ModelConfig importCheckpoint(Path checkpointDir, Path out) throws IOException {
         if (!Files.isDirectory(checkpointDir)) {
             throw new NoSuchFileException(
                     checkpointDir.toString(), null, "checkpoint folder not found");
         }
         Path configJson = checkpointDir.resolve("config.json");
         JsonNode root = readRoot(configJson);
-        MixerConfig config = readConfig(root, configJson.toString());
+        ModelConfig config = readConfig(root, configJson.toString());
         Path weights = checkpointDir.resolve("model.safetensors");
         try (NDManager manager = NDManager.newBaseManager()) {
-            MlpMixer block = config.toBlock();
+            Block block = config.toBlock();
             block.initialize(manager, DataType.FLOAT32, config.inputShape());
             NDList tensors = SafeTensors.read(manager, weights);
             StateDicts.load(NamedParameters.of(block), tensors, weights.toString());

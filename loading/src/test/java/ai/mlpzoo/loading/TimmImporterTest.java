@@ -30,7 +30,7 @@ class TimmImporterTest {
     void importedModelMatchesTimm(String fixture) throws Exception {
         Path ref = Fixtures.reference();
         Path out = tmp.resolve(fixture);
-        MixerConfig config = TimmImporter.importCheckpoint(ref.resolve(fixture), out);
+        MixerConfig config = (MixerConfig) TimmImporter.importCheckpoint(ref.resolve(fixture), out);
         assertEquals(10, config.numClasses);
         Criteria<NDList, NDList> criteria =
                 Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(out).build();

@@ -268,12 +268,21 @@ public final class Configs {
      * @param base the config to update in place
      * @param overrides a JSON object of fields
      * @param source where the overrides came from, for messages
+     * @param <T> the config type
      * @return the updated config
      */
-    public static MixerConfig override(MixerConfig base, JsonNode overrides, String source) {
+    @SuppressWarnings("unchecked")
+    public static <T extends ModelConfig> T override(T base, JsonNode overrides, String source) {
         try {
-            MixerConfig updated = MAPPER.readerForUpdating(base).readValue(overrides);
-            return updated.validate();
+            T updated = MAPPER.readerForUpdating(base).readValue(overrides);
+            try {
+                return (T) updated.validate();
+            } catch (ConfigException e) {
+                // name the file the bad value came from, not only the field
+                throw e.getMessage().startsWith(source)
+                        ? e
+                        : new ConfigException(source + ": " + e.getMessage(), e);
+            }
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(
                     source + ": unsupported argument '" + e.getPropertyName() + "'", e);

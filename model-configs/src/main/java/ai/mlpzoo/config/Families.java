@@ -16,9 +16,11 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Vision families, by the {@code block} field of an {@code mlp_mixer} config: {@code mixer},
- *       {@code resmlp}, {@code gmlp}.
+ *       {@code resmlp}, {@code gmlp}, {@code gmixer}.
  *   <li>KAN kinds, each its own {@code model_type}: {@code bspline} (efficient-kan), {@code rbf}
  *       (alias {@code fastkan}), {@code rational} (KAT's GR-KAN).
+ *   <li>timm families, whose variants {@code --format timm} imports: {@code mlp_mixer} and {@code
+ *       metaformer} (PoolFormer).
  *   <li>Model types: every config class by its {@code model_type} tag, plus retired tags that are
  *       still read and upgraded ({@code kan_mixer}, now an {@code mlp_mixer} with {@code
  *       "mlp_layer": "kat"}).
@@ -111,7 +113,7 @@ public final class Families {
 
     private static final float[] INCEPTION_STD = {0.5f, 0.5f, 0.5f};
 
-    /** ImageNet's normalisation (ResMLP). */
+    /** ImageNet's normalisation (ResMLP, gMixer). */
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
 
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
@@ -123,9 +125,13 @@ public final class Families {
             new LinkedHashMap<>();
     private static final Map<String, Upgrade> RETIRED = new LinkedHashMap<>();
 
+    /** The model types whose named variants are timm architectures ({@code --format timm}). */
+    private static final java.util.Set<String> TIMM = new java.util.LinkedHashSet<>();
+
     static {
         MODEL_TYPES.put(MixerConfig.MODEL_TYPE, MixerConfig.class);
         MODEL_TYPES.put(SaeConfig.MODEL_TYPE, SaeConfig.class);
+        TIMM.add(MixerConfig.MODEL_TYPE);
 
         register(
                 new Vision(
@@ -151,6 +157,14 @@ public final class Families {
                         List.of("gated"),
                         INCEPTION_MEAN,
                         INCEPTION_STD));
+        register(
+                new Vision(
+                        "gmixer",
+                        "gMixer",
+                        MixerFamily.GMIXER,
+                        List.of("glu"),
+                        IMAGENET_MEAN,
+                        IMAGENET_STD));
 
         register(
                 new Kan(
@@ -176,6 +190,7 @@ public final class Families {
 
         // time series (issue 15), after the KANs so that the earlier tags keep their order
         MODEL_TYPES.put(TimeMixerConfig.MODEL_TYPE, TimeMixerConfig.class);
+        registerTimm(MetaFormerConfig.MODEL_TYPE, MetaFormerConfig.class);
 
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
 
@@ -190,6 +205,25 @@ public final class Families {
         if (VISION.putIfAbsent(v.name(), v) != null) {
             throw new IllegalStateException("vision family " + v.name() + " is registered twice");
         }
+    }
+
+    /** A model type whose named variants are timm-registered architectures. */
+    private static void registerTimm(String modelType, Class<? extends ModelConfig> cls) {
+        if (MODEL_TYPES.putIfAbsent(modelType, cls) != null) {
+            throw new IllegalStateException("model type " + modelType + " is registered twice");
+        }
+        TIMM.add(modelType);
+    }
+
+    /**
+     * Whether a config's named variants are timm architectures, which {@code --format timm} imports
+     * by their timm name (Mixer family, MetaFormer/PoolFormer).
+     *
+     * @param config the config
+     * @return true for a timm family
+     */
+    public static boolean isTimm(ModelConfig config) {
+        return TIMM.contains(config.modelType());
     }
 
     private static void register(Kan k) {

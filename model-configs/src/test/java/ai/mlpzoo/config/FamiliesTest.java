@@ -16,7 +16,7 @@ class FamiliesTest {
     @Test
     void visionFamiliesAreTheBlockValues() {
         assertEquals(
-                List.of("mixer", "resmlp", "gmlp"),
+                List.of("mixer", "resmlp", "gmlp", "gmixer"),
                 Families.visions().stream().map(Families.Vision::name).toList());
         assertSame(MixerFamily.RESMLP, Families.vision("resmlp").blocks());
         assertSame(
@@ -58,7 +58,8 @@ class FamiliesTest {
                                         "kan_rational",
                                         "timemixer",
                                         "tsmixer_google",
-                                        "patchtsmixer")),
+                                        "patchtsmixer",
+                                        "metaformer")),
                 Families.modelTypes().toString());
         ConfigException e =
                 assertThrows(

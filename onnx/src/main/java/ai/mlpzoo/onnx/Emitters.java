@@ -23,6 +23,7 @@ import ai.mlpzoo.blocks.kan.KatMlp;
 import ai.mlpzoo.blocks.kan.RadialBasis;
 import ai.mlpzoo.blocks.mixer.Affine;
 import ai.mlpzoo.blocks.mixer.GatedMlp;
+import ai.mlpzoo.blocks.mixer.GluMlp;
 import ai.mlpzoo.blocks.mixer.MixerBlock;
 import ai.mlpzoo.blocks.mixer.Mlp;
 import ai.mlpzoo.blocks.mixer.MlpMixer;
@@ -63,11 +64,13 @@ public final class Emitters {
         register(PatchEmbed.class, Emitters::patchEmbed);
         register(MixerBlock.class, Emitters::mixerBlock);
         register(Mlp.class, Emitters::mlp);
+        register(GluMlp.class, Emitters::gluMlp);
         register(ResBlock.class, Emitters::resBlock);
         register(Affine.class, Emitters::affine);
         register(SpatialGatingBlock.class, Emitters::spatialGatingBlock);
         register(GatedMlp.class, Emitters::gatedMlp);
         register(SpatialGatingUnit.class, Emitters::spatialGatingUnit);
+        MetaFormerEmitters.register();
         // KANs
         register(KAN.class, (c, b, p, x) -> chain(c, b, p, x, b.getLayers().size()));
         register(KANLinear.class, Emitters::kanLinear);
@@ -255,6 +258,15 @@ public final class Emitters {
         String h = c.child(b, path, "fc1", x);
         h = activation(c, ExportContext.join(path, "act"), b.getActivation(), h);
         return one(c.child(b, path, "fc2", h));
+    }
+
+    /** fc1, split into value and gate along the last axis, value * act(gate), fc2. */
+    private static List<String> gluMlp(ExportContext c, GluMlp b, String path, String x) {
+        String h = c.child(b, path, "fc1", x);
+        String[] vg = c.opN(path, "split", "Split", 2, a(attr("axis", -1L)), h);
+        String gate = activation(c, ExportContext.join(path, "act"), b.getActivation(), vg[1]);
+        String g = c.op(path, "gate.mul", "Mul", vg[0], gate);
+        return one(c.child(b, path, "fc2", g));
     }
 
     private static List<String> resBlock(ExportContext c, ResBlock b, String path, String x) {

@@ -77,7 +77,7 @@ public final class OnnxExporter {
         if (block instanceof SparseCoder) {
             return List.of(SparseCoder.FEATURE_ACTS, SparseCoder.OUTPUT);
         }
-        if (block instanceof MlpMixer) {
+        if (block instanceof MlpMixer || block instanceof ai.mlpzoo.blocks.metaformer.MetaFormer) {
             return List.of("output", "pre_logits");
         }
         return List.of("output");

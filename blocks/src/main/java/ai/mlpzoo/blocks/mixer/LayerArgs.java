@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param drop dropout inside the MLPs while training ({@code proj_drop_rate})
  * @param dropPath the stochastic-depth rate of the residual branches ({@code drop_path_rate})
  * @param initValues the initial layer-scale value, for layers that have one (ResMLP)
+ * @param tokenMlp the token MLP of a layer that has one (a MixerBlock): {@link MlpLayer#MLP} for
+ *     MLP-Mixer and the KAN-Mixer, {@link MlpLayer#GLU} for gMixer (timm's {@code MixerBlock} makes
+ *     both MLPs with its {@code mlp_layer})
  */
 public record LayerArgs(
         int dim,
@@ -29,7 +32,8 @@ public record LayerArgs(
         BaseActivation act,
         float drop,
         float dropPath,
-        double initValues) {
+        double initValues,
+        MlpLayer tokenMlp) {
 
     /** Copies the ratios, so that a caller cannot change them later, and requires every part. */
     public LayerArgs {
@@ -37,6 +41,33 @@ public record LayerArgs(
         Objects.requireNonNull(norm, "norm_layer");
         Objects.requireNonNull(mlp, "mlp_layer");
         Objects.requireNonNull(act, "act_layer");
+        Objects.requireNonNull(tokenMlp, "token mlp_layer");
+    }
+
+    /**
+     * The arguments with timm's {@link MlpLayer#MLP} as the token MLP (MLP-Mixer, the KAN-Mixer).
+     *
+     * @param dim the channel width
+     * @param seqLen the number of tokens
+     * @param mlpRatio MLP widths as multiples of dim
+     * @param norm the norm inside the layer
+     * @param mlp the channel MLP
+     * @param act the MLPs' activation
+     * @param drop dropout inside the MLPs while training
+     * @param dropPath the stochastic-depth rate
+     * @param initValues the initial layer-scale value
+     */
+    public LayerArgs(
+            int dim,
+            int seqLen,
+            double[] mlpRatio,
+            NormLayer norm,
+            MlpLayer mlp,
+            BaseActivation act,
+            float drop,
+            float dropPath,
+            double initValues) {
+        this(dim, seqLen, mlpRatio, norm, mlp, act, drop, dropPath, initValues, MlpLayer.MLP);
     }
 
     /**

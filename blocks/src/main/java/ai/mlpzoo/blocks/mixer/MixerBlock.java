@@ -21,7 +21,9 @@ import java.util.List;
  *
  * <p>The norm, the channel MLP and the activation are injected through {@link LayerArgs} (timm's
  * {@code norm_layer}, {@code mlp_layer}, {@code act_layer}): a KAT group-rational MLP as the
- * channel MLP makes the KAN-Mixer. The token MLP stays an {@link Mlp}.
+ * channel MLP makes the KAN-Mixer. The token MLP is {@link LayerArgs#tokenMlp()}: an {@link Mlp}
+ * for MLP-Mixer and the KAN-Mixer, a {@link GluMlp} for gMixer, whose timm definition makes both
+ * MLPs with its {@code mlp_layer}.
  *
  * <p>Shapes: (batch, tokens, dim) to the same.
  *
@@ -43,9 +45,9 @@ public class MixerBlock extends AbstractBlock implements HookPoint.Owner {
     private final HookPoint hookMlpChannels = new HookPoint("mlp_channels");
 
     /**
-     * Creates the layer: norms from {@code args.norm()}, a token MLP ({@link Mlp} with the family's
-     * activation, width {@code mlp_ratio[0] * dim}) and the channel MLP from {@code args.mlp()}
-     * (width {@code mlp_ratio[1] * dim}).
+     * Creates the layer: norms from {@code args.norm()}, a token MLP ({@code args.tokenMlp()} with
+     * the family's activation, width {@code mlp_ratio[0] * dim}) and the channel MLP from {@code
+     * args.mlp()} (width {@code mlp_ratio[1] * dim}).
      *
      * @param args the width, token count, the two ratios (token, channel), parts and rates
      * @throws IllegalArgumentException naming the field when there are not two ratios
@@ -56,10 +58,11 @@ public class MixerBlock extends AbstractBlock implements HookPoint.Owner {
         int dim = args.dim();
         this.dropPath = args.dropPath();
         norm1 = addChildBlock("norm1", args.norm().create(dim));
-        mlpTokens =
-                addChildBlock(
-                        "mlp_tokens",
-                        new Mlp(args.hidden(0), args.seqLen(), args.act(), args.drop()));
+        // across tokens: width seqLen in and out, hidden from the token ratio (times dim, not
+        // seqLen, as timm); the "seqLen" a spatial gate would need is the channel count here
+        Block tokens =
+                args.tokenMlp().create(args.seqLen(), args.hidden(0), dim, args.act(), args.drop());
+        mlpTokens = addChildBlock("mlp_tokens", tokens);
         norm2 = addChildBlock("norm2", args.norm().create(dim));
         Block channels =
                 args.mlp().create(dim, args.hidden(1), args.seqLen(), args.act(), args.drop());

@@ -48,12 +48,28 @@ public final class MixerFamily {
                     BaseActivation.GELU,
                     new double[] {6.0});
 
+    /**
+     * gMixer (timm's {@code gmixer_*}, Ross Wightman's Mixer with the GLU MLP of Dauphin et al.
+     * 2017): MixerBlocks, LayerNorm eps 1e-6, {@link GluMlp} with SiLU as both the token and the
+     * channel MLP, ratios (1, 4).
+     */
+    public static final MixerFamily GMIXER =
+            new MixerFamily(
+                    "gmixer",
+                    BlockLayer.MIXER,
+                    NormLayer.layerNorm(1e-6),
+                    MlpLayer.GLU,
+                    BaseActivation.SILU,
+                    new double[] {1.0, 4.0},
+                    MlpLayer.GLU);
+
     private final String name;
     private final BlockLayer blockLayer;
     private final NormLayer normLayer;
     private final MlpLayer mlpLayer;
     private final BaseActivation actLayer;
     private final double[] mlpRatio;
+    private final MlpLayer tokenMlpLayer;
 
     private MixerFamily(
             String name,
@@ -62,12 +78,24 @@ public final class MixerFamily {
             MlpLayer mlpLayer,
             BaseActivation actLayer,
             double[] mlpRatio) {
+        this(name, blockLayer, normLayer, mlpLayer, actLayer, mlpRatio, MlpLayer.MLP);
+    }
+
+    private MixerFamily(
+            String name,
+            BlockLayer blockLayer,
+            NormLayer normLayer,
+            MlpLayer mlpLayer,
+            BaseActivation actLayer,
+            double[] mlpRatio,
+            MlpLayer tokenMlpLayer) {
         this.name = name;
         this.blockLayer = Objects.requireNonNull(blockLayer, "block_layer");
         this.normLayer = Objects.requireNonNull(normLayer, "norm_layer");
         this.mlpLayer = Objects.requireNonNull(mlpLayer, "mlp_layer");
         this.actLayer = Objects.requireNonNull(actLayer, "act_layer");
         this.mlpRatio = mlpRatio.clone();
+        this.tokenMlpLayer = Objects.requireNonNull(tokenMlpLayer, "token mlp_layer");
     }
 
     /**
@@ -99,6 +127,14 @@ public final class MixerFamily {
     }
 
     /**
+     * @return the token MLP of a MixerBlock ({@link MlpLayer#MLP} but for gMixer's GLU); {@link
+     *     #withMlpLayer} leaves it, so that a KAN-Mixer keeps plain token MLPs
+     */
+    public MlpLayer tokenMlpLayer() {
+        return tokenMlpLayer;
+    }
+
+    /**
      * @return the MLPs' activation
      */
     public BaseActivation actLayer() {
@@ -117,7 +153,7 @@ public final class MixerFamily {
      * @return a copy of this family with that norm
      */
     public MixerFamily withNormLayer(NormLayer v) {
-        return new MixerFamily(name, blockLayer, v, mlpLayer, actLayer, mlpRatio);
+        return new MixerFamily(name, blockLayer, v, mlpLayer, actLayer, mlpRatio, tokenMlpLayer);
     }
 
     /**
@@ -125,7 +161,7 @@ public final class MixerFamily {
      * @return a copy of this family with that MLP
      */
     public MixerFamily withMlpLayer(MlpLayer v) {
-        return new MixerFamily(name, blockLayer, normLayer, v, actLayer, mlpRatio);
+        return new MixerFamily(name, blockLayer, normLayer, v, actLayer, mlpRatio, tokenMlpLayer);
     }
 
     /**
@@ -133,7 +169,7 @@ public final class MixerFamily {
      * @return a copy of this family with that activation
      */
     public MixerFamily withActLayer(BaseActivation v) {
-        return new MixerFamily(name, blockLayer, normLayer, mlpLayer, v, mlpRatio);
+        return new MixerFamily(name, blockLayer, normLayer, mlpLayer, v, mlpRatio, tokenMlpLayer);
     }
 
     /**
@@ -141,7 +177,7 @@ public final class MixerFamily {
      * @return a copy of this family with those defaults
      */
     public MixerFamily withMlpRatio(double... v) {
-        return new MixerFamily(name, blockLayer, normLayer, mlpLayer, actLayer, v);
+        return new MixerFamily(name, blockLayer, normLayer, mlpLayer, actLayer, v, tokenMlpLayer);
     }
 
     @Override

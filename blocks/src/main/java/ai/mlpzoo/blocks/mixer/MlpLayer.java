@@ -20,6 +20,9 @@ public interface MlpLayer {
     MlpLayer GATED =
             (dim, hidden, seqLen, act, drop) -> new GatedMlp(hidden, dim, seqLen, act, drop);
 
+    /** timm's {@code GluMlp}: fc1, value times act(gate), fc2 ({@link GluMlp}); gMixer's MLP. */
+    MlpLayer GLU = (dim, hidden, seqLen, act, drop) -> new GluMlp(hidden, dim, act, drop);
+
     /**
      * Creates one MLP.
      *

@@ -25,8 +25,9 @@ import java.util.List;
  * token-mixing layers, a final norm, the mean over tokens and a linear head. One {@link
  * MixerFamily} value decides the layer, the norms, the MLP and the activation together: {@link
  * MixerFamily#MIXER MLP-Mixer} (Tolstikhin et al. 2021), {@link MixerFamily#RESMLP ResMLP} (Touvron
- * et al. 2021) or {@link MixerFamily#GMLP gMLP} (Liu et al. 2021). Children {@code stem, blocks.0
- * .. blocks.N-1, norm, head}, so that the parameter names are timm's state-dict keys.
+ * et al. 2021), {@link MixerFamily#GMLP gMLP} (Liu et al. 2021) or {@link MixerFamily#GMIXER
+ * gMixer} (timm's Mixer with GLU MLPs). Children {@code stem, blocks.0 .. blocks.N-1, norm, head},
+ * so that the parameter names are timm's state-dict keys.
  *
  * <p>Forward: (batch, in_chans, img, img) to {@code output} logits (batch, classes) and {@code
  * pre_logits} pooled features (batch, dim); dropout and stochastic depth act only while training.
@@ -399,7 +400,8 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
                     family.actLayer(),
                     projDropRate,
                     dropPathRate,
-                    initValues);
+                    initValues,
+                    family.tokenMlpLayer());
         }
 
         /**
@@ -412,7 +414,7 @@ public class MlpMixer extends AbstractBlock implements HookPoint.Owner, InputCon
         public MlpMixer build() {
             if (family == null) {
                 throw new IllegalArgumentException(
-                        "the family is required (setFamily: MixerFamily.MIXER, RESMLP or GMLP)");
+                        "the family is required (setFamily: MixerFamily.MIXER, RESMLP, GMLP or GMIXER)");
             }
             Checks.positive(imgSize, "img_size");
             Checks.positive(inChans, "in_chans");
