@@ -35,6 +35,7 @@ public final class Importers {
         register(KanImporter.efficientKan());
         register(KanImporter.fastKan());
         register(KanImporter.katRational());
+        register(new ReferenceImporter("ms-mlp", "ms_mlp", ai.mlpzoo.config.MsMlpConfig.class));
     }
 
     private Importers() {}

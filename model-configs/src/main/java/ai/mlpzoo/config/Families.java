@@ -174,6 +174,8 @@ public final class Families {
                         KatRationalConfig.MODEL_TYPE,
                         KatRationalConfig.class));
 
+        MODEL_TYPES.put(MsMlpConfig.MODEL_TYPE, MsMlpConfig.class);
+
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
     }
 

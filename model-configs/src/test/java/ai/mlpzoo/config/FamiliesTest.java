@@ -47,7 +47,7 @@ class FamiliesTest {
     @Test
     void theReaderKnowsEveryRegisteredModelTypeAndNamesThemWhenLost() {
         assertEquals(
-                List.of("mlp_mixer", "sae", "kan_bspline", "kan_rbf", "kan_rational"),
+                List.of("mlp_mixer", "sae", "kan_bspline", "kan_rbf", "kan_rational", "ms_mlp"),
                 Families.modelTypes());
         ConfigException e =
                 assertThrows(

@@ -47,11 +47,7 @@ class VariantsTest {
     void everyVariantLoadsAndFashionMnistOnesExist() {
         for (String name : Configs.variantNames()) {
             ModelConfig c = Configs.variant(name);
-            assertEquals(
-                    name,
-                    c instanceof MixerConfig
-                            ? ((MixerConfig) c).name
-                            : ((KanBSplineConfig) c).name);
+            assertEquals(name, nameOf(c));
         }
         KanBSplineConfig kan = (KanBSplineConfig) Configs.variant("kan_fmnist");
         assertArrayEquals(
@@ -65,6 +61,34 @@ class VariantsTest {
             assertEquals(1, c.inChans);
             assertEquals(10, c.numClasses);
             assertEquals(family, c.block);
+        }
+    }
+
+    /** A variant's {@code name} field, whatever its config class. */
+    static String nameOf(ModelConfig c) {
+        try {
+            return (String) c.getClass().getField("name").get(c);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(c.getClass() + " has no public name field", e);
+        }
+    }
+
+    /**
+     * The reference's own variants, counted independently: {@code sum(p.numel() for p in
+     * model.parameters())} of the reference module at each variant's arguments (torch 1.13).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "ms_mlp_tiny_patch4_shift5_224, 28656232",
+        "ms_mlp_small_patch4_shift5_224, 50303752",
+        "ms_mlp_base_patch4_shift5_224, 88696792"
+    })
+    void referenceVariantCountsEqualTheReference(String name, long expected) {
+        ModelConfig config = Configs.variant(name);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ai.djl.nn.Block block = config.toBlock();
+            block.initialize(manager, DataType.FLOAT32, config.inputShape());
+            assertEquals(expected, NamedParameters.count(block), name);
         }
     }
 

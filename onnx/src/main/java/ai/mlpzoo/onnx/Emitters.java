@@ -77,6 +77,7 @@ public final class Emitters {
         register(GroupRational.class, Emitters::groupRational);
         register(KatMlp.class, Emitters::katMlp);
         register(FANLayer.class, Emitters::fanLayer);
+        MsMlpEmitters.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
     }

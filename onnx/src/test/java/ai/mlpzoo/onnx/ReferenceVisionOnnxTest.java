@@ -1,0 +1,85 @@
+package ai.mlpzoo.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.common.PooledClassifier;
+import ai.mlpzoo.blocks.msmlp.MsMlp;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The vision references with their own layouts (MS-MLP, RaftMLP, Strip-MLP), exported to ONNX and
+ * run on ONNX Runtime, agree with the PyTorch engine within 1e-4 on {@code output} and {@code
+ * pre_logits}, at batch sizes 1 and 3, with random weights (no zero-initialised layer to hide a
+ * mistake).
+ */
+class ReferenceVisionOnnxTest {
+
+    @TempDir Path tmp;
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of(
+                        "ms_mlp (fixture arguments: rolls wider than the last map)",
+                        (Supplier<PooledClassifier>)
+                                () ->
+                                        MsMlp.builder()
+                                                .setImageSize(32)
+                                                .setPatchSize(4)
+                                                .setEmbedDim(24)
+                                                .setDepths(1, 1, 2)
+                                                .optNumClasses(10)
+                                                .build()),
+                Arguments.of(
+                        "ms_mlp without patch_norm, 3 groups",
+                        (Supplier<PooledClassifier>)
+                                () ->
+                                        MsMlp.builder()
+                                                .setImageSize(16)
+                                                .setPatchSize(2)
+                                                .setEmbedDim(12)
+                                                .setDepths(1, 1)
+                                                .optShiftSize(3)
+                                                .optShiftDist(-1, 0, 3)
+                                                .optMixSize(new int[][] {{3, 1, 5}, {1, 3, 3}})
+                                                .optPatchNorm(false)
+                                                .optInChannels(1)
+                                                .optNumClasses(5)
+                                                .build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void onnxRuntimeMatchesPyTorch(String name, Supplier<PooledClassifier> factory)
+            throws Exception {
+        PooledClassifier model = factory.get();
+        Shape one = model.getInputShape();
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            model.initialize(m, DataType.FLOAT32, one);
+            OrtRunner.randomize(model, 11);
+            Path dir = OrtRunner.export(model, one, tmp.resolve("m"));
+            for (int batch : new int[] {1, 3}) {
+                Shape shape = new Shape(batch).addAll(one.slice(1));
+                float[] data = OrtRunner.random(shape.size(), 5 + batch, 1.0);
+                Map<String, float[]> pt = OrtRunner.pytorch(model, data, shape);
+                Map<String, float[]> ort = OrtRunner.onnxRuntime(dir, data, shape);
+                assertEquals(pt.keySet(), ort.keySet());
+                for (String out : pt.keySet()) {
+                    double d = OrtRunner.maxAbsDiff(pt.get(out), ort.get(out));
+                    System.out.printf("%s batch %d %s: max abs diff %.3g%n", name, batch, out, d);
+                    assertTrue(d < 1e-4, name + " " + out + " differs by " + d);
+                }
+            }
+        }
+    }
+}
