@@ -39,7 +39,11 @@ class ReferenceVisionCliTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ms-mlp, ms_mlp_tiny, MS-MLP"})
+    @CsvSource({
+        "ms-mlp, ms_mlp_tiny, MS-MLP",
+        "raft-mlp, raft_mlp_tiny, RaftMLP",
+        "raft-mlp, raft_mlp_cross_tiny, RaftMLP"
+    })
     void importAndPredictReproduceTheReference(String format, String fixture, String family)
             throws Exception {
         Path model = tmp.resolve("model-" + fixture);

@@ -36,6 +36,9 @@ public final class Importers {
         register(KanImporter.fastKan());
         register(KanImporter.katRational());
         register(new ReferenceImporter("ms-mlp", "ms_mlp", ai.mlpzoo.config.MsMlpConfig.class));
+        register(
+                new ReferenceImporter(
+                        "raft-mlp", "raft_mlp", ai.mlpzoo.config.RaftMlpConfig.class));
     }
 
     private Importers() {}

@@ -175,6 +175,7 @@ public final class Families {
                         KatRationalConfig.class));
 
         MODEL_TYPES.put(MsMlpConfig.MODEL_TYPE, MsMlpConfig.class);
+        MODEL_TYPES.put(RaftMlpConfig.MODEL_TYPE, RaftMlpConfig.class);
 
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
     }

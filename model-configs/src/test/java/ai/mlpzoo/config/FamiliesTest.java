@@ -47,7 +47,14 @@ class FamiliesTest {
     @Test
     void theReaderKnowsEveryRegisteredModelTypeAndNamesThemWhenLost() {
         assertEquals(
-                List.of("mlp_mixer", "sae", "kan_bspline", "kan_rbf", "kan_rational", "ms_mlp"),
+                List.of(
+                        "mlp_mixer",
+                        "sae",
+                        "kan_bspline",
+                        "kan_rbf",
+                        "kan_rational",
+                        "ms_mlp",
+                        "raft_mlp"),
                 Families.modelTypes());
         ConfigException e =
                 assertThrows(

@@ -81,7 +81,10 @@ class VariantsTest {
     @CsvSource({
         "ms_mlp_tiny_patch4_shift5_224, 28656232",
         "ms_mlp_small_patch4_shift5_224, 50303752",
-        "ms_mlp_base_patch4_shift5_224, 88696792"
+        "ms_mlp_base_patch4_shift5_224, 88696792",
+        "raft_mlp_s_224, 9868768",
+        "raft_mlp_m_224, 21413632",
+        "raft_mlp_l_224, 36184672"
     })
     void referenceVariantCountsEqualTheReference(String name, long expected) {
         ModelConfig config = Configs.variant(name);

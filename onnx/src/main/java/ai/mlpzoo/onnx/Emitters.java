@@ -78,6 +78,7 @@ public final class Emitters {
         register(KatMlp.class, Emitters::katMlp);
         register(FANLayer.class, Emitters::fanLayer);
         MsMlpEmitters.register();
+        RaftMlpEmitters.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
     }

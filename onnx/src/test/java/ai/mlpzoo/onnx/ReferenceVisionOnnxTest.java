@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.common.PooledClassifier;
 import ai.mlpzoo.blocks.msmlp.MsMlp;
+import ai.mlpzoo.blocks.raftmlp.RaftMlp;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -55,6 +57,52 @@ class ReferenceVisionOnnxTest {
                                                 .optPatchNorm(false)
                                                 .optInChannels(1)
                                                 .optNumClasses(5)
+                                                .build()),
+                Arguments.of(
+                        "raft_mlp (raft_mlp_tiny arguments: emb_mixer, no shortcut)",
+                        (Supplier<PooledClassifier>)
+                                () ->
+                                        RaftMlp.builder()
+                                                .setLevels(
+                                                        List.of(
+                                                                new RaftMlp.Level(
+                                                                        1, 32, 4, 2, null),
+                                                                new RaftMlp.Level(
+                                                                        1, 48, 2, 4, null)))
+                                                .setImageSize(32)
+                                                .optNumClasses(10)
+                                                .optShortcut(false)
+                                                .build()),
+                Arguments.of(
+                        "raft_mlp (cross-scale embedding, three levels with shortcut heads)",
+                        (Supplier<PooledClassifier>)
+                                () ->
+                                        RaftMlp.builder()
+                                                .setLevels(
+                                                        List.of(
+                                                                new RaftMlp.Level(
+                                                                        1,
+                                                                        24,
+                                                                        4,
+                                                                        2,
+                                                                        new int[] {4, 8, 12}),
+                                                                new RaftMlp.Level(
+                                                                        2,
+                                                                        32,
+                                                                        2,
+                                                                        4,
+                                                                        new int[] {2, 4}),
+                                                                new RaftMlp.Level(
+                                                                        1,
+                                                                        16,
+                                                                        2,
+                                                                        8,
+                                                                        new int[] {2})))
+                                                .setImageSize(32)
+                                                .optInChannels(2)
+                                                .optNumClasses(7)
+                                                .optCrossScaleEmbedding(true)
+                                                .optShortcut(true)
                                                 .build()));
     }
 

@@ -39,7 +39,7 @@ class ReferenceVisionImportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ms-mlp, ms_mlp_tiny"})
+    @CsvSource({"ms-mlp, ms_mlp_tiny", "raft-mlp, raft_mlp_tiny", "raft-mlp, raft_mlp_cross_tiny"})
     void importedModelMatchesTheReference(String format, String name) throws Exception {
         Path out = tmp.resolve(name);
         ModelConfig config = Importers.get(format).importCheckpoint(fixture(name), out);
@@ -60,7 +60,7 @@ class ReferenceVisionImportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ms-mlp, ms_mlp_tiny"})
+    @CsvSource({"ms-mlp, ms_mlp_tiny", "raft-mlp, raft_mlp_tiny", "raft-mlp, raft_mlp_cross_tiny"})
     void missingOrMisshapedTensorIsRefusedNamingTheKey(String format, String name)
             throws IOException {
         Path ckpt = copy(name);
@@ -124,6 +124,25 @@ class ReferenceVisionImportTest {
         assertTrue(
                 e.getMessage().contains(json.toString())
                         && e.getMessage().contains("'depths' must list at least one stage"),
+                e.getMessage());
+    }
+
+    @Test
+    void raftSizeThatDoesNotDivideTheWidthIsRefused() throws IOException {
+        Path ckpt = copy("raft_mlp_tiny");
+        Path json = ckpt.resolve("config.json");
+        Files.writeString(
+                json, Files.readString(json).replaceFirst("\"raft_size\": 2", "\"raft_size\": 3"));
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> Importers.get("raft-mlp").importCheckpoint(ckpt, tmp.resolve("o")));
+        assertTrue(
+                e.getMessage().contains(json.toString())
+                        && e.getMessage()
+                                .contains(
+                                        "field 'layers[0].raft_size' (3) does not divide field"
+                                                + " 'layers[0].dim' (32)"),
                 e.getMessage());
     }
 
