@@ -42,7 +42,8 @@ class ReferenceVisionCliTest {
     @CsvSource({
         "ms-mlp, ms_mlp_tiny, MS-MLP",
         "raft-mlp, raft_mlp_tiny, RaftMLP",
-        "raft-mlp, raft_mlp_cross_tiny, RaftMLP"
+        "raft-mlp, raft_mlp_cross_tiny, RaftMLP",
+        "strip-mlp, strip_mlp_tiny, Strip-MLP"
     })
     void importAndPredictReproduceTheReference(String format, String fixture, String family)
             throws Exception {

@@ -176,6 +176,7 @@ public final class Families {
 
         MODEL_TYPES.put(MsMlpConfig.MODEL_TYPE, MsMlpConfig.class);
         MODEL_TYPES.put(RaftMlpConfig.MODEL_TYPE, RaftMlpConfig.class);
+        MODEL_TYPES.put(StripMlpConfig.MODEL_TYPE, StripMlpConfig.class);
 
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
     }

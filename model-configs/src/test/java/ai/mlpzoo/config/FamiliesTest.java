@@ -54,7 +54,8 @@ class FamiliesTest {
                         "kan_rbf",
                         "kan_rational",
                         "ms_mlp",
-                        "raft_mlp"),
+                        "raft_mlp",
+                        "strip_mlp"),
                 Families.modelTypes());
         ConfigException e =
                 assertThrows(

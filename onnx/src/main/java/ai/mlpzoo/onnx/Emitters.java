@@ -79,6 +79,7 @@ public final class Emitters {
         register(FANLayer.class, Emitters::fanLayer);
         MsMlpEmitters.register();
         RaftMlpEmitters.register();
+        StripMlpEmitters.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
     }

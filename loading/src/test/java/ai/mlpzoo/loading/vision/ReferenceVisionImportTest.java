@@ -39,7 +39,12 @@ class ReferenceVisionImportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ms-mlp, ms_mlp_tiny", "raft-mlp, raft_mlp_tiny", "raft-mlp, raft_mlp_cross_tiny"})
+    @CsvSource({
+        "ms-mlp, ms_mlp_tiny",
+        "raft-mlp, raft_mlp_tiny",
+        "raft-mlp, raft_mlp_cross_tiny",
+        "strip-mlp, strip_mlp_tiny"
+    })
     void importedModelMatchesTheReference(String format, String name) throws Exception {
         Path out = tmp.resolve(name);
         ModelConfig config = Importers.get(format).importCheckpoint(fixture(name), out);
@@ -60,7 +65,12 @@ class ReferenceVisionImportTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ms-mlp, ms_mlp_tiny", "raft-mlp, raft_mlp_tiny", "raft-mlp, raft_mlp_cross_tiny"})
+    @CsvSource({
+        "ms-mlp, ms_mlp_tiny",
+        "raft-mlp, raft_mlp_tiny",
+        "raft-mlp, raft_mlp_cross_tiny",
+        "strip-mlp, strip_mlp_tiny"
+    })
     void missingOrMisshapedTensorIsRefusedNamingTheKey(String format, String name)
             throws IOException {
         Path ckpt = copy(name);
@@ -143,6 +153,22 @@ class ReferenceVisionImportTest {
                                 .contains(
                                         "field 'layers[0].raft_size' (3) does not divide field"
                                                 + " 'layers[0].dim' (32)"),
+                e.getMessage());
+    }
+
+    @Test
+    void stripGroupsThatDoNotDivideTheChannelsAreRefused() throws IOException {
+        Path ckpt = copy("strip_mlp_tiny");
+        Path json = ckpt.resolve("config.json");
+        Files.writeString(
+                json, Files.readString(json).replace("\"embed_dim\": 20", "\"embed_dim\": 36"));
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> Importers.get("strip-mlp").importCheckpoint(ckpt, tmp.resolve("o")));
+        assertTrue(
+                e.getMessage().contains(json.toString())
+                        && e.getMessage().contains("stage 0 has 36 channels"),
                 e.getMessage());
     }
 
