@@ -131,8 +131,8 @@ public class MsMlpConfig implements ModelConfig {
     public String toString() {
         return String.format(
                 Locale.ROOT,
-                "%s(ms_mlp, img=%d, patch=%d, dim=%d, depths=%s, classes=%d)",
-                name,
+                "%s(img=%d, patch=%d, dim=%d, depths=%s, classes=%d)",
+                name == null ? "ms_mlp" : name,
                 imgSize,
                 patchSize,
                 embedDim,

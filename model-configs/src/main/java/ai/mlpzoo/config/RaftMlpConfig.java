@@ -175,8 +175,8 @@ public class RaftMlpConfig implements ModelConfig {
     public String toString() {
         return String.format(
                 Locale.ROOT,
-                "%s(raft_mlp, %s, img=%d, levels=%d, shortcut=%s, classes=%d)",
-                name,
+                "%s(%s, img=%d, levels=%d, shortcut=%s, classes=%d)",
+                name == null ? "raft_mlp" : name,
                 embeddingType,
                 pretrainedImageSize,
                 layers == null ? 0 : layers.size(),

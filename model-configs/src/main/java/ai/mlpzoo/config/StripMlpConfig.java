@@ -109,8 +109,8 @@ public class StripMlpConfig implements ModelConfig {
     public String toString() {
         return String.format(
                 Locale.ROOT,
-                "%s(strip_mlp, img=%d, patch=%d, dim=%d, layers=%s, classes=%d)",
-                name,
+                "%s(img=%d, patch=%d, dim=%d, layers=%s, classes=%d)",
+                name == null ? "strip_mlp" : name,
                 imgSize,
                 patchSize,
                 embedDim,
