@@ -1,5 +1,8 @@
 package ai.mlpzoo.loading;
 
+import ai.mlpzoo.config.MsMlpConfig;
+import ai.mlpzoo.config.RaftMlpConfig;
+import ai.mlpzoo.config.StripMlpConfig;
 import ai.mlpzoo.loading.sae.SaeImporter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +41,9 @@ public final class Importers {
         register(new ai.mlpzoo.loading.timeseries.TsMixerGoogleImporter());
         register(new TimeMixerImporter());
         register(new ai.mlpzoo.loading.timeseries.HfImporter());
+        register(new ReferenceImporter("ms-mlp", "ms_mlp", MsMlpConfig.class));
+        register(new ReferenceImporter("raft-mlp", "raft_mlp", RaftMlpConfig.class));
+        register(new ReferenceImporter("strip-mlp", "strip_mlp", StripMlpConfig.class));
     }
 
     private Importers() {}

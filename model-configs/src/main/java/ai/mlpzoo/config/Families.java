@@ -191,6 +191,9 @@ public final class Families {
         // time series (issue 15), after the KANs so that the earlier tags keep their order
         MODEL_TYPES.put(TimeMixerConfig.MODEL_TYPE, TimeMixerConfig.class);
         registerTimm(MetaFormerConfig.MODEL_TYPE, MetaFormerConfig.class);
+        MODEL_TYPES.put(MsMlpConfig.MODEL_TYPE, MsMlpConfig.class);
+        MODEL_TYPES.put(RaftMlpConfig.MODEL_TYPE, RaftMlpConfig.class);
+        MODEL_TYPES.put(StripMlpConfig.MODEL_TYPE, StripMlpConfig.class);
 
         RETIRED.put(LegacyKanMixer.MODEL_TYPE, LegacyKanMixer::read);
 

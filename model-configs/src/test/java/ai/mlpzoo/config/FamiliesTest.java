@@ -59,7 +59,10 @@ class FamiliesTest {
                                         "timemixer",
                                         "tsmixer_google",
                                         "patchtsmixer",
-                                        "metaformer")),
+                                        "metaformer",
+                                        "ms_mlp",
+                                        "raft_mlp",
+                                        "strip_mlp")),
                 Families.modelTypes().toString());
         ConfigException e =
                 assertThrows(

@@ -47,8 +47,7 @@ class VariantsTest {
     void everyVariantLoadsAndFashionMnistOnesExist() {
         for (String name : Configs.variantNames()) {
             ModelConfig c = Configs.variant(name);
-            // every family's config has a "name" field
-            assertEquals(name, Configs.MAPPER.valueToTree(c).get("name").asText(), name);
+            assertEquals(name, nameOf(c));
         }
         KanBSplineConfig kan = (KanBSplineConfig) Configs.variant("kan_fmnist");
         assertArrayEquals(
@@ -62,6 +61,47 @@ class VariantsTest {
             assertEquals(1, c.inChans);
             assertEquals(10, c.numClasses);
             assertEquals(family, c.block);
+        }
+    }
+
+    /** A variant's {@code name} field, whatever its config class. */
+    static String nameOf(ModelConfig c) {
+        try {
+            return (String) c.getClass().getField("name").get(c);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(c.getClass() + " has no public name field", e);
+        }
+    }
+
+    /**
+     * The reference's own variants, counted independently: {@code sum(p.numel() for p in
+     * model.parameters())} of the reference module at each variant's arguments (torch 1.13).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "ms_mlp_tiny_patch4_shift5_224, 28656232",
+        "ms_mlp_small_patch4_shift5_224, 50303752",
+        "ms_mlp_base_patch4_shift5_224, 88696792",
+        "raft_mlp_s_224, 9868768",
+        "raft_mlp_m_224, 21413632",
+        "raft_mlp_l_224, 36184672",
+        "smlp_tiny_light_alpha3_patch4_224, 18243920",
+        "smlp_tiny_alpha3_patch4_224, 24903920",
+        "smlp_small_alpha3_patch4_224, 42568600",
+        "smlp_base_alpha3_patch4_224, 57216480"
+    })
+    void referenceVariantCountsEqualTheReference(String name, long expected) {
+        ModelConfig config = Configs.variant(name);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ai.djl.nn.Block block = config.toBlock();
+            block.initialize(manager, DataType.FLOAT32, config.inputShape());
+            // PyTorch's parameters(): BatchNorm's running statistics are buffers, not counted
+            long count =
+                    NamedParameters.of(block).values().stream()
+                            .filter(p -> !ai.mlpzoo.blocks.common.BatchNorm2d.isBuffer(p))
+                            .mapToLong(p -> p.getShape().size())
+                            .sum();
+            assertEquals(expected, count, name);
         }
     }
 

@@ -82,6 +82,9 @@ public final class Emitters {
         register(FANLayer.class, Emitters::fanLayer);
         // time series (issue 15): each family registers its own emitters
         TimeMixerEmitter.register();
+        MsMlpEmitters.register();
+        RaftMlpEmitters.register();
+        StripMlpEmitters.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
         // time-series forecasters (issue 15)

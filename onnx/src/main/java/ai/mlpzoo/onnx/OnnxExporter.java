@@ -77,7 +77,9 @@ public final class OnnxExporter {
         if (block instanceof SparseCoder) {
             return List.of(SparseCoder.FEATURE_ACTS, SparseCoder.OUTPUT);
         }
-        if (block instanceof MlpMixer || block instanceof ai.mlpzoo.blocks.metaformer.MetaFormer) {
+        if (block instanceof MlpMixer
+                || block instanceof ai.mlpzoo.blocks.metaformer.MetaFormer
+                || block instanceof ai.mlpzoo.blocks.common.PooledClassifier) {
             return List.of("output", "pre_logits");
         }
         return List.of("output");
