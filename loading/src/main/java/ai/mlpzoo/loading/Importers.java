@@ -38,6 +38,8 @@ public final class Importers {
         register(new ai.mlpzoo.loading.timeseries.TsMixerGoogleImporter());
         register(new TimeMixerImporter());
         register(new ai.mlpzoo.loading.timeseries.HfImporter());
+        // vision, part 2 (issue 18)
+        register(new ScalingMlpImporter());
     }
 
     private Importers() {}

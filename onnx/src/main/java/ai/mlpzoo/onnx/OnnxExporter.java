@@ -80,7 +80,8 @@ public final class OnnxExporter {
         if (block instanceof MlpMixer) {
             return List.of("output", "pre_logits");
         }
-        return List.of("output");
+        List<String> registered = Emitters.outputs(block);
+        return registered != null ? registered : List.of("output");
     }
 
     /**
