@@ -31,7 +31,7 @@ class Vision2CliTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"scaling_mlp_tiny, scaling-mlp"})
+    @CsvSource({"scaling_mlp_tiny, scaling-mlp", "kat_tiny, timm"})
     void importThenPredictWritesTheReferenceOutputs(String fixture, String format)
             throws Exception {
         Path ref = reference();

@@ -27,7 +27,7 @@ public final class Importers {
                     public ai.mlpzoo.config.ModelConfig importCheckpoint(
                             java.nio.file.Path in, java.nio.file.Path out)
                             throws java.io.IOException {
-                        return TimmImporter.importCheckpoint(in, out);
+                        return TimmImporter.importAny(in, out);
                     }
                 });
         register(SaeImporter.saeLens());

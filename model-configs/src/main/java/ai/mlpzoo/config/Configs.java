@@ -269,11 +269,13 @@ public final class Configs {
      * @param overrides a JSON object of fields
      * @param source where the overrides came from, for messages
      * @return the updated config
+     * @param <T> the config type
      */
-    public static MixerConfig override(MixerConfig base, JsonNode overrides, String source) {
+    @SuppressWarnings("unchecked")
+    public static <T extends ModelConfig> T override(T base, JsonNode overrides, String source) {
         try {
-            MixerConfig updated = MAPPER.readerForUpdating(base).readValue(overrides);
-            return updated.validate();
+            T updated = MAPPER.readerForUpdating(base).readValue(overrides);
+            return (T) updated.validate();
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(
                     source + ": unsupported argument '" + e.getPropertyName() + "'", e);

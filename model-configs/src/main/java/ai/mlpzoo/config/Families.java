@@ -185,6 +185,7 @@ public final class Families {
 
         // vision, part 2 (issue 18)
         MODEL_TYPES.put(ScalingMlpConfig.MODEL_TYPE, ScalingMlpConfig.class);
+        MODEL_TYPES.put(KatConfig.MODEL_TYPE, KatConfig.class);
     }
 
     private Families() {}
