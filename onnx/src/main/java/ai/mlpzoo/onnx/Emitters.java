@@ -82,6 +82,7 @@ public final class Emitters {
         TimeMixerEmitter.register();
         // vision, part 2 (issue 18): each family registers its own emitters
         ScalingMlpEmitter.register();
+        KatEmitter.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
     }
