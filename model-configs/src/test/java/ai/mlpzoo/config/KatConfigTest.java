@@ -19,16 +19,21 @@ class KatConfigTest {
     /**
      * Counts of the reference's structure (timm's ViT with KAT's {@code KAN} MLPs: two {@code
      * KAT_Group}s of (1, 6) + (8, 4) each), summed over {@code parameters()} in PyTorch; the paper
-     * reports them rounded: 5.7M, 22.1M, 86.6M.
+     * reports them rounded: 5.7M, 22.1M, 86.6M. The {@code *_gelu_*} twins have the same structure.
      */
     @ParameterizedTest
     @CsvSource({
         "kat_tiny_patch16_224, 5718328",
         "kat_small_patch16_224, 22051576",
-        "kat_base_patch16_224, 86568568"
+        "kat_base_patch16_224, 86568568",
+        "kat_tiny_gelu_patch16_224, 5718328",
+        "kat_small_gelu_patch16_224, 22051576",
+        "kat_base_gelu_patch16_224, 86568568"
     })
     void parameterCountsEqualTheReference(String name, long expected) {
         KatConfig config = (KatConfig) Configs.variant(name);
+        // the registry's *_gelu_* twins differ only in act2's initial function
+        assertEquals(name.contains("_gelu_") ? "gelu" : "swish", config.actInit, name);
         try (NDManager manager = NDManager.newBaseManager()) {
             KatVisionTransformer block = config.toBlock();
             block.initialize(manager, DataType.FLOAT32, config.inputShape());
