@@ -30,7 +30,7 @@ public final class Importers {
                     public ai.mlpzoo.config.ModelConfig importCheckpoint(
                             java.nio.file.Path in, java.nio.file.Path out)
                             throws java.io.IOException {
-                        return TimmImporter.importCheckpoint(in, out);
+                        return TimmImporter.importAny(in, out);
                     }
                 });
         register(SaeImporter.saeLens());
@@ -44,6 +44,8 @@ public final class Importers {
         register(new ReferenceImporter("ms-mlp", "ms_mlp", MsMlpConfig.class));
         register(new ReferenceImporter("raft-mlp", "raft_mlp", RaftMlpConfig.class));
         register(new ReferenceImporter("strip-mlp", "strip_mlp", StripMlpConfig.class));
+        // vision, part 2 (issue 18)
+        register(new ScalingMlpImporter());
     }
 
     private Importers() {}

@@ -270,6 +270,7 @@ public final class Configs {
      * @param source where the overrides came from, for messages
      * @param <T> the config type
      * @return the updated config
+     * @param <T> the config type
      */
     @SuppressWarnings("unchecked")
     public static <T extends ModelConfig> T override(T base, JsonNode overrides, String source) {

@@ -200,6 +200,10 @@ public final class Families {
         // time series (issue 15)
         MODEL_TYPES.put(TsMixerConfig.MODEL_TYPE, TsMixerConfig.class);
         MODEL_TYPES.put(PatchTsMixerConfig.MODEL_TYPE, PatchTsMixerConfig.class);
+
+        // vision, part 2 (issue 18)
+        MODEL_TYPES.put(ScalingMlpConfig.MODEL_TYPE, ScalingMlpConfig.class);
+        MODEL_TYPES.put(KatConfig.MODEL_TYPE, KatConfig.class);
     }
 
     private Families() {}

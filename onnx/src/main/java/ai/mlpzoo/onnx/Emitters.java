@@ -51,6 +51,7 @@ import onnx.Onnx.AttributeProto;
 public final class Emitters {
 
     private static final Map<Class<?>, Emitter<?>> EMITTERS = new LinkedHashMap<>();
+    private static final Map<Class<?>, List<String>> OUTPUTS = new LinkedHashMap<>();
 
     static {
         // DJL built-ins
@@ -85,6 +86,9 @@ public final class Emitters {
         MsMlpEmitters.register();
         RaftMlpEmitters.register();
         StripMlpEmitters.register();
+        // vision, part 2 (issue 18): each family registers its own emitters
+        ScalingMlpEmitter.register();
+        KatEmitter.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
         // time-series forecasters (issue 15)
@@ -102,6 +106,21 @@ public final class Emitters {
      */
     public static synchronized <B extends Block> void register(Class<B> type, Emitter<B> emitter) {
         EMITTERS.put(type, emitter);
+    }
+
+    /**
+     * Names the outputs of a root block class whose forward gives more than {@code output}.
+     *
+     * @param type the exact block class
+     * @param names its outputs, in the order of its forward's NDList
+     */
+    public static synchronized void registerOutputs(Class<?> type, List<String> names) {
+        OUTPUTS.put(type, List.copyOf(names));
+    }
+
+    /** The registered output names of a root block, or null. */
+    static synchronized List<String> outputs(Block block) {
+        return OUTPUTS.get(block.getClass());
     }
 
     @SuppressWarnings("unchecked")

@@ -82,7 +82,8 @@ public final class OnnxExporter {
                 || block instanceof ai.mlpzoo.blocks.common.PooledClassifier) {
             return List.of("output", "pre_logits");
         }
-        return List.of("output");
+        List<String> registered = Emitters.outputs(block);
+        return registered != null ? registered : List.of("output");
     }
 
     /**
