@@ -169,8 +169,30 @@ public final class Configs {
      */
     public static <T extends ModelConfig> T bind(JsonNode tree, Class<T> cls, String source) {
         T config = map(tree, cls, source);
-        config.validate();
+        validate(config, source);
         return config;
+    }
+
+    /**
+     * Validates a config read from a file, naming the file in the message: the rules name the
+     * field, the file is the caller's to say.
+     *
+     * @param config the config
+     * @param source where it came from
+     * @param <T> the config type
+     * @return the config
+     * @throws ConfigException naming the source and the field
+     */
+    static <T extends ModelConfig> T validate(T config, String source) {
+        try {
+            config.validate();
+            return config;
+        } catch (ConfigException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
+                throw e;
+            }
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** Binds a JSON tree to a class without validating it; messages name the source and field. */
@@ -238,28 +260,65 @@ public final class Configs {
     }
 
     /**
-     * Refuses an architecture too large for this JVM before any block is built: building one first
-     * would run for minutes and end in an OutOfMemoryError.
+     * Refuses an architecture too large for this machine before any block is built: building one
+     * first would run for minutes and end in an OutOfMemoryError. Two bounds: the float32 weights
+     * and one sample's activations against the machine's memory (on PyTorch tensors live outside
+     * the Java heap, so the heap is not their limit), and the block tree's own objects against the
+     * maximum heap.
      *
-     * @param parameters a lower bound of the model's parameter count
-     * @param fields the fields that make it, with their values, for the message
-     * @throws ConfigException when its float32 weights alone exceed the JVM's maximum heap
+     * @param f the config's estimate
+     * @throws ConfigException stating the estimate, the limit and the field to reduce
      */
-    public static void checkFits(double parameters, String fields) {
-        double bytes = parameters * Float.BYTES;
-        long limit = Runtime.getRuntime().maxMemory();
-        if (bytes > limit || Double.isNaN(bytes)) {
+    public static void checkFits(Footprint f) {
+        double tensors = f.tensorBytes();
+        long memory = machineMemory();
+        if (tensors > memory || Double.isNaN(tensors)) {
             throw new ConfigException(
                     String.format(
                             java.util.Locale.ROOT,
-                            "%s: the model would have at least %.3g parameters (%.3g GB of float32"
-                                    + " weights), more than this JVM can hold (max heap %.3g GB);"
-                                    + " lower these fields or raise -Xmx",
-                            fields,
-                            parameters,
-                            bytes / 1e9,
-                            limit / 1e9));
+                            "%s: the model would need about %s (%.3g float32 parameters: %s of"
+                                    + " weights, plus %s of activations per sample), more than this"
+                                    + " machine's %s of memory; reduce %s",
+                            f.fields(),
+                            Footprint.bytes(tensors),
+                            f.parameters(),
+                            Footprint.bytes(f.parameters() * Float.BYTES),
+                            Footprint.bytes(f.activations() * Float.BYTES),
+                            Footprint.bytes(memory),
+                            f.reduce()));
         }
+        double heap = f.heapBytes();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (heap > maxHeap || Double.isNaN(heap)) {
+            throw new ConfigException(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s: building the model would take about %s of Java heap (%.3g"
+                                    + " sub-blocks of about %s each) before any weight exists,"
+                                    + " more than the max heap of %s; reduce %s (or raise -Xmx)",
+                            f.fields(),
+                            Footprint.bytes(heap),
+                            f.modules(),
+                            Footprint.bytes(Footprint.HEAP_BYTES_PER_MODULE),
+                            Footprint.bytes(maxHeap),
+                            f.reduce()));
+        }
+    }
+
+    /**
+     * @return the memory of this machine, or of its container when one limits it (the JDK reads the
+     *     cgroup limit); the maximum heap when the platform does not say
+     */
+    static long machineMemory() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            long total = ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize();
+            if (total > 0) {
+                return total;
+            }
+        }
+        return Runtime.getRuntime().maxMemory();
     }
 
     /**
@@ -273,7 +332,7 @@ public final class Configs {
     public static MixerConfig override(MixerConfig base, JsonNode overrides, String source) {
         try {
             MixerConfig updated = MAPPER.readerForUpdating(base).readValue(overrides);
-            return updated.validate();
+            return validate(updated, source);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(
                     source + ": unsupported argument '" + e.getPropertyName() + "'", e);

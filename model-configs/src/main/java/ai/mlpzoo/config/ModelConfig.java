@@ -28,6 +28,17 @@ public interface ModelConfig {
     Block toBlock();
 
     /**
+     * What the architecture would cost, from its fields alone: every family states it, and {@link
+     * #toBlock()} refuses (through {@link Configs#checkFits}) a size this machine cannot hold
+     * before building anything.
+     *
+     * @return the estimate; {@link Footprint#UNKNOWN} for a family that does not state one
+     */
+    default Footprint footprint() {
+        return Footprint.UNKNOWN;
+    }
+
+    /**
      * @return the input shape of a batch of one, for initialisation
      */
     Shape inputShape();
