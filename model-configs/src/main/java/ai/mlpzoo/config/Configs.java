@@ -23,10 +23,31 @@ import java.util.List;
 public final class Configs {
 
     /** The shared mapper: unknown fields are errors, so that a typo never passes silently. */
-    public static final ObjectMapper MAPPER =
-            new ObjectMapper()
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper MAPPER = newMapper();
+
+    /**
+     * Unknown fields are errors, and so are a fraction or a string where a whole number is expected
+     * ({@code "num_blocks": 2.5} was read as 2, {@code "2"} as 2): a size is never guessed.
+     */
+    private static ObjectMapper newMapper() {
+        ObjectMapper m =
+                new ObjectMapper()
+                        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                        .enable(SerializationFeature.INDENT_OUTPUT);
+        for (com.fasterxml.jackson.databind.type.LogicalType t :
+                new com.fasterxml.jackson.databind.type.LogicalType[] {
+                    com.fasterxml.jackson.databind.type.LogicalType.Integer,
+                    com.fasterxml.jackson.databind.type.LogicalType.Float,
+                    com.fasterxml.jackson.databind.type.LogicalType.Boolean
+                }) {
+            m.coercionConfigFor(t)
+                    .setCoercion(
+                            com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+                            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        }
+        return m;
+    }
 
     private static final String VARIANTS = "ai/mlpzoo/config/variants/";
 
@@ -201,10 +222,66 @@ public final class Configs {
             return MAPPER.treeToValue(tree, cls);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown field '" + e.getPropertyName() + "'", e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new ConfigException(source + ": " + mismatch(e), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(
                     source + ": not a valid config: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * A value of the wrong kind, said in the config's terms: {@code field 'num_blocks' must be a
+     * whole number, got 2.5} rather than Jackson's advice on its coercion settings.
+     */
+    private static String mismatch(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        Class<?> type = e.getTargetType();
+        while (type != null && type.isArray()) {
+            type = type.getComponentType();
+        }
+        String kind;
+        if (type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class) {
+            kind = "a whole number";
+        } else if (type == double.class || type == Double.class || type == float.class) {
+            kind = "a number";
+        } else if (type == boolean.class || type == Boolean.class) {
+            kind = "true or false";
+        } else {
+            return field(e) + e.getOriginalMessage().replaceAll(" \\(but [^)]*\\)", "");
+        }
+        String f = field(e);
+        String got =
+                e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException
+                        ? ", got "
+                                + quoted(
+                                        ((com.fasterxml.jackson.databind.exc.InvalidFormatException)
+                                                        e)
+                                                .getValue())
+                        : "";
+        return (f.startsWith("field") ? f.substring(0, f.length() - 2) : "a value")
+                + " must be "
+                + kind
+                + got;
+    }
+
+    private static String quoted(Object v) {
+        return v instanceof String ? "\"" + v + "\" (a string)" : String.valueOf(v);
+    }
+
+    /** The field a mismatched value sits in, e.g. {@code "field 'num_blocks': "}. */
+    private static String field(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "not a valid config: " : "field '" + path + "': ";
     }
 
     /**
@@ -336,6 +413,8 @@ public final class Configs {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(
                     source + ": unsupported argument '" + e.getPropertyName() + "'", e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new ConfigException(source + ": " + mismatch(e), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }

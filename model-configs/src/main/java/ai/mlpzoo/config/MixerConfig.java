@@ -221,6 +221,18 @@ public class MixerConfig implements ModelConfig {
                         numClasses));
     }
 
+    /** The head is sized by the classes, the stem by the patches, the rest by the widths. */
+    @Override
+    public String fieldsSizing(String parameter) {
+        if (parameter.contains("head")) {
+            return "num_classes (or embed_dim)";
+        }
+        if (parameter.contains("stem") || parameter.contains("patch")) {
+            return "in_chans, patch_size or embed_dim";
+        }
+        return "embed_dim, mlp_ratio, img_size or patch_size";
+    }
+
     /** The channel MLP that {@code mlp_layer} names, checked against the family's list. */
     private MlpLayer mlpLayer(Families.Vision vision) {
         String layer = mlpLayer == null ? vision.defaultMlpLayer() : mlpLayer;

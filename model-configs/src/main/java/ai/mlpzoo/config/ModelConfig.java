@@ -39,6 +39,17 @@ public interface ModelConfig {
     }
 
     /**
+     * The fields that size a parameter, for a message when a weights file disagrees with the
+     * architecture.
+     *
+     * @param parameter the parameter's path in the block, e.g. {@code head_weight}
+     * @return the fields to check
+     */
+    default String fieldsSizing(String parameter) {
+        return "the fields that size it";
+    }
+
+    /**
      * @return the input shape of a batch of one, for initialisation
      */
     Shape inputShape();
