@@ -83,6 +83,7 @@ final class PredictCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new NoSuchFileException(model.toString(), null, "model directory not found");
         }
+        requireEngine(engine);
         ai.mlpzoo.zoo.ModelDirs.checkSafe(model); // data only, before DJL reads it
         Criteria<NDList, NDList> criteria =
                 Criteria.builder()
@@ -94,7 +95,8 @@ final class PredictCommand implements Callable<Integer> {
                 ZooModel<NDList, NDList> zooModel = criteria.loadModel();
                 Predictor<NDList, NDList> predictor = zooModel.newPredictor()) {
             NDList in = SafeTensors.read(manager, input);
-            NDArray batch = find(in, "input");
+            NDArray batch = find(in, "input", input);
+            requireFloat(batch, input);
             Block contract = contract(zooModel.getBlock());
             InputContract.check(contract, batch, "input");
             NDArray marks = marks(contract, in, batch);
@@ -236,7 +238,7 @@ final class PredictCommand implements Callable<Integer> {
         return marks.toType(DataType.FLOAT32, false);
     }
 
-    private static NDArray find(NDList list, String name) {
+    private static NDArray find(NDList list, String name, Path file) {
         List<String> names = new ArrayList<>();
         for (NDArray a : list) {
             if (name.equals(a.getName())) {
@@ -245,10 +247,36 @@ final class PredictCommand implements Callable<Integer> {
             names.add(a.getName());
         }
         throw new IllegalArgumentException(
-                "input file has no tensor named '"
+                file
+                        + " has no tensor named '"
                         + name
                         + "' (it has: "
                         + String.join(", ", names)
-                        + ")");
+                        + "): name the batch 'input'");
+    }
+
+    /** The blocks compute in float32: an integer tensor is named, not met by an engine error. */
+    private static void requireFloat(NDArray batch, Path file) {
+        if (batch.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new IllegalArgumentException(
+                    file
+                            + ": tensor 'input' is "
+                            + batch.getDataType()
+                            + "; the model takes floating point (F32, or F16/BF16, which are"
+                            + " widened): convert the tensor to float32");
+        }
+    }
+
+    /** An engine that is not on the class path is named with the ones that are. */
+    static void requireEngine(String engine) {
+        if (!ai.djl.engine.Engine.getAllEngines().contains(engine)) {
+            throw new IllegalArgumentException(
+                    "--engine "
+                            + engine
+                            + " is not available; available: "
+                            + String.join(
+                                    ", ",
+                                    new java.util.TreeSet<>(ai.djl.engine.Engine.getAllEngines())));
+        }
     }
 }

@@ -38,9 +38,28 @@ public final class ActivationBuffer {
             throw new IllegalArgumentException("d_out must be >= 0, got " + dOut);
         }
         this.dOut = dOut;
-        this.xs = new float[Math.multiplyExact(capacity, dIn)];
-        this.ys = dOut == 0 ? null : new float[Math.multiplyExact(capacity, dOut)];
+        this.xs = new float[floats(capacity, dIn, "d_in")];
+        this.ys = dOut == 0 ? null : new float[floats(capacity, dOut, "d_out")];
         this.random = new Random(seed);
+    }
+
+    /** capacity x width floats, refused with the sizes when one Java array cannot hold them. */
+    private static int floats(int capacity, int width, String field) {
+        long n = (long) capacity * width;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "capacity ("
+                            + capacity
+                            + ") x "
+                            + field
+                            + " ("
+                            + width
+                            + ") = "
+                            + n
+                            + " floats, more than one Java array holds (2^31 - 9): lower the"
+                            + " capacity");
+        }
+        return (int) n;
     }
 
     /**

@@ -190,16 +190,33 @@ public final class SafeTensors {
         JsonNode dtype = t.get("dtype");
         JsonNode shape = t.get("shape");
         JsonNode off = t.get("data_offsets");
-        if (dtype == null
-                || !dtype.isTextual()
-                || shape == null
-                || !shape.isArray()
-                || off == null
+        if (dtype == null || !dtype.isTextual()) {
+            throw new IOException(
+                    source
+                            + ": corrupt safetensors entry for tensor '"
+                            + name
+                            + "': field 'dtype' must be a string such as \"F32\", got "
+                            + dtype);
+        }
+        if (shape == null || !shape.isArray()) {
+            throw new IOException(
+                    source
+                            + ": corrupt safetensors entry for tensor '"
+                            + name
+                            + "': field 'shape' must be a list of whole numbers, got "
+                            + shape);
+        }
+        if (off == null
                 || !off.isArray()
                 || off.size() != 2
                 || !off.get(0).isIntegralNumber()
                 || !off.get(1).isIntegralNumber()) {
-            throw new IOException(source + ": corrupt safetensors entry for tensor '" + name + "'");
+            throw new IOException(
+                    source
+                            + ": corrupt safetensors entry for tensor '"
+                            + name
+                            + "': field 'data_offsets' must be two whole numbers [begin, end], got "
+                            + off);
         }
         DType type;
         try {
@@ -220,14 +237,33 @@ public final class SafeTensors {
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = shape.get(i);
             if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
-                throw new IOException(source + ": tensor '" + name + "' has a bad shape " + shape);
+                throw new IOException(
+                        source
+                                + ": tensor '"
+                                + name
+                                + "' has a bad shape "
+                                + shape
+                                + ": each dimension must be a whole number >= 0 (a fraction or"
+                                + " string is not read as one)");
             }
             dims[i] = d.asLong();
+        }
+        // the engine computes strides over every dimension, zero-sized ones too: their product
+        // (a zero counted as one) must fit in 63 bits with the element size, or PyTorch fails with
+        // "Stride calculation overflowed"
+        long span = type.bytes;
+        for (long dim : dims) {
             try {
-                elements = Math.multiplyExact(elements, dims[i]);
+                span = Math.multiplyExact(span, Math.max(1, dim));
+                elements = Math.multiplyExact(elements, dim);
             } catch (ArithmeticException ex) {
                 throw new IOException(
-                        source + ": tensor '" + name + "' has an impossibly large shape " + shape,
+                        source
+                                + ": tensor '"
+                                + name
+                                + "' has an impossibly large shape "
+                                + shape
+                                + ": its byte size overflows 64 bits",
                         ex);
             }
         }

@@ -50,6 +50,7 @@ public class MlpZooBlockFactory implements BlockFactory {
         try {
             ModelConfig config = ModelDirs.readArchitecture(dir);
             ModelDirs.verifyParams(dir);
+            WeightsMatch.check(dir, config, model.getNDManager());
             return config.toBlock();
         } catch (IOException e) {
             model.close(); // DJL drops the half-made model when the factory fails

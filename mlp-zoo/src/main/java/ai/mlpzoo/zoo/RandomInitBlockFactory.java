@@ -31,6 +31,7 @@ public class RandomInitBlockFactory implements BlockFactory {
             ModelConfig config = ModelDirs.readArchitecture(dir);
             ModelDirs.verifyParams(
                     dir); // a params file here is loaded by DJL after us: never unchecked
+            WeightsMatch.check(dir, config, model.getNDManager());
             Block block = config.toBlock();
             Object seed = arguments.get("seed");
             if (seed != null) {

@@ -147,6 +147,42 @@ class SafeTensorsTest {
         }
     }
 
+    /**
+     * Files over 2 GB are read by mapping each tensor, never the whole file into one array: a
+     * tensor that starts past 2^31 bytes (the file is sparse, so no disk is used) reads correctly.
+     */
+    @Test
+    void aTensorPastTwoGigabytesIsRead() throws Exception {
+        long begin = (1L << 31) + 16;
+        String header =
+                "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":["
+                        + begin
+                        + ","
+                        + (begin + 16)
+                        + "]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        Path f = tmp.resolve("big.safetensors");
+        ByteBuffer data = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        data.putFloat(1.5f).putFloat(-2f).putFloat(3.25f).putFloat(4f).flip();
+        ByteBuffer head = ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(h.length).put(h).flip();
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(
+                        f,
+                        java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.SPARSE,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(head, 0);
+            ch.write(data, 8 + h.length + begin);
+        }
+        assertTrue(Files.size(f) > (1L << 31), "the file is over 2 GB");
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList l = SafeTensors.read(m, f);
+            assertEquals(1, l.size());
+            assertArrayEquals(new float[] {1.5f, -2f, 3.25f, 4f}, l.get(0).toFloatArray());
+        }
+    }
+
     @Test
     void aHugeHeaderLengthIsRefusedBeforeAllocating() throws Exception {
         Path f = tmp.resolve("huge.safetensors");

@@ -23,10 +23,31 @@ import java.util.List;
 public final class Configs {
 
     /** The shared mapper: unknown fields are errors, so that a typo never passes silently. */
-    public static final ObjectMapper MAPPER =
-            new ObjectMapper()
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper MAPPER = newMapper();
+
+    /**
+     * Unknown fields are errors, and so are a fraction or a string where a whole number is expected
+     * ({@code "num_blocks": 2.5} was read as 2, {@code "2"} as 2): a size is never guessed.
+     */
+    private static ObjectMapper newMapper() {
+        ObjectMapper m =
+                new ObjectMapper()
+                        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                        .enable(SerializationFeature.INDENT_OUTPUT);
+        for (com.fasterxml.jackson.databind.type.LogicalType t :
+                new com.fasterxml.jackson.databind.type.LogicalType[] {
+                    com.fasterxml.jackson.databind.type.LogicalType.Integer,
+                    com.fasterxml.jackson.databind.type.LogicalType.Float,
+                    com.fasterxml.jackson.databind.type.LogicalType.Boolean
+                }) {
+            m.coercionConfigFor(t)
+                    .setCoercion(
+                            com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+                            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        }
+        return m;
+    }
 
     private static final String VARIANTS = "ai/mlpzoo/config/variants/";
 
@@ -169,8 +190,30 @@ public final class Configs {
      */
     public static <T extends ModelConfig> T bind(JsonNode tree, Class<T> cls, String source) {
         T config = map(tree, cls, source);
-        config.validate();
+        validate(config, source);
         return config;
+    }
+
+    /**
+     * Validates a config read from a file, naming the file in the message: the rules name the
+     * field, the file is the caller's to say.
+     *
+     * @param config the config
+     * @param source where it came from
+     * @param <T> the config type
+     * @return the config
+     * @throws ConfigException naming the source and the field
+     */
+    static <T extends ModelConfig> T validate(T config, String source) {
+        try {
+            config.validate();
+            return config;
+        } catch (ConfigException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ": ")) {
+                throw e;
+            }
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** Binds a JSON tree to a class without validating it; messages name the source and field. */
@@ -179,10 +222,66 @@ public final class Configs {
             return MAPPER.treeToValue(tree, cls);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown field '" + e.getPropertyName() + "'", e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new ConfigException(source + ": " + mismatch(e), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(
                     source + ": not a valid config: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * A value of the wrong kind, said in the config's terms: {@code field 'num_blocks' must be a
+     * whole number, got 2.5} rather than Jackson's advice on its coercion settings.
+     */
+    private static String mismatch(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        Class<?> type = e.getTargetType();
+        while (type != null && type.isArray()) {
+            type = type.getComponentType();
+        }
+        String kind;
+        if (type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class) {
+            kind = "a whole number";
+        } else if (type == double.class || type == Double.class || type == float.class) {
+            kind = "a number";
+        } else if (type == boolean.class || type == Boolean.class) {
+            kind = "true or false";
+        } else {
+            return field(e) + e.getOriginalMessage().replaceAll(" \\(but [^)]*\\)", "");
+        }
+        String f = field(e);
+        String got =
+                e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException
+                        ? ", got "
+                                + quoted(
+                                        ((com.fasterxml.jackson.databind.exc.InvalidFormatException)
+                                                        e)
+                                                .getValue())
+                        : "";
+        return (f.startsWith("field") ? f.substring(0, f.length() - 2) : "a value")
+                + " must be "
+                + kind
+                + got;
+    }
+
+    private static String quoted(Object v) {
+        return v instanceof String ? "\"" + v + "\" (a string)" : String.valueOf(v);
+    }
+
+    /** The field a mismatched value sits in, e.g. {@code "field 'num_blocks': "}. */
+    private static String field(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "not a valid config: " : "field '" + path + "': ";
     }
 
     /**
@@ -238,12 +337,13 @@ public final class Configs {
     }
 
     /**
-     * Refuses an architecture too large for this JVM before any block is built: building one first
-     * would run for minutes and end in an OutOfMemoryError.
+     * Refuses an architecture whose weights alone (a lower bound of the parameter count, as
+     * float32) exceed the JVM's maximum heap, before any block is built; the simple bound of the
+     * families that state no {@link Footprint} yet.
      *
-     * @param parameters a lower bound of the model's parameter count
-     * @param fields the fields that make it, with their values, for the message
-     * @throws ConfigException when its float32 weights alone exceed the JVM's maximum heap
+     * @param parameters a lower bound of the parameter count
+     * @param fields the fields that set it, for the message
+     * @throws ConfigException naming the fields, the estimate and the limit
      */
     public static void checkFits(double parameters, String fields) {
         double bytes = parameters * Float.BYTES;
@@ -260,6 +360,68 @@ public final class Configs {
                             bytes / 1e9,
                             limit / 1e9));
         }
+    }
+
+    /**
+     * Refuses an architecture too large for this machine before any block is built: building one
+     * first would run for minutes and end in an OutOfMemoryError. Two bounds: the float32 weights
+     * and one sample's activations against the machine's memory (on PyTorch tensors live outside
+     * the Java heap, so the heap is not their limit), and the block tree's own objects against the
+     * maximum heap.
+     *
+     * @param f the config's estimate
+     * @throws ConfigException stating the estimate, the limit and the field to reduce
+     */
+    public static void checkFits(Footprint f) {
+        double tensors = f.tensorBytes();
+        long memory = machineMemory();
+        if (tensors > memory || Double.isNaN(tensors)) {
+            throw new ConfigException(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s: the model would need about %s (%.3g float32 parameters: %s of"
+                                    + " weights, plus %s of activations per sample), more than this"
+                                    + " machine's %s of memory; reduce %s",
+                            f.fields(),
+                            Footprint.bytes(tensors),
+                            f.parameters(),
+                            Footprint.bytes(f.parameters() * Float.BYTES),
+                            Footprint.bytes(f.activations() * Float.BYTES),
+                            Footprint.bytes(memory),
+                            f.reduce()));
+        }
+        double heap = f.heapBytes();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (heap > maxHeap || Double.isNaN(heap)) {
+            throw new ConfigException(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s: building the model would take about %s of Java heap (%.3g"
+                                    + " sub-blocks of about %s each) before any weight exists,"
+                                    + " more than the max heap of %s; reduce %s (or raise -Xmx)",
+                            f.fields(),
+                            Footprint.bytes(heap),
+                            f.modules(),
+                            Footprint.bytes(Footprint.HEAP_BYTES_PER_MODULE),
+                            Footprint.bytes(maxHeap),
+                            f.reduce()));
+        }
+    }
+
+    /**
+     * @return the memory of this machine, or of its container when one limits it (the JDK reads the
+     *     cgroup limit); the maximum heap when the platform does not say
+     */
+    static long machineMemory() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            long total = ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize();
+            if (total > 0) {
+                return total;
+            }
+        }
+        return Runtime.getRuntime().maxMemory();
     }
 
     /**
@@ -287,6 +449,8 @@ public final class Configs {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(
                     source + ": unsupported argument '" + e.getPropertyName() + "'", e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new ConfigException(source + ": " + mismatch(e), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }

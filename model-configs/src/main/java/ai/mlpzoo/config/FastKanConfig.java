@@ -62,6 +62,7 @@ public class FastKanConfig implements ModelConfig {
     public FastKAN toBlock() {
         KanConfigs.requireType(modelType, MODEL_TYPE);
         BaseActivation activation = KanConfigs.activation(baseActivation, "base_activation");
+        Configs.checkFits(footprint());
         return ConfigException.fromBuilder(
                 () ->
                         new FastKAN(
@@ -74,6 +75,52 @@ public class FastKanConfig implements ModelConfig {
                                 layerNormEps,
                                 activation,
                                 splineWeightInitScale));
+    }
+
+    /**
+     * The estimate per layer: fast-kan's spline linear (in x num_grids x out), base linear (in x
+     * out) and LayerNorm (2 x in); per sample the RBF bases (in x num_grids).
+     *
+     * @return the estimate, naming the widest layer's field or num_grids
+     */
+    @Override
+    public Footprint footprint() {
+        if (layersHidden == null || layersHidden.length < 2) {
+            return Footprint.UNKNOWN; // the block names the field
+        }
+        int layers = layersHidden.length - 1;
+        double g = Math.max(0, numGrids);
+        double params = 0;
+        double activations = 0;
+        double largest = -1;
+        String reduce = "layers_hidden";
+        for (int l = 0; l < layers; l++) {
+            double in = Math.max(0, layersHidden[l]);
+            double out = Math.max(0, layersHidden[l + 1]);
+            double p = in * out * (g + 1) + 2 * in + out;
+            params += p;
+            activations += in * (g + 2) + out;
+            if (p > largest) {
+                largest = p;
+                int wide = in >= out ? l : l + 1;
+                reduce =
+                        g > Math.max(in, out)
+                                ? "num_grids"
+                                : "layers_hidden[" + wide + "] (" + layersHidden[wide] + ")";
+            }
+        }
+        if (layers > 1000) {
+            reduce = "the number of layers in layers_hidden (" + layers + ")";
+        }
+        return new Footprint(
+                params,
+                activations,
+                layers,
+                reduce,
+                "fields layers_hidden="
+                        + Footprint.summary(layersHidden)
+                        + ", num_grids="
+                        + numGrids);
     }
 
     @Override

@@ -110,8 +110,59 @@ public class KanBSplineConfig implements ModelConfig {
         if (layersHidden != null && layersHidden.length >= 2) {
             perLayer(gridSize, "grid_size", layersHidden.length - 1);
             perLayer(splineOrder, "spline_order", layersHidden.length - 1);
+            Configs.checkFits(footprint());
         }
         return ConfigException.fromBuilder(() -> new KAN(layersHidden, this::layerOptions));
+    }
+
+    /**
+     * The estimate per layer: efficient-kan's spline, base and scaler weights (in x out x (G + k +
+     * 1)) and its grid (in x (G + 2k + 1)); per sample the Cox-de Boor bases it keeps (in x (G +
+     * 2k) x (k + 1)).
+     *
+     * @return the estimate, naming the widest layer's field or grid_size
+     */
+    @Override
+    public Footprint footprint() {
+        if (layersHidden == null || layersHidden.length < 2) {
+            return Footprint.UNKNOWN; // the block names the field
+        }
+        int layers = layersHidden.length - 1;
+        double params = 0;
+        double activations = 0;
+        double largest = -1;
+        String reduce = "layers_hidden";
+        for (int l = 0; l < layers; l++) {
+            double in = Math.max(0, layersHidden[l]);
+            double out = Math.max(0, layersHidden[l + 1]);
+            double g = Math.max(0, gridSize[gridSize.length == 1 ? 0 : l]);
+            double k = Math.max(0, splineOrder[splineOrder.length == 1 ? 0 : l]);
+            double p = in * out * (g + k + 1) + in * (g + 2 * k + 1);
+            params += p;
+            activations += in * (g + 2 * k) * (k + 1) + out;
+            if (p > largest) {
+                largest = p;
+                int wide = in >= out ? l : l + 1;
+                reduce =
+                        g + k > Math.max(in, out)
+                                ? "grid_size"
+                                : "layers_hidden[" + wide + "] (" + layersHidden[wide] + ")";
+            }
+        }
+        if (layers > 1000) {
+            reduce = "the number of layers in layers_hidden (" + layers + ")";
+        }
+        return new Footprint(
+                params,
+                activations,
+                layers,
+                reduce,
+                "fields layers_hidden="
+                        + Footprint.summary(layersHidden)
+                        + ", grid_size="
+                        + Footprint.summary(gridSize)
+                        + ", spline_order="
+                        + Footprint.summary(splineOrder));
     }
 
     @Override

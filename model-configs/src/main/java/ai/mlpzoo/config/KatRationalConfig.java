@@ -57,6 +57,7 @@ public class KatRationalConfig implements ModelConfig {
                             + Arrays.toString(order));
         }
         RationalInit init = KanConfigs.rationalInit(initMode, "init_mode");
+        Configs.checkFits(footprint());
         GroupRational block = ConfigException.fromBuilder(() -> new GroupRational(numGroups, init));
         if (dim != null && (dim < 1 || dim % numGroups != 0)) {
             throw new ConfigException(
@@ -67,6 +68,24 @@ public class KatRationalConfig implements ModelConfig {
                             + ")");
         }
         return block;
+    }
+
+    /**
+     * The estimate: 6 numerator and 4 denominator coefficients per group; per sample one value per
+     * channel ({@code dim}, or one per group when it is not given) and its rational's powers.
+     *
+     * @return the estimate, naming num_groups or dim
+     */
+    @Override
+    public Footprint footprint() {
+        double groups = Math.max(0, numGroups);
+        double channels = dim == null ? groups : Math.max(0, dim);
+        return new Footprint(
+                10 * groups,
+                channels * 12,
+                1,
+                channels > groups ? "dim" : "num_groups",
+                "fields num_groups=" + numGroups + ", dim=" + dim);
     }
 
     @Override

@@ -65,7 +65,7 @@ final class LegacyKanMixer {
      * @return the validated Mixer config
      */
     static MixerConfig read(JsonNode tree, String source) {
-        return Configs.map(tree, LegacyKanMixer.class, source).upgrade().validate();
+        return Configs.validate(Configs.map(tree, LegacyKanMixer.class, source).upgrade(), source);
     }
 
     /**

@@ -153,22 +153,63 @@ public class MixerConfig implements ModelConfig {
     }
 
     /**
-     * Refuses sizes this JVM cannot hold, before anything is built. The estimate is a lower bound
-     * (one token-by-token and one channel-by-channel matrix per block, the stem and the head), so
-     * that no model that fits is refused.
+     * Refuses sizes this machine cannot hold, before anything is built (see {@link
+     * Configs#checkFits}).
      */
     private void checkFits() {
-        if (patchSize <= 0 || imgSize <= 0) {
-            return; // the builder names the field
+        if (patchSize <= 0 || imgSize <= 0 || block == null) {
+            return; // the builder and the family lookup name the field
         }
-        double side = imgSize / patchSize;
+        Configs.checkFits(footprint());
+    }
+
+    /**
+     * The estimate of this architecture's size: per block a token mixer (a token MLP of width
+     * {@code mlp_ratio[0] * embed_dim} for Mixer, a tokens-by-tokens matrix for ResMLP and gMLP), a
+     * channel MLP of at least 1.5 x embed_dim x hidden (the gated MLP's; plain MLPs have 2x) and
+     * two norms, plus the stem and the head; the activations a forward with gradients keeps per
+     * sample, as counted for the Fashion-MNIST Mixer (about four embeddings and two hidden widths
+     * per token and block).
+     *
+     * @return the estimate, naming the field that dominates it
+     */
+    @Override
+    public Footprint footprint() {
+        double side = Math.max(0, imgSize / Math.max(1, patchSize));
         double tokens = side * side;
-        double params =
-                Math.max(0, numBlocks) * (tokens * tokens + (double) embedDim * embedDim)
-                        + (double) inChans * patchSize * patchSize * embedDim
-                        + (double) embedDim * numClasses;
-        Configs.checkFits(
+        double dim = Math.max(0, embedDim);
+        double blocks = Math.max(0, numBlocks);
+        double[] ratios = mlpRatio;
+        if (ratios == null || ratios.length == 0) {
+            ratios = Families.vision(block).blocks().mlpRatio();
+        }
+        double hidden = Math.max(0, ratios[ratios.length - 1]) * dim;
+        double tokenMixer =
+                ratios.length == 2 ? 2 * tokens * Math.max(0, ratios[0]) * dim : tokens * tokens;
+        double channelMlp = 1.5 * dim * hidden;
+        double perBlock = tokenMixer + channelMlp + 2 * dim;
+        double stem = (double) Math.max(0, inChans) * patchSize * patchSize * dim;
+        double head = dim * Math.max(0, numClasses);
+        double params = blocks * perBlock + stem + head;
+        double activations =
+                blocks * tokens * (4 * dim + 2 * hidden) + (double) inChans * imgSize * imgSize;
+        String reduce;
+        if (head >= blocks * perBlock && head >= stem) {
+            reduce = "num_classes";
+        } else if (stem > blocks * perBlock) {
+            reduce = "patch_size or embed_dim";
+        } else if (numBlocks > 1000) {
+            reduce = "num_blocks"; // published models have at most a few dozen
+        } else if (channelMlp >= tokenMixer) {
+            reduce = "embed_dim (or mlp_ratio)";
+        } else {
+            reduce = "img_size (or raise patch_size: fewer tokens)";
+        }
+        return new Footprint(
                 params,
+                activations,
+                blocks,
+                reduce,
                 String.format(
                         Locale.ROOT,
                         "fields num_blocks=%d, embed_dim=%d, img_size=%d, patch_size=%d,"
@@ -178,6 +219,18 @@ public class MixerConfig implements ModelConfig {
                         imgSize,
                         patchSize,
                         numClasses));
+    }
+
+    /** The head is sized by the classes, the stem by the patches, the rest by the widths. */
+    @Override
+    public String fieldsSizing(String parameter) {
+        if (parameter.contains("head")) {
+            return "num_classes (or embed_dim)";
+        }
+        if (parameter.contains("stem") || parameter.contains("patch")) {
+            return "in_chans, patch_size or embed_dim";
+        }
+        return "embed_dim, mlp_ratio, img_size or patch_size";
     }
 
     /** The channel MLP that {@code mlp_layer} names, checked against the family's list. */

@@ -28,6 +28,28 @@ public interface ModelConfig {
     Block toBlock();
 
     /**
+     * What the architecture would cost, from its fields alone: every family states it, and {@link
+     * #toBlock()} refuses (through {@link Configs#checkFits}) a size this machine cannot hold
+     * before building anything.
+     *
+     * @return the estimate; {@link Footprint#UNKNOWN} for a family that does not state one
+     */
+    default Footprint footprint() {
+        return Footprint.UNKNOWN;
+    }
+
+    /**
+     * The fields that size a parameter, for a message when a weights file disagrees with the
+     * architecture.
+     *
+     * @param parameter the parameter's path in the block, e.g. {@code head_weight}
+     * @return the fields to check
+     */
+    default String fieldsSizing(String parameter) {
+        return "the fields that size it";
+    }
+
+    /**
      * @return the input shape of a batch of one, for initialisation
      */
     Shape inputShape();

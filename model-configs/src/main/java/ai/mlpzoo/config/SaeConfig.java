@@ -117,7 +117,31 @@ public class SaeConfig implements ModelConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
+        Configs.checkFits(footprint());
         return this;
+    }
+
+    /**
+     * The estimate: the encoder (d_in x d_sae) and decoder (d_sae x d_out) matrices with their
+     * biases, and W_skip (d_out x d_in) when there is one; per sample the pre-activations and
+     * latents (2 x d_sae) and the reconstruction.
+     *
+     * @return the estimate, naming the widest of d_sae, d_in and d_out
+     */
+    @Override
+    public Footprint footprint() {
+        double in = Math.max(0, dIn);
+        double sae = Math.max(0, dSae);
+        double out = Math.max(0, outWidth());
+        double params = in * sae + sae * out + sae + out + (skip ? in * out : 0);
+        String reduce = sae >= Math.max(in, out) ? "d_sae" : (in >= out ? "d_in" : "d_out");
+        return new Footprint(
+                params,
+                2 * sae + out,
+                1,
+                reduce,
+                String.format(
+                        Locale.ROOT, "fields d_in=%d, d_sae=%d, d_out=%d", dIn, dSae, outWidth()));
     }
 
     @Override

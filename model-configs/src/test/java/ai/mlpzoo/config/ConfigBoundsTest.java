@@ -36,7 +36,22 @@ class ConfigBoundsTest {
                                                         json.getBytes(StandardCharsets.UTF_8),
                                                         "config.json")));
         assertTrue(e.getMessage().contains("num_blocks=10000000"), e.getMessage());
-        assertTrue(e.getMessage().contains("more than this JVM can hold"), e.getMessage());
+        assertTrue(e.getMessage().contains("of memory; reduce num_blocks"), e.getMessage());
+        assertTrue(e.getMessage().contains("float32 parameters"), e.getMessage());
+    }
+
+    /**
+     * Tiny blocks in huge numbers: the weights fit, but ten million Java block objects do not fit
+     * the heap (about 4.5 KB each): refused at once, not after minutes of building.
+     */
+    @Test
+    void manyTinyBlocksAreBoundedByTheHeap() {
+        String json =
+                "{\"block\":\"resmlp\",\"img_size\":1,\"in_chans\":1,\"patch_size\":1,"
+                        + "\"num_blocks\":10000000,\"embed_dim\":1,\"num_classes\":1}";
+        ConfigException e = refusedQuickly(json);
+        assertTrue(e.getMessage().contains("of Java heap"), e.getMessage());
+        assertTrue(e.getMessage().contains("reduce num_blocks"), e.getMessage());
         assertTrue(e.getMessage().contains("max heap"), e.getMessage());
     }
 
@@ -62,6 +77,85 @@ class ConfigBoundsTest {
             assertTrue(e.getMessage().contains("more than this JVM can hold"), e.getMessage());
             assertTrue(e.getMessage().contains("num_"), e.getMessage());
         }
+    }
+
+    @Test
+    void kanConfigsAreBounded() {
+        ConfigException wide =
+                refusedQuickly(
+                        "{\"model_type\":\"kan_bspline\",\"layers_hidden\":[4, 2000000000, 3],"
+                                + "\"grid_size\":5}");
+        assertTrue(
+                wide.getMessage().contains("reduce layers_hidden[1] (2000000000)"),
+                wide.getMessage());
+        assertTrue(wide.getMessage().contains("of memory"), wide.getMessage());
+
+        ConfigException grid =
+                refusedQuickly(
+                        "{\"model_type\":\"kan_bspline\",\"layers_hidden\":[64, 64],"
+                                + "\"grid_size\":2000000000}");
+        assertTrue(grid.getMessage().contains("reduce grid_size"), grid.getMessage());
+
+        ConfigException rbf =
+                refusedQuickly(
+                        "{\"model_type\":\"kan_rbf\",\"layers_hidden\":[1000, 1000],"
+                                + "\"num_grids\":100000000}");
+        assertTrue(rbf.getMessage().contains("reduce num_grids"), rbf.getMessage());
+
+        StringBuilder deep = new StringBuilder("{\"model_type\":\"kan_rbf\",\"layers_hidden\":[2");
+        for (int i = 0; i < 3_000_000; i++) {
+            deep.append(",2");
+        }
+        // 6 MB of JSON: parsing it is most of the time; building 3 million layers would take
+        // minutes
+        ConfigException layers = refusedWithin(deep.append("]}").toString(), 15);
+        assertTrue(
+                layers.getMessage()
+                        .contains("reduce the number of layers in layers_hidden (3000000)"),
+                layers.getMessage());
+        assertTrue(layers.getMessage().contains("3000001 values"), layers.getMessage());
+
+        ConfigException groups =
+                refusedQuickly(
+                        "{\"model_type\":\"kan_rational\",\"num_groups\":2000000000,"
+                                + "\"dim\":2000000000}");
+        assertTrue(groups.getMessage().contains("reduce num_groups"), groups.getMessage());
+    }
+
+    @Test
+    void saeConfigsAreBounded() {
+        ConfigException e =
+                refusedQuickly(
+                        "{\"model_type\":\"sae\",\"architecture\":\"standard\",\"d_in\":65536,"
+                                + "\"d_sae\":2000000000}");
+        assertTrue(e.getMessage().contains("fields d_in=65536, d_sae=2000000000"), e.getMessage());
+        assertTrue(e.getMessage().contains("reduce d_sae"), e.getMessage());
+        assertTrue(e.getMessage().contains("PB of weights"), e.getMessage());
+    }
+
+    @Test
+    void shippedVariantsOfEveryFamilyFit() {
+        for (String name : Configs.variantNames()) {
+            ModelConfig c = Configs.variant(name);
+            Footprint f = c.footprint();
+            assertTrue(f.parameters() > 0, name + " states no estimate");
+        }
+    }
+
+    private static ConfigException refusedQuickly(String json) {
+        return refusedWithin(json, 2);
+    }
+
+    private static ConfigException refusedWithin(String json, int seconds) {
+        return assertTimeoutPreemptively(
+                Duration.ofSeconds(seconds),
+                () ->
+                        assertThrows(
+                                ConfigException.class,
+                                () ->
+                                        Configs.read(
+                                                json.getBytes(StandardCharsets.UTF_8),
+                                                "architecture.json")));
     }
 
     @Test

@@ -56,6 +56,13 @@ public final class HookPoint {
 
     private static final Listener[] NONE = new Listener[0];
 
+    /**
+     * Listeners attached over every hook point of the JVM: while any is, forward passes keep their
+     * intermediates alive (a listener may hold one), see {@link #anyAttached()}.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger ATTACHED =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final String name;
     // copy-on-write: forward passes read it without a lock, attach and detach replace it
     private volatile Listener[] listeners = NONE;
@@ -119,6 +126,7 @@ public final class HookPoint {
         Listener[] ls = Arrays.copyOf(listeners, listeners.length + 1);
         ls[ls.length - 1] = listener;
         listeners = ls;
+        ATTACHED.incrementAndGet();
     }
 
     /**
@@ -130,7 +138,19 @@ public final class HookPoint {
         List<Listener> ls = new ArrayList<>(Arrays.asList(listeners));
         if (ls.remove(listener)) {
             listeners = ls.isEmpty() ? NONE : ls.toArray(NONE);
+            ATTACHED.decrementAndGet();
         }
+    }
+
+    /**
+     * Whether a listener is attached to any hook point of this JVM. Forward passes that free their
+     * intermediates as they go (inference) do so only when none is: a listener may keep an array
+     * from inside a block.
+     *
+     * @return true while any listener is attached anywhere
+     */
+    public static boolean anyAttached() {
+        return ATTACHED.get() > 0;
     }
 
     /**

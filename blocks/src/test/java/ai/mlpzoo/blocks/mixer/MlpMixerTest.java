@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.HookPoint;
 import ai.mlpzoo.blocks.common.InputContract;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import ai.mlpzoo.blocks.kan.BaseActivation;
@@ -62,6 +63,66 @@ class MlpMixerTest {
                 .optDropPathRate(dropPath)
                 .optInitValues(0.1)
                 .build();
+    }
+
+    /**
+     * Inference frees each layer's intermediates when the layer returns (issue 14, item 5): the
+     * arrays a forward leaves behind do not grow with the depth, and the outputs equal those of a
+     * forward that keeps everything (a hook listener attached turns the freeing off).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp"})
+    void inferenceFreesEachLayersIntermediates(String family) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            int[] left = new int[2];
+            int[] depths = {2, 8};
+            for (int d = 0; d < depths.length; d++) {
+                MlpMixer model =
+                        MlpMixer.builder()
+                                .setImageSize(16)
+                                .setPatchSize(4)
+                                .setEmbedDim(24)
+                                .setNumBlocks(depths[d])
+                                .setFamily(build(family, 0f).getFamily())
+                                .optInChannels(2)
+                                .optNumClasses(7)
+                                .build();
+                model.initialize(m, DataType.FLOAT32, new Shape(1, 2, 16, 16));
+                NDArray x = m.randomNormal(new Shape(5, 2, 16, 16));
+                NDList freed;
+                try (NDManager sub = m.newSubManager()) {
+                    NDArray in = x.duplicate();
+                    in.attach(sub);
+                    freed = model.forward(new ParameterStore(sub, false), new NDList(in), false);
+                    left[d] = sub.getManagedArrays().size();
+                    freed.attach(m);
+                }
+                HookPoint any = model.hookPoints().get(0);
+                HookPoint.Listener observe = (i, o) -> o;
+                any.attach(observe);
+                NDList kept;
+                try (NDManager sub = m.newSubManager()) {
+                    NDArray in = x.duplicate();
+                    in.attach(sub);
+                    kept = model.forward(new ParameterStore(sub, false), new NDList(in), false);
+                    int all = sub.getManagedArrays().size();
+                    assertTrue(
+                            all > left[d] + depths[d],
+                            family + ": a forward with a listener keeps " + all + " arrays");
+                    kept.attach(m);
+                } finally {
+                    any.detach(observe);
+                }
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(0f, freed.get(i).sub(kept.get(i)).abs().max().getFloat(), 0f);
+                }
+            }
+            System.out.printf(
+                    "%s: arrays left by an inference forward: %d at depth 2, %d at depth 8%n",
+                    family, left[0], left[1]);
+            assertEquals(left[0], left[1], family + ": arrays left grow with the depth");
+        }
     }
 
     @ParameterizedTest

@@ -71,9 +71,13 @@ final class SaeTensors {
 
     static int requiredInt(JsonNode root, String field, String source) {
         JsonNode n = root.get(field);
-        if (n == null || !n.canConvertToInt()) {
+        if (n == null || n.isNull()) {
+            throw new ConfigException(source + ": field '" + field + "' is missing");
+        }
+        // a fraction (2.5) or a string ("2") is refused, not truncated or parsed
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
             throw new ConfigException(
-                    source + ": field '" + field + "' is missing or not an integer");
+                    source + ": field '" + field + "' must be a whole number, got " + n);
         }
         return n.asInt();
     }
