@@ -89,7 +89,58 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        assertEquals(17, MlpZoo.entries().size());
+        // 17 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(21, MlpZoo.entries().size());
+        List<String> forecasters =
+                models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
+                        .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
+                        .map(MRL::getArtifactId)
+                        .sorted()
+                        .collect(Collectors.toList());
+        assertEquals(List.of("timemixer", "tsmixer"), forecasters);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timemixer", "tsmixer"})
+    void forecastersLoadByFiltersAndForecastRawWindowsInRawUnits(String artifact) throws Exception {
+        Criteria<ai.mlpzoo.translate.TimeSeries, ai.mlpzoo.translate.Forecast> criteria =
+                Criteria.builder()
+                        .setTypes(
+                                ai.mlpzoo.translate.TimeSeries.class,
+                                ai.mlpzoo.translate.Forecast.class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId(artifact)
+                        .optFilter("variant", "etth1_h96")
+                        .build();
+        try (ZooModel<ai.mlpzoo.translate.TimeSeries, ai.mlpzoo.translate.Forecast> model =
+                        criteria.loadModel();
+                Predictor<ai.mlpzoo.translate.TimeSeries, ai.mlpzoo.translate.Forecast> p =
+                        model.newPredictor()) {
+            int context = "timemixer".equals(artifact) ? 96 : 512;
+            // an oil temperature around 17 C with a daily cycle, the other loads at their means
+            float[] mean = {7.94f, 2.02f, 5.08f, 0.75f, 2.78f, 0.79f, 17.13f};
+            float[][] values = new float[context][7];
+            java.time.LocalDateTime[] stamps = new java.time.LocalDateTime[context];
+            java.time.LocalDateTime t0 = java.time.LocalDateTime.of(2017, 10, 1, 0, 0);
+            for (int t = 0; t < context; t++) {
+                stamps[t] = t0.plusHours(t);
+                for (int c = 0; c < 7; c++) {
+                    values[t][c] = mean[c] + (float) Math.sin(2 * Math.PI * t / 24);
+                }
+            }
+            ai.mlpzoo.translate.Forecast f =
+                    p.predict(new ai.mlpzoo.translate.TimeSeries(values, stamps));
+            assertEquals(96, f.values().length);
+            assertEquals(7, f.values()[0].length);
+            assertEquals(t0.plusHours(context), f.timestamps()[0]);
+            assertEquals(
+                    List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT"), f.columns());
+            // raw units: the forecast oil temperature stays near the window's, not near 0
+            // (z-scores)
+            for (float[] row : f.values()) {
+                assertTrue(Math.abs(row[6] - 17.13f) < 10, "OT forecast " + row[6]);
+            }
+        }
     }
 
     @ParameterizedTest
