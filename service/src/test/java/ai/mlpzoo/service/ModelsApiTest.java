@@ -47,12 +47,18 @@ class ModelsApiTest extends ServiceTestBase {
         List<String> served = new ArrayList<>();
         body.get("served").forEach(m -> served.add(m.get("id").asText()));
         assertEquals(
-                Set.of("mixer-fmnist", "resmlp-fmnist", "gmlp-fmnist", "toy-sae"),
+                Set.of("mixer-fmnist", "resmlp-fmnist", "gmlp-fmnist", "toy-sae", "toy-forecaster"),
                 new HashSet<>(served));
         for (JsonNode m : body.get("served")) {
-            boolean sae = m.get("id").asText().equals("toy-sae");
-            assertEquals(sae ? "SAE" : "IMAGE_CLASSIFIER", m.get("kind").asText());
-            assertEquals(sae ? "[16]" : "[1,28,28]", m.get("inputShape").toString());
+            String id = m.get("id").asText();
+            boolean sae = id.equals("toy-sae");
+            boolean forecaster = id.equals("toy-forecaster");
+            assertEquals(
+                    sae ? "SAE" : forecaster ? "FORECASTER" : "IMAGE_CLASSIFIER",
+                    m.get("kind").asText());
+            assertEquals(
+                    sae ? "[16]" : forecaster ? "[32,3]" : "[1,28,28]",
+                    m.get("inputShape").toString());
         }
         boolean mixerFmnist = false;
         for (JsonNode z : body.get("zoo")) {
