@@ -135,7 +135,10 @@ public final class TimmImporter {
     private static String architecture(JsonNode root, String source) {
         JsonNode arch = root.get("architecture");
         if (arch == null || !arch.isTextual()) {
-            throw new ConfigException(source + ": field 'architecture' is missing");
+            throw new ConfigException(
+                    source
+                            + ": field 'architecture' is missing: not a timm config.json; pass the"
+                            + " --format of the library that wrote the checkpoint");
         }
         // hub names may carry a pretrained tag: mixer_b16_224.goog_in21k_ft_in1k
         return arch.asText().split("\\.", 2)[0];
