@@ -11,6 +11,8 @@ import java.util.Locale;
  * Google's TSMixer (Chen et al. 2023, arXiv:2303.06053) as the torchtsmixer port's {@code TSMixer}
  * constructor arguments, under their names, so that a torchtsmixer {@code config.json} binds as it
  * is. Note torchtsmixer's count: {@code num_blocks} builds {@code num_blocks - 1} mixer layers.
+ * {@code rev_in} (not a torchtsmixer argument; absent means false) adds the RevIN of the paper's
+ * {@code tsmixer_rev_in}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TsMixerConfig implements ForecastConfig {
@@ -53,6 +55,9 @@ public class TsMixerConfig implements ForecastConfig {
 
     @JsonProperty("norm_type")
     public String normType = "batch";
+
+    @JsonProperty("rev_in")
+    public Boolean revIn;
 
     @Override
     public String modelType() {
@@ -102,7 +107,8 @@ public class TsMixerConfig implements ForecastConfig {
                             (float) dropoutRate,
                             ffDim,
                             normalizeBefore,
-                            TsMixerNorm.Type.parse(normType));
+                            TsMixerNorm.Type.parse(normType),
+                            Boolean.TRUE.equals(revIn));
                 });
     }
 
@@ -139,6 +145,7 @@ public class TsMixerConfig implements ForecastConfig {
                 + numBlocks
                 + ", "
                 + normType
+                + (Boolean.TRUE.equals(revIn) ? ", RevIN" : "")
                 + ")";
     }
 }

@@ -121,12 +121,42 @@ final class TimeSeriesEmitters {
 
     private static List<String> tsMixer(ExportContext c, TsMixer b, String path, String x) {
         String h = x; // (B, S, C)
+        String mean = null; // (B, 1, C)
+        String std = null; // (B, 1, C)
+        String rp = ExportContext.join(path, "rev_in");
+        if (b.getRevIn() != null) {
+            // RevIN: per sample and channel over time, eps 1e-5, affine
+            OnnxGraph g = c.graph();
+            AttributeProto time = attrs("axes", 1);
+            mean = c.op(rp, "mean", "ReduceMean", new AttributeProto[] {time}, x);
+            String centred = c.op(rp, "centre", "Sub", x, mean); // (B, S, C)
+            String sq = c.op(rp, "sq", "Mul", centred, centred);
+            String var = c.op(rp, "var", "ReduceMean", new AttributeProto[] {time}, sq);
+            std = c.op(rp, "std", "Sqrt", c.op(rp, "var.eps", "Add", var, g.scalar(1e-5f)));
+            h = c.op(rp, "div", "Div", centred, std);
+            h = c.op(rp, "affine.mul", "Mul", h, c.param(b.getRevIn(), rp, "affine_weight"));
+            h = c.op(rp, "affine.add", "Add", h, c.param(b.getRevIn(), rp, "affine_bias"));
+        }
         for (int i = 0; i < b.getLayers().size(); i++) {
             h = c.child(b, path, "mixer_layers." + i, h);
         }
         String t = c.transpose021(path, "time_last", h); // (B, C, S)
         String y = c.child(b, path, "temporal_projection", t); // (B, C, H)
-        return one(c.transpose021(path, "horizon_first", y)); // (B, H, C)
+        String out = c.transpose021(path, "horizon_first", y); // (B, H, C)
+        if (b.getRevIn() != null) {
+            OnnxGraph g = c.graph();
+            out = c.op(rp, "denorm.sub", "Sub", out, c.param(b.getRevIn(), rp, "affine_bias"));
+            String w = c.param(b.getRevIn(), rp, "affine_weight");
+            out =
+                    c.op(
+                            rp,
+                            "denorm.div",
+                            "Div",
+                            out,
+                            c.op(rp, "denorm.eps", "Add", w, g.scalar(1e-10f)));
+            out = c.op(rp, "denorm.add", "Add", c.op(rp, "denorm.mul", "Mul", out, std), mean);
+        }
+        return one(out); // (B, H, C)
     }
 
     private static List<String> mixerLayer(ExportContext c, MixerLayer b, String path, String x) {

@@ -146,7 +146,22 @@ class TimeSeriesOnnxParityTest {
                                         0.1f,
                                         5,
                                         true,
-                                        TsMixerNorm.Type.BATCH)));
+                                        TsMixerNorm.Type.BATCH)),
+                variant(
+                        "tsmixer_rev_in",
+                        () ->
+                                new TsMixer(
+                                        16,
+                                        4,
+                                        3,
+                                        3,
+                                        BaseActivation.RELU,
+                                        3,
+                                        0.9f,
+                                        6,
+                                        true,
+                                        TsMixerNorm.Type.BATCH,
+                                        true)));
     }
 
     private static Arguments variant(String name, Supplier<Block> block) {
@@ -176,13 +191,15 @@ class TimeSeriesOnnxParityTest {
         }
     }
 
-    /** Random values for every parameter, norms' included (variances positive). */
+    /** Random values for every parameter, norms' included. */
     private static void randomizeAll(Block block, long seed) {
         Random r = new Random(seed);
         for (Map.Entry<String, Parameter> e : NamedParameters.of(block).entrySet()) {
             NDArray a = e.getValue().getArray();
             float[] v = new float[(int) a.size()];
-            boolean variance = e.getKey().endsWith("running_var");
+            // variances positive; RevIN's affine weight away from 0, which its inverse divides by
+            boolean variance =
+                    e.getKey().endsWith("running_var") || e.getKey().endsWith("affine_weight");
             for (int i = 0; i < v.length; i++) {
                 double g = r.nextGaussian() * 0.3;
                 v[i] = (float) (variance ? 0.5 + Math.abs(g) : g);

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.timeseries.Forecaster;
+import ai.mlpzoo.blocks.timeseries.RevIn;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +50,7 @@ public final class TimeMixer extends AbstractBlock implements Forecaster {
 
     private final TimeMixerArgs args;
     private final DataEmbedding encEmbedding;
-    private final ModuleList<Normalize> normalizeLayers;
+    private final ModuleList<RevIn> normalizeLayers;
     private final ModuleList<PastDecomposableMixing> pdmBlocks;
     private final ModuleList<Linear> predictLayers;
     private final Linear projectionLayer;
@@ -74,11 +75,11 @@ public final class TimeMixer extends AbstractBlock implements Forecaster {
                                 args.dModel(),
                                 args.markFeatures(),
                                 args.dropout()));
-        List<Normalize> norms = new ArrayList<>();
+        List<RevIn> norms = new ArrayList<>();
         List<PastDecomposableMixing> pdms = new ArrayList<>();
         List<Linear> predicts = new ArrayList<>();
         for (int s = 0; s < args.scales(); s++) {
-            norms.add(new Normalize(args.encIn(), args.useNorm()));
+            norms.add(new RevIn(args.encIn(), args.useNorm()));
             predicts.add(Linear.builder().setUnits(args.predLen()).build());
         }
         for (int l = 0; l < args.eLayers(); l++) {
@@ -138,7 +139,7 @@ public final class TimeMixer extends AbstractBlock implements Forecaster {
     /**
      * @return {@code normalize_layers}, one per scale
      */
-    public List<Normalize> normalizeLayers() {
+    public List<RevIn> normalizeLayers() {
         return normalizeLayers.items();
     }
 

@@ -1,4 +1,4 @@
-package ai.mlpzoo.blocks.timeseries.timemixer;
+package ai.mlpzoo.blocks.timeseries;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,15 +10,17 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * RevIN as TimeMixer's {@code layers/StandardNorm.py Normalize} (Kim et al., ICLR 2022, "Reversible
- * Instance Normalization"), affine, eps 1e-5: per sample and channel, mean over time and stdev =
- * sqrt(population variance + eps); x' = (x - mean) / stdev * affine_weight + affine_bias. The
- * de-normalisation divides by affine_weight + eps^2 (the reference's 1e-10). With use_norm off
- * ({@code non_norm}) both directions are the identity.
+ * RevIN (Kim et al., ICLR 2022, "Reversible Instance Normalization") as TimeMixer's {@code
+ * layers/StandardNorm.py Normalize} and Google TSMixer's {@code RevNorm(axis=-2)}, affine, eps
+ * 1e-5: per sample and channel, mean over time and stdev = sqrt(population variance + eps); x' = (x
+ * - mean) / stdev * affine_weight + affine_bias. The de-normalisation divides by affine_weight +
+ * eps^2 (TimeMixer's 1e-10; Google's RevNorm divides by affine_weight alone, a difference far below
+ * float precision for weights near 1). With use_norm off ({@code non_norm}) both directions are the
+ * identity.
  *
  * <p>Its forward normalises: (B, T, N) to NDList(x' (B, T, N), mean (B, 1, N), stdev (B, 1, N)).
  */
-public final class Normalize extends AbstractBlock {
+public final class RevIn extends AbstractBlock {
 
     private static final byte VERSION = 1;
     private static final float EPS = 1e-5f;
@@ -31,7 +33,7 @@ public final class Normalize extends AbstractBlock {
      * @param channels enc_in
      * @param enabled use_norm
      */
-    public Normalize(int channels, boolean enabled) {
+    public RevIn(int channels, boolean enabled) {
         super(VERSION);
         this.enabled = enabled;
         affineWeight =
