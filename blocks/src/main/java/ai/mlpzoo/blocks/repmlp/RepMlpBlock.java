@@ -55,6 +55,8 @@ public class RepMlpBlock extends AbstractBlock {
     private final Conv2d fc3;
     private final BatchNorm2d fc3Bn;
     private final Map<Integer, ConvBn> repconv = new LinkedHashMap<>();
+    private int mapH;
+    private int mapW;
 
     /**
      * Creates the block.
@@ -216,6 +218,39 @@ public class RepMlpBlock extends AbstractBlock {
             shift[c] = beta[c] - mean[c] * scale[c];
         }
         return new double[][] {scale, shift};
+    }
+
+    /**
+     * Records the map size this block sees at its model's input size, for exporters that need
+     * static partition counts (the forward reads it from its input).
+     *
+     * @param height H
+     * @param width W
+     */
+    void setMapSize(int height, int width) {
+        mapH = height;
+        mapW = width;
+    }
+
+    /**
+     * @return the map height H at the model's input size, or 0 for a block outside a model
+     */
+    public int getMapH() {
+        return mapH;
+    }
+
+    /**
+     * @return the map width W at the model's input size, or 0 for a block outside a model
+     */
+    public int getMapW() {
+        return mapW;
+    }
+
+    /**
+     * @return the convolution branches' kernel sizes (the training structure's)
+     */
+    public int[] getConvKs() {
+        return convKs.clone();
     }
 
     /**

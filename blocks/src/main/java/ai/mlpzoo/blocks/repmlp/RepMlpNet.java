@@ -56,7 +56,13 @@ public class RepMlpNet extends PooledClassifier {
                 addChildBlock(
                         "conv_embedding",
                         new ConvBn(b.channels[0], patch, patch, new Shape(0, 0), 1, true));
+        int mapH = b.imgSize / b.patchSize[0];
+        int mapW = b.imgSize / b.patchSize[1];
         for (int s = 0; s < b.numBlocks.length; s++) {
+            if (s > 0) {
+                mapH /= 2; // the 2x2 stride-2 downsampling
+                mapW /= 2;
+            }
             List<RepMlpUnit> units = new ArrayList<>();
             for (int j = 0; j < b.numBlocks[s]; j++) {
                 RepMlpBlock block =
@@ -68,6 +74,7 @@ public class RepMlpNet extends PooledClassifier {
                                 b.reparamConvK,
                                 b.globalperceptronReduce,
                                 b.deploy);
+                block.setMapSize(mapH, mapW);
                 units.add(addChildBlock("stages." + s + "." + j, new RepMlpUnit(block, 4)));
             }
             stages.add(units);
