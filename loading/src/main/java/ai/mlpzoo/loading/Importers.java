@@ -46,6 +46,7 @@ public final class Importers {
         register(new ReferenceImporter("strip-mlp", "strip_mlp", StripMlpConfig.class));
         // vision, part 2 (issue 18)
         register(new ScalingMlpImporter());
+        NinformerActivatorImporters.register(Importers::register);
     }
 
     private Importers() {}
