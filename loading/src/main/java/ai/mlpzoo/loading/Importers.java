@@ -47,6 +47,7 @@ public final class Importers {
         // vision, part 2 (issue 18)
         register(new ScalingMlpImporter());
         register(new RepMlpImporter());
+        NinformerActivatorImporters.register(Importers::register);
     }
 
     private Importers() {}

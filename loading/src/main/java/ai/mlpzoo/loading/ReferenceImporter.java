@@ -17,7 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Imports the checkpoint of a vision reference that has its own layout rather than timm's (MS-MLP,
@@ -25,7 +28,9 @@ import java.util.Set;
  * arguments under its own names plus descriptive keys ({@code reference}, {@code family}, {@code
  * input_size}, {@code outputs}, {@code note}), and {@code model.safetensors}, the reference's
  * {@code state_dict()}. BatchNorm's {@code num_batches_tracked} counters are dropped (they do not
- * act at inference); every other tensor must match the architecture by name and shape.
+ * act at inference); every other tensor must match the architecture by name and shape. A family
+ * whose blocks reuse other families' parts (NiNformer's Mixer block) gives the reference's key of
+ * each of our parameter names, so that messages name the checkpoint's keys.
  */
 public final class ReferenceImporter implements CheckpointImporter {
 
@@ -36,6 +41,7 @@ public final class ReferenceImporter implements CheckpointImporter {
     private final String format;
     private final String modelType;
     private final Class<? extends ModelConfig> type;
+    private final UnaryOperator<String> referenceKey;
 
     /**
      * Creates the importer of one family.
@@ -45,9 +51,26 @@ public final class ReferenceImporter implements CheckpointImporter {
      * @param type the config class
      */
     public ReferenceImporter(String format, String modelType, Class<? extends ModelConfig> type) {
+        this(format, modelType, type, UnaryOperator.identity());
+    }
+
+    /**
+     * Creates the importer of a family whose parameter names differ from the reference's keys.
+     *
+     * @param format the {@code --format} name, the {@code family} of the checkpoint
+     * @param modelType the config's {@code model_type}
+     * @param type the config class
+     * @param referenceKey the reference's state-dict key of each of our dotted parameter names
+     */
+    public ReferenceImporter(
+            String format,
+            String modelType,
+            Class<? extends ModelConfig> type,
+            UnaryOperator<String> referenceKey) {
         this.format = format;
         this.modelType = modelType;
         this.type = type;
+        this.referenceKey = referenceKey;
     }
 
     @Override
@@ -111,7 +134,9 @@ public final class ReferenceImporter implements CheckpointImporter {
                     tensors.add(t);
                 }
             }
-            StateDicts.load(NamedParameters.of(block), tensors, weights.toString());
+            Map<String, ai.djl.nn.Parameter> params = new LinkedHashMap<>();
+            NamedParameters.of(block).forEach((k, v) -> params.put(referenceKey.apply(k), v));
+            StateDicts.load(params, tensors, weights.toString());
             ObjectNode meta = Configs.MAPPER.createObjectNode();
             meta.put("source", format);
             JsonNode ref =

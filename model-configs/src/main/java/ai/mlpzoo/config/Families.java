@@ -205,6 +205,8 @@ public final class Families {
         MODEL_TYPES.put(ScalingMlpConfig.MODEL_TYPE, ScalingMlpConfig.class);
         MODEL_TYPES.put(KatConfig.MODEL_TYPE, KatConfig.class);
         MODEL_TYPES.put(RepMlpConfig.MODEL_TYPE, RepMlpConfig.class);
+        MODEL_TYPES.put(NinformerConfig.MODEL_TYPE, NinformerConfig.class);
+        MODEL_TYPES.put(ActivatorConfig.MODEL_TYPE, ActivatorConfig.class);
     }
 
     private Families() {}

@@ -90,6 +90,7 @@ public final class Emitters {
         ScalingMlpEmitter.register();
         KatEmitter.register();
         RepMlpEmitters.register();
+        NinformerActivatorEmitters.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
         // time-series forecasters (issue 15)
