@@ -1,8 +1,10 @@
 package ai.mlpzoo.onnx;
 
 import static ai.mlpzoo.onnx.OnnxGraph.attr;
+import static ai.mlpzoo.onnx.OnnxGraph.attrs;
 
 import ai.djl.nn.Parameter;
+import ai.mlpzoo.blocks.sae.MultiLayerSae;
 import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SaeOps;
@@ -33,19 +35,36 @@ final class SaeEmitter {
      */
     static List<String> emit(ExportContext c, SparseCoder b, String path, String x) {
         SaeDims d = b.getDims();
-        String flat = c.flatten(path, x, d.dIn());
+        String flat = c.flatten(path, x, d.dIn()); // (N, d_in); head-major for hook_z
+        String mu = null;
+        String sd = null;
+        String encIn = flat;
+        if (b instanceof MultiLayerSae) {
+            // the multi-layer SAE standardises each row: z = (x - mean) / (std_unbiased + eps)
+            AttributeProto[] rowMean = {attrs("axes", 1), attr("keepdims", 1L)};
+            mu = c.op(path, "standardize.mean", "ReduceMean", rowMean, flat); // (N, 1)
+            String centred = c.op(path, "standardize.centre", "Sub", flat, mu); // (N, d_in)
+            String sq = c.op(path, "standardize.square", "Mul", centred, centred);
+            String meanSq = c.op(path, "standardize.meanSq", "ReduceMean", rowMean, sq);
+            float unbias = d.dIn() / (float) (d.dIn() - 1); // mean over d to sum over d - 1
+            String var = c.op(path, "standardize.var", "Mul", meanSq, c.graph().scalar(unbias));
+            sd = c.op(path, "standardize.std", "Sqrt", var); // (N, 1)
+            String denom =
+                    c.op(path, "standardize.denom", "Add", sd, c.graph().scalar(MultiLayerSae.EPS));
+            encIn = c.op(path, "standardize", "Div", centred, denom); // (N, d_in)
+        }
         String in =
                 d.applyBDecToInput()
-                        ? c.op(path, "sae_in", "Sub", flat, c.param(b.getBDec()))
-                        : flat;
-        String acts = b.encoderGraph(new Ops(c, path), in);
+                        ? c.op(path, "sae_in", "Sub", encIn, c.param(b.getBDec()))
+                        : encIn;
+        String acts = b.encoderGraph(new Ops(c, path), in); // (N, d_sae)
         String y =
                 c.op(
                         path,
                         "decode.Add",
                         "Add",
                         c.op(path, "decode.MatMul", "MatMul", acts, c.param(b.getWDec())),
-                        c.param(b.getBDec()));
+                        c.param(b.getBDec())); // (N, d_out)
         if (b.getWSkip() != null) {
             y =
                     c.op(
@@ -59,9 +78,76 @@ final class SaeEmitter {
                                     c.param(b.getWSkip()),
                                     null));
         }
+        if (mu != null) {
+            // back to the input's scale: y sd + mean (no eps, as the reference)
+            y =
+                    c.op(
+                            path,
+                            "destandardize",
+                            "Add",
+                            c.op(path, "destandardize.scale", "Mul", y, sd),
+                            mu);
+        }
+        if (b.isReshapeHookZ()) {
+            return List.of(
+                    reshapeLead(c, path, "feature_acts", acts, x, 2, c.graph().ints(d.dSae())),
+                    // (..., d_out / d_head, d_head), d_head from the input's last axis
+                    reshapeLead(c, path, "output", y, x, 2, lastAxis(c, path, x)));
+        }
         return List.of(
                 c.unflatten(path, "feature_acts", acts, x, d.dSae()),
                 c.unflatten(path, "output", y, x, d.dOut()));
+    }
+
+    /** The input's last axis as a 1-element shape, [-1] in front of it (the heads). */
+    private static String lastAxis(ExportContext c, String path, String x) {
+        String shape = c.op(path, "hook_z.shape", "Shape", x);
+        String dHead =
+                c.op(
+                        path,
+                        "hook_z.d_head",
+                        "Slice",
+                        shape,
+                        c.graph().ints(-1),
+                        c.graph().ints(Long.MAX_VALUE),
+                        c.graph().ints(0));
+        return c.op(
+                path,
+                "hook_z.tail",
+                "Concat",
+                new AttributeProto[] {attr("axis", 0L)},
+                c.graph().ints(-1),
+                dHead);
+    }
+
+    /** Reshapes a flat (N, ...) value to the input's axes but its last {@code drop}, plus tail. */
+    private static String reshapeLead(
+            ExportContext c,
+            String path,
+            String label,
+            String flat,
+            String x,
+            int drop,
+            String tail) {
+        String shape = c.op(path, label + ".shape", "Shape", x);
+        String lead =
+                c.op(
+                        path,
+                        label + ".lead",
+                        "Slice",
+                        shape,
+                        c.graph().ints(0),
+                        c.graph().ints(-drop),
+                        c.graph().ints(0));
+        String target =
+                c.op(
+                        path,
+                        label + ".target",
+                        "Concat",
+                        new AttributeProto[] {attr("axis", 0L)},
+                        lead,
+                        tail);
+        return c.op(path, label, "Reshape", flat, target);
     }
 
     /** The operations as ONNX nodes named {@code path/encode.<op>} (made unique by the graph). */
