@@ -89,65 +89,67 @@ final class SaeEmitter {
                             mu);
         }
         if (b.isReshapeHookZ()) {
-            return List.of(
-                    reshapeLead(c, path, "feature_acts", acts, x, 2, c.graph().ints(d.dSae())),
-                    // (..., d_out / d_head, d_head), d_head from the input's last axis
-                    reshapeLead(c, path, "output", y, x, 2, lastAxis(c, path, x)));
+            return hookZOutputs(c, path, acts, y, x, d);
         }
         return List.of(
                 c.unflatten(path, "feature_acts", acts, x, d.dSae()),
                 c.unflatten(path, "output", y, x, d.dOut()));
     }
 
-    /** The input's last axis as a 1-element shape, [-1] in front of it (the heads). */
-    private static String lastAxis(ExportContext c, String path, String x) {
+    /**
+     * The outputs of a hook_z SAE, whose input is (..., n_heads, d_head) or already flat (...,
+     * d_in), as the block decides per input: the leading axes are the input's but its last two when
+     * the last is not d_in, else but its last; an autoencoder's output takes the input's shape, a
+     * transcoder's (..., d_out / d_head, d_head) (its per-head form).
+     */
+    private static List<String> hookZOutputs(
+            ExportContext c, String path, String acts, String y, String x, SaeDims d) {
         String shape = c.op(path, "hook_z.shape", "Shape", x);
-        String dHead =
+        String last =
                 c.op(
                         path,
-                        "hook_z.d_head",
+                        "hook_z.last",
                         "Slice",
                         shape,
                         c.graph().ints(-1),
                         c.graph().ints(Long.MAX_VALUE),
-                        c.graph().ints(0));
-        return c.op(
-                path,
-                "hook_z.tail",
-                "Concat",
-                new AttributeProto[] {attr("axis", 0L)},
-                c.graph().ints(-1),
-                dHead);
-    }
-
-    /** Reshapes a flat (N, ...) value to the input's axes but its last {@code drop}, plus tail. */
-    private static String reshapeLead(
-            ExportContext c,
-            String path,
-            String label,
-            String flat,
-            String x,
-            int drop,
-            String tail) {
-        String shape = c.op(path, label + ".shape", "Shape", x);
+                        c.graph().ints(0)); // [d_head] or [d_in]
+        String flatIn = c.op(path, "hook_z.isFlat", "Equal", last, c.graph().ints(d.dIn()));
+        AttributeProto[] toLong = {attr("to", (long) TensorProto.DataType.INT64_VALUE)};
+        String perHead =
+                c.op(
+                        path,
+                        "hook_z.perHead",
+                        "Cast",
+                        toLong,
+                        c.op(path, "hook_z.not", "Not", flatIn)); // [1] or [0]
+        String end = c.op(path, "hook_z.end", "Sub", c.graph().ints(-1), perHead); // [-2] or [-1]
         String lead =
                 c.op(
                         path,
-                        label + ".lead",
+                        "hook_z.lead",
                         "Slice",
                         shape,
                         c.graph().ints(0),
-                        c.graph().ints(-drop),
+                        end,
                         c.graph().ints(0));
-        String target =
-                c.op(
-                        path,
-                        label + ".target",
-                        "Concat",
-                        new AttributeProto[] {attr("axis", 0L)},
-                        lead,
-                        tail);
-        return c.op(path, label, "Reshape", flat, target);
+        AttributeProto[] axis0 = {attr("axis", 0L)};
+        String actsShape =
+                c.op(path, "feature_acts.target", "Concat", axis0, lead, c.graph().ints(d.dSae()));
+        String outShape =
+                d.dOut() == d.dIn()
+                        ? shape
+                        : c.op(
+                                path,
+                                "output.target",
+                                "Concat",
+                                axis0,
+                                lead,
+                                c.graph().ints(-1),
+                                last);
+        return List.of(
+                c.op(path, "feature_acts", "Reshape", acts, actsShape),
+                c.op(path, "output", "Reshape", y, outShape));
     }
 
     /** The operations as ONNX nodes named {@code path/encode.<op>} (made unique by the graph). */

@@ -198,6 +198,10 @@ class OnnxParityTest {
                 family("sae_standard_hook_z", () -> hookZ(new StandardSae(ae))),
                 family("sae_topk_hook_z", () -> hookZ(new TopKSae(ae, 6))),
                 family("sae_mlsae_hook_z", () -> hookZ(new MultiLayerSae(ae, 6))),
+                // a hook_z SAE given its input already flat, as a float[] request arrives
+                family(
+                        "sae_topk_hook_z_flat",
+                        () -> new Built(hookZ(new TopKSae(ae, 6)).block(), new Shape(1, 64))),
                 family(
                         "transcoder_skip",
                         () -> new Built(new Transcoder(64, 40, 12, true), new Shape(1, 64))),

@@ -222,7 +222,8 @@ class Sae2CheckpointTest {
                             IllegalArgumentException.class,
                             () -> sae.block().checkInput(m.ones(new Shape(2, 3, 3, 8))));
             assertTrue(
-                    e.getMessage().contains("n_heads x d_head = d_in = 16")
+                    e.getMessage().contains("(..., n_heads, d_head)")
+                            && e.getMessage().contains("d_in = 16")
                             && e.getMessage().contains("(2, 3, 3, 8)"),
                     e.getMessage());
         }

@@ -46,6 +46,10 @@ class HookZReshapeTest {
             assertEquals(new Shape(2, 3, heads, 8), z.get(1).getShape(), name + " output");
             assertArrayEquals(flat.get(0).toFloatArray(), z.get(0).toFloatArray(), 0f, name);
             assertArrayEquals(flat.get(1).toFloatArray(), z.get(1).toFloatArray(), 0f, name);
+            // an input already flat (head-major), as a float[] request or a training batch, passes
+            NDList again = block.forward(ps, new NDList(x.reshape(6, 16)), false);
+            assertArrayEquals(flat.get(1).toFloatArray(), again.get(1).toFloatArray(), 0f, name);
+            assertEquals(new Shape(6, a.isTranscoder() ? 24 : 16), again.get(1).getShape());
             Shape[] shapes = block.getOutputShapes(new Shape[] {x.getShape()});
             assertEquals(z.get(0).getShape(), shapes[0]);
             assertEquals(z.get(1).getShape(), shapes[1]);
