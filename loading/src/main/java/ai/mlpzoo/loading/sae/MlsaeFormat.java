@@ -1,10 +1,13 @@
 package ai.mlpzoo.loading.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.sae.MultiLayerSae;
 import ai.mlpzoo.blocks.sae.SparseCoder;
+import ai.mlpzoo.blocks.sae.TunedLens;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.SaeConfig;
@@ -170,6 +173,78 @@ public final class MlsaeFormat {
             renamed.add(t);
         }
         return SaeTensors.load(manager, config, renamed, source);
+    }
+
+    /** The tuned lens's folder in a lens variant's checkpoint. */
+    public static final String LENS_DIR = "tuned_lens";
+
+    /**
+     * Reads the tuned lens of a lens variant ({@code tuned_lens/}: tuned-lens's {@code config.json}
+     * and {@code params.safetensors}, translators {@code {l}.weight} (d, d) and {@code {l}.bias}
+     * (d)), if the folder has one. The lens wraps the SAE outside the block, as the reference's
+     * transformer does ({@link TunedLens#transform} before, {@link TunedLens#inverse} after).
+     *
+     * @param manager the owner of the tensors
+     * @param dir the mlsae folder
+     * @return the lens, or null when there is no {@code tuned_lens/}
+     * @throws IOException when a file is missing or corrupt
+     * @throws CheckpointException naming a missing or misshapen translator tensor
+     */
+    public static TunedLens readLens(NDManager manager, Path dir) throws IOException {
+        Path lensDir = dir.resolve(LENS_DIR);
+        if (!Files.isDirectory(lensDir)) {
+            return null;
+        }
+        Path cfgFile = lensDir.resolve("config.json");
+        SaeTensors.requireFile(cfgFile, "tuned-lens config.json");
+        String cfgSource = cfgFile.toString();
+        JsonNode cfg =
+                Configs.readObject(Configs.readFile(cfgFile, "tuned-lens config.json"), cfgSource);
+        int layers = SaeTensors.requiredInt(cfg, "num_hidden_layers", cfgSource);
+        int d = SaeTensors.requiredInt(cfg, "d_model", cfgSource);
+        if (layers <= 0 || d <= 0) {
+            throw new ConfigException(
+                    cfgSource + ": num_hidden_layers and d_model must be positive");
+        }
+        boolean bias = cfg.path("bias").asBoolean(true);
+        Path params = lensDir.resolve("params.safetensors");
+        SaeTensors.requireFile(
+                params, "tuned-lens params.safetensors (the safetensors twin of params.pt)");
+        String source = params.toString();
+        Map<String, NDArray> byName = new LinkedHashMap<>();
+        for (NDArray t : SafeTensors.read(manager, params)) {
+            byName.put(t.getName(), t);
+        }
+        NDList ws = new NDList();
+        NDList bs = new NDList();
+        for (int l = 0; l < layers; l++) {
+            ws.add(lensTensor(byName, l + ".weight", new Shape(d, d), source));
+            bs.add(
+                    bias
+                            ? lensTensor(byName, l + ".bias", new Shape(d), source)
+                            : manager.zeros(new Shape(d)));
+        }
+        return new TunedLens(NDArrays.stack(ws), NDArrays.stack(bs));
+    }
+
+    private static NDArray lensTensor(
+            Map<String, NDArray> byName, String name, Shape shape, String source) {
+        NDArray t = byName.get(name);
+        if (t == null) {
+            throw new CheckpointException(
+                    source + ": missing tensor '" + name + "' of the tuned lens (one per layer)");
+        }
+        if (!t.getShape().equals(shape)) {
+            throw new CheckpointException(
+                    source
+                            + ": tensor '"
+                            + name
+                            + "' has shape "
+                            + t.getShape()
+                            + ", expected "
+                            + shape);
+        }
+        return t.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
     }
 
     /**

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.mlpzoo.Fixtures;
 import ai.mlpzoo.blocks.sae.MultiLayerSae;
 import ai.mlpzoo.blocks.sae.SparseCoder;
+import ai.mlpzoo.blocks.sae.TunedLens;
 import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.SaeConfig;
@@ -99,6 +100,38 @@ class Sae2CheckpointTest {
             NDArray fvu = MultiLayerSae.layerFvu(x, out.get(1));
             close("mlsae layer_fvu", Fixtures.get(io, "layer_fvu"), fvu);
             close("mlsae mse_loss", Fixtures.get(io, "mse_loss"), fvu.mean());
+        }
+    }
+
+    @Test
+    void multiLayerSaeWithTunedLensMatchesTheReference() throws IOException {
+        Path dir = sae2().resolve("mlsae_lens");
+        try (NDManager m = NDManager.newBaseManager()) {
+            LoadedSae sae = Importers.saeFormat("mlsae").read(m, dir);
+            TunedLens lens = MlsaeFormat.readLens(m, dir);
+            assertTrue(lens != null, "tuned_lens/ is read");
+            assertEquals(3, lens.layers());
+            NDList io = SafeTensors.read(m, sae2().resolve("mlsae_lens.io.safetensors"));
+            NDArray x = Fixtures.get(io, "input");
+            NDArray h = lens.transform(x);
+            close("mlsae_lens lens_input", Fixtures.get(io, "lens_input"), h);
+            NDList out = run(m, sae.block(), h);
+            close("mlsae_lens feature_acts", Fixtures.get(io, "feature_acts"), out.get(0));
+            close(
+                    "mlsae_lens recons_lens_space",
+                    Fixtures.get(io, "recons_lens_space"),
+                    out.get(1));
+            close("mlsae_lens output", Fixtures.get(io, "output"), lens.inverse(out.get(1)));
+            close(
+                    "mlsae_lens output_exact_inverse",
+                    Fixtures.get(io, "output_exact_inverse"),
+                    lens.exactInverse(out.get(1)));
+            // the metrics are taken in lens space
+            NDArray fvu = MultiLayerSae.layerFvu(h, out.get(1));
+            close("mlsae_lens layer_fvu", Fixtures.get(io, "layer_fvu"), fvu);
+            close("mlsae_lens mse_loss", Fixtures.get(io, "mse_loss"), fvu.mean());
+            // no lens folder: no lens
+            assertEquals(null, MlsaeFormat.readLens(m, sae2().resolve("mlsae")));
         }
     }
 
