@@ -89,6 +89,9 @@ class SaeArchitectureContractTest {
         if (a.isTranscoder()) {
             s.append(", \"d_out\": ").append(D_OUT);
         }
+        if ("matryoshka_batchtopk".equals(a.name())) {
+            s.append(", \"group_sizes\": [8, 8, 16]"); // nested prefixes 8, 16 and 32
+        }
         return s.append('}').toString();
     }
 

@@ -210,6 +210,8 @@ public class SaeConfig implements ModelConfig {
                 dIn,
                 dSae,
                 outWidth(),
-                k == null ? "" : ", k=" + k);
+                (k == null ? "" : ", k=" + k)
+                        + (groupSizes == null ? "" : ", group_sizes=" + groupSizes)
+                        + (isHookZ() ? ", hook_z" : ""));
     }
 }

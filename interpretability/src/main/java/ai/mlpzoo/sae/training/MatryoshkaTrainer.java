@@ -311,9 +311,9 @@ public final class MatryoshkaTrainer {
                 int start = 0;
                 for (int g = 0; g < groups.length; g++) {
                     int end = start + groups[g];
-                    NDArray part =
-                            f.get(new NDIndex(":, {}:{}", start, end))
-                                    .matMul(wDec.get(new NDIndex("{}:{}", start, end)));
+                    NDArray rows = wDec.get(new NDIndex("{}:{}", start, end)); // (size, D)
+                    rows.attach(m); // a slice of a parameter: owned by the step
+                    NDArray part = f.get(new NDIndex(":, {}:{}", start, end)).matMul(rows);
                     rec = rec.add(part); // (B, D)
                     NDArray term =
                             xs.sub(rec)
@@ -396,7 +396,9 @@ public final class MatryoshkaTrainer {
             }
             // the decoder gradient loses its part along each row (direction with eps 1e-6)
             NDArray w = sae.getWDec().getArray();
-            NDArray unit = w.div(w.norm(new int[] {1}, true).add(PROJECTION_EPS)); // (F, D)
+            NDArray rowNorms = w.norm(new int[] {1}, true); // (F, 1)
+            rowNorms.attach(m); // ops on a parameter's array land in its manager: move them
+            NDArray unit = w.div(rowNorms.add(PROJECTION_EPS)); // (F, D)
             unit.attach(m);
             NDArray gDec = grads.get("W_dec");
             NDArray dots = gDec.mul(unit).sum(new int[] {1}, true); // (F, 1)

@@ -143,7 +143,9 @@ public class MatryoshkaBatchTopKSae extends BatchTopKSae {
         for (int i = 0; i < groupSizes.length; i++) {
             int end = start + groupSizes[i];
             NDIndex cols = new NDIndex(":, {}:{}", start, end);
-            NDArray part = z.get(cols).matMul(wDec.get(new NDIndex("{}:{}", start, end)));
+            NDArray rows = wDec.get(new NDIndex("{}:{}", start, end)); // (size, d_out)
+            rows.attach(z.getManager()); // a slice of a parameter: owned by the batch, not by it
+            NDArray part = z.get(cols).matMul(rows); // (N, d_out)
             rec = rec == null ? part.add(bDec) : rec.add(part);
             out[i] = rec;
             start = end;

@@ -83,8 +83,8 @@ public final class TunedLens {
      */
     public NDArray transform(NDArray x) {
         NDArray xs = byLayer(x); // (L, M, d)
-        NDArray wT = weights.transpose(0, 2, 1); // (L, d_in, d_out)
-        NDArray h = xs.add(xs.batchMatMul(wT)).add(biases.expandDims(1)); // (L, M, d)
+        NDArray wT = own(weights.transpose(0, 2, 1), x); // (L, d_in, d_out)
+        NDArray h = xs.add(xs.batchMatMul(wT)).add(own(biases.expandDims(1), x)); // (L, M, d)
         return h.reshape(x.getShape());
     }
 
@@ -97,7 +97,9 @@ public final class TunedLens {
     public NDArray inverse(NDArray rec) {
         NDArray rs = byLayer(rec); // (L, M, d)
         NDArray diag = inverses(rec.getManager()).diagonal(0, 1, 2); // (L, d)
-        return rs.sub(biases.expandDims(1)).mul(diag.expandDims(1)).reshape(rec.getShape());
+        return rs.sub(own(biases.expandDims(1), rec))
+                .mul(diag.expandDims(1))
+                .reshape(rec.getShape());
     }
 
     /**
@@ -107,7 +109,7 @@ public final class TunedLens {
      * @return (n_layers, ..., d)
      */
     public NDArray exactInverse(NDArray rec) {
-        NDArray rs = byLayer(rec).sub(biases.expandDims(1)); // (L, M, d)
+        NDArray rs = byLayer(rec).sub(own(biases.expandDims(1), rec)); // (L, M, d)
         NDArray invT = inverses(rec.getManager()).transpose(0, 2, 1); // (L, d, d)
         return rs.batchMatMul(invT).reshape(rec.getShape());
     }
@@ -115,8 +117,14 @@ public final class TunedLens {
     /** {@code (W_l + I)^-1} for every layer, (L, d, d). */
     private NDArray inverses(NDManager m) {
         NDArray eye = m.eye((int) width()).expandDims(0); // (1, d, d)
-        NDArray inv = weights.add(eye).inverse();
-        inv.attach(m);
-        return inv;
+        NDArray shifted = weights.add(eye); // (L, d, d), in the lens's manager: move it
+        shifted.attach(m);
+        return shifted.inverse();
+    }
+
+    /** Ops on the lens's arrays land in the lens's manager; the caller's batch owns them. */
+    private static NDArray own(NDArray a, NDArray like) {
+        a.attach(like.getManager());
+        return a;
     }
 }
