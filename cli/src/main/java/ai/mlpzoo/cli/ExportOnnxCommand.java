@@ -39,8 +39,26 @@ final class ExportOnnxCommand implements Callable<Integer> {
             description = "model directory to write")
     Path out;
 
+    @Option(
+            names = "--input-shape",
+            split = ",",
+            paramLabel = "<dims>",
+            description =
+                    "the input shape, first axis the (dynamic) batch, e.g. 1,2,4,16 for a multi-layer"
+                            + " SAE or 1,3,2,8 for a hook_z SAE (default: the model's)")
+    long[] inputShape;
+
     @Override
     public Integer call() throws Exception {
+        if (inputShape != null) {
+            for (long d : inputShape) {
+                if (d <= 0) {
+                    throw new IllegalArgumentException(
+                            "--input-shape must list positive sizes, got "
+                                    + java.util.Arrays.toString(inputShape));
+                }
+            }
+        }
         Path dir = Paths.get(model);
         Criteria.Builder<NDList, NDList> b =
                 Criteria.builder().setTypes(NDList.class, NDList.class).optEngine("PyTorch");
@@ -56,7 +74,11 @@ final class ExportOnnxCommand implements Callable<Integer> {
             throw new NoSuchFileException(model, null, "model directory not found");
         }
         try (ZooModel<NDList, NDList> zoo = ai.mlpzoo.zoo.MlpZoo.loadModel(b.build())) {
-            Path file = OnnxModelDirs.export(zoo, out);
+            Path file =
+                    OnnxModelDirs.export(
+                            zoo,
+                            out,
+                            inputShape == null ? null : new ai.djl.ndarray.types.Shape(inputShape));
             System.out.println(
                     "wrote "
                             + file

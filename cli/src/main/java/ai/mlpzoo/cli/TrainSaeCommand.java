@@ -16,6 +16,7 @@ import ai.mlpzoo.sae.training.SaeMetrics;
 import ai.mlpzoo.sae.training.SaeTrainer;
 import ai.mlpzoo.sae.training.SaeTrainingConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,6 +52,13 @@ final class TrainSaeCommand implements Callable<Integer> {
 
     @Option(names = "--k", description = "active latents for topk / batchtopk")
     Integer k;
+
+    @Option(
+            names = "--group-sizes",
+            split = ",",
+            description =
+                    "Matryoshka groups for matryoshka_batchtopk, in order, summing to --d-sae (e.g. 64,192,256)")
+    List<Integer> groupSizes;
 
     @Option(
             names = "--steps",
@@ -118,6 +126,7 @@ final class TrainSaeCommand implements Callable<Integer> {
             cfg.dIn = (int) x.getShape().get(1);
             cfg.dSae = dSae;
             cfg.k = k;
+            cfg.groupSizes = groupSizes;
             cfg.dOut = y == null ? null : (int) y.getShape().get(1);
             cfg.validate();
             SparseCoder sae = cfg.toBlock();

@@ -31,28 +31,31 @@ class ExportOnnxCliTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "mixer_tiny, timm, output pre_logits",
-        "resmlp_tiny, timm, output pre_logits",
-        "gmlp_tiny, timm, output pre_logits",
-        "vision2/gmixer_tiny, timm, output pre_logits",
-        "vision2/poolformer_tiny, timm, output pre_logits",
-        "kan_bspline_tiny, efficient-kan, output",
-        "kan_rbf_tiny, fast-kan, output",
-        "kan_rational_tiny, kat-rational, output",
-        "vision2/ms_mlp_tiny, ms-mlp, output pre_logits",
-        "vision2/raft_mlp_tiny, raft-mlp, output pre_logits",
-        "vision2/raft_mlp_cross_tiny, raft-mlp, output pre_logits",
-        "vision2/strip_mlp_tiny, strip-mlp, output pre_logits",
-        "sae/saelens_standard, saelens, feature_acts output",
-        "sae/saelens_topk, saelens, feature_acts output",
-        "sae/saelens_jumprelu, saelens, feature_acts output",
-        "sae/saelens_skip_transcoder, saelens, feature_acts output",
-        "sae/sparsify_topk, sparsify, feature_acts output",
-        "timeseries/tsmixer_google_tiny, tsmixer-google, output",
-        "timeseries/patchtsmixer_tiny, hf, output"
+        "mixer_tiny, timm, output pre_logits,",
+        "resmlp_tiny, timm, output pre_logits,",
+        "gmlp_tiny, timm, output pre_logits,",
+        "vision2/gmixer_tiny, timm, output pre_logits,",
+        "vision2/poolformer_tiny, timm, output pre_logits,",
+        "kan_bspline_tiny, efficient-kan, output,",
+        "kan_rbf_tiny, fast-kan, output,",
+        "kan_rational_tiny, kat-rational, output,",
+        "vision2/ms_mlp_tiny, ms-mlp, output pre_logits,",
+        "vision2/raft_mlp_tiny, raft-mlp, output pre_logits,",
+        "vision2/raft_mlp_cross_tiny, raft-mlp, output pre_logits,",
+        "vision2/strip_mlp_tiny, strip-mlp, output pre_logits,",
+        "sae/saelens_standard, saelens, feature_acts output,",
+        "sae/saelens_topk, saelens, feature_acts output,",
+        "sae/saelens_jumprelu, saelens, feature_acts output,",
+        "sae/saelens_skip_transcoder, saelens, feature_acts output,",
+        "sae/sparsify_topk, sparsify, feature_acts output,",
+        "sae2/matryoshka_jumprelu, saelens, feature_acts output,",
+        "sae2/mlsae, mlsae, feature_acts output, 1 2 4 16",
+        "sae2/saelens_hookz_standard, saelens, feature_acts output, 1 3 2 8",
+        "timeseries/tsmixer_google_tiny, tsmixer-google, output,",
+        "timeseries/patchtsmixer_tiny, hf, output,"
     })
     void exportedImportRunsOnOnnxRuntimeLikeTheReference(
-            String fixture, String format, String outputs) throws Exception {
+            String fixture, String format, String outputs, String inputShape) throws Exception {
         Path imported = tmp.resolve("imported");
         Path exported = tmp.resolve("exported");
         Path io = reference().resolve(fixture + ".io.safetensors");
@@ -67,12 +70,21 @@ class ExportOnnxCliTest {
                         imported.toString()));
         assertEquals(
                 0,
-                MlpZooCli.run(
-                        "export-onnx",
-                        "--model",
-                        imported.toString(),
-                        "--out",
-                        exported.toString()));
+                inputShape == null
+                        ? MlpZooCli.run(
+                                "export-onnx",
+                                "--model",
+                                imported.toString(),
+                                "--out",
+                                exported.toString())
+                        : MlpZooCli.run(
+                                "export-onnx",
+                                "--model",
+                                imported.toString(),
+                                "--input-shape",
+                                inputShape.replace(' ', ','),
+                                "--out",
+                                exported.toString()));
         assertTrue(Files.isRegularFile(exported.resolve("model.onnx")));
         assertTrue(
                 Files.isRegularFile(exported.resolve("model-0000.params")),

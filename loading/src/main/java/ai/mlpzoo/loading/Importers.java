@@ -35,6 +35,7 @@ public final class Importers {
                 });
         register(SaeImporter.saeLens());
         register(SaeImporter.sparsify());
+        register(SaeImporter.mlsae());
         register(KanImporter.efficientKan());
         register(KanImporter.fastKan());
         register(KanImporter.katRational());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +25,9 @@ public class SaeConfig implements ModelConfig {
 
     /** The {@code model_type} of this family. */
     public static final String MODEL_TYPE = "sae";
+
+    /** The {@code reshape_activations} of attention-output SAEs. */
+    public static final String HOOK_Z = "hook_z";
 
     @JsonProperty("model_type")
     public String modelType = MODEL_TYPE;
@@ -55,6 +59,20 @@ public class SaeConfig implements ModelConfig {
     /** Whether a skip connection W_skip exists (always for skip_transcoder). */
     @JsonProperty("skip")
     public boolean skip;
+
+    /**
+     * The Matryoshka groups' sizes in order, summing to d_sae (matryoshka_batchtopk only; absent
+     * means one group).
+     */
+    @JsonProperty("group_sizes")
+    public List<Integer> groupSizes;
+
+    /**
+     * SAELens' {@code reshape_activations}: null or {@code none}, or {@code hook_z} for an
+     * attention-output SAE whose input is (..., n_heads, d_head).
+     */
+    @JsonProperty("reshape_activations")
+    public String reshapeActivations;
 
     /** The source library's metadata (hook names, model), kept for a round trip. */
     @JsonProperty("metadata")
@@ -95,7 +113,7 @@ public class SaeConfig implements ModelConfig {
      * @return the fields, as the architecture reads them
      */
     public SaeSpec spec() {
-        return new SaeSpec(dIn, dSae, dOut, k, applyBDecToInput, skip);
+        return new SaeSpec(dIn, dSae, dOut, k, applyBDecToInput, skip, groupSizes);
     }
 
     /**
@@ -112,6 +130,19 @@ public class SaeConfig implements ModelConfig {
                     "field 'model_type' must be '" + MODEL_TYPE + "', got '" + modelType + "'");
         }
         SaeArchitecture arch = registered();
+        if (reshapeActivations != null
+                && !"none".equals(reshapeActivations)
+                && !HOOK_Z.equals(reshapeActivations)) {
+            throw new ConfigException(
+                    "field 'reshape_activations' must be 'none' or 'hook_z', got '"
+                            + reshapeActivations
+                            + "'");
+        }
+        if (groupSizes != null && !"matryoshka_batchtopk".equals(architecture)) {
+            throw new ConfigException(
+                    "field 'group_sizes' is only for architecture matryoshka_batchtopk, not "
+                            + architecture);
+        }
         try {
             arch.validate(spec());
         } catch (IllegalArgumentException e) {
@@ -144,10 +175,20 @@ public class SaeConfig implements ModelConfig {
                         Locale.ROOT, "fields d_in=%d, d_sae=%d, d_out=%d", dIn, dSae, outWidth()));
     }
 
+    /**
+     * @return whether the SAE reads hook_z (..., n_heads, d_head) and reshapes its output back
+     */
+    @JsonIgnore
+    public boolean isHookZ() {
+        return HOOK_Z.equals(reshapeActivations);
+    }
+
     @Override
     public SparseCoder toBlock() {
         validate();
-        return registered().build(spec());
+        SparseCoder block = registered().build(spec());
+        block.setReshapeHookZ(isHookZ());
+        return block;
     }
 
     @Override
@@ -169,6 +210,8 @@ public class SaeConfig implements ModelConfig {
                 dIn,
                 dSae,
                 outWidth(),
-                k == null ? "" : ", k=" + k);
+                (k == null ? "" : ", k=" + k)
+                        + (groupSizes == null ? "" : ", group_sizes=" + groupSizes)
+                        + (isHookZ() ? ", hook_z" : ""));
     }
 }

@@ -28,6 +28,22 @@ public final class OnnxModelDirs {
      * @throws IOException if a file cannot be read or written
      */
     public static Path export(ZooModel<?, ?> model, Path out) throws IOException {
+        return export(model, out, null);
+    }
+
+    /**
+     * As {@link #export(ZooModel, Path)}, with the graph's input shape given: an SAE whose input
+     * has more axes than (N, d_in), such as a multi-layer SAE's (n_layers, batch, pos, d) or a
+     * hook_z SAE's (..., n_heads, d_head). The first axis stays dynamic.
+     *
+     * @param model a model loaded on an engine that runs DJL blocks (PyTorch)
+     * @param out the model directory to write
+     * @param inputShape the input shape with a batch of one, or null for the config's
+     * @return the .onnx file written
+     * @throws IOException if a file cannot be read or written
+     */
+    public static Path export(ZooModel<?, ?> model, Path out, ai.djl.ndarray.types.Shape inputShape)
+            throws IOException {
         Path src = model.getModelPath().toAbsolutePath().normalize();
         if (model.getBlock() == null
                 || model.getBlock().getClass().getName().startsWith("ai.djl.onnxruntime")) {
@@ -48,7 +64,8 @@ public final class OnnxModelDirs {
             }
         }
         Path file = target.resolve(OnnxExporter.FILE_NAME);
-        OnnxExporter.write(model.getBlock(), config.inputShape(), file);
+        OnnxExporter.write(
+                model.getBlock(), inputShape == null ? config.inputShape() : inputShape, file);
         // every weight file of a model directory carries a checksum that loading verifies
         ai.mlpzoo.zoo.ModelDirs.writeChecksum(file);
         return file;

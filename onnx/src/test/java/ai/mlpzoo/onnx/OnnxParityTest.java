@@ -24,7 +24,10 @@ import ai.mlpzoo.blocks.kan.RationalInit;
 import ai.mlpzoo.blocks.sae.BatchTopKSae;
 import ai.mlpzoo.blocks.sae.GatedSae;
 import ai.mlpzoo.blocks.sae.JumpReLUSae;
+import ai.mlpzoo.blocks.sae.MatryoshkaBatchTopKSae;
+import ai.mlpzoo.blocks.sae.MultiLayerSae;
 import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.StandardSae;
 import ai.mlpzoo.blocks.sae.TopKSae;
 import ai.mlpzoo.blocks.sae.Transcoder;
@@ -33,6 +36,7 @@ import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -184,6 +188,21 @@ class OnnxParityTest {
                 family("sae_jumprelu", () -> new Built(new JumpReLUSae(ae), new Shape(1, 64))),
                 family("sae_gated", () -> new Built(new GatedSae(ae), new Shape(1, 64))),
                 family(
+                        "sae_matryoshka",
+                        () ->
+                                new Built(
+                                        new MatryoshkaBatchTopKSae(ae, 6, List.of(16, 32, 48)),
+                                        new Shape(1, 64))),
+                family("sae_mlsae", () -> new Built(new MultiLayerSae(ae, 6), new Shape(1, 64))),
+                // attention-output SAEs: hook_z (batch, 4 heads, d_head 16) in and out
+                family("sae_standard_hook_z", () -> hookZ(new StandardSae(ae))),
+                family("sae_topk_hook_z", () -> hookZ(new TopKSae(ae, 6))),
+                family("sae_mlsae_hook_z", () -> hookZ(new MultiLayerSae(ae, 6))),
+                // a hook_z SAE given its input already flat, as a float[] request arrives
+                family(
+                        "sae_topk_hook_z_flat",
+                        () -> new Built(hookZ(new TopKSae(ae, 6)).block(), new Shape(1, 64))),
+                family(
                         "transcoder_skip",
                         () -> new Built(new Transcoder(64, 40, 12, true), new Shape(1, 64))),
                 family(
@@ -192,6 +211,11 @@ class OnnxParityTest {
     }
 
     record Built(Block block, Shape inputShape) {}
+
+    static Built hookZ(SparseCoder sae) {
+        sae.setReshapeHookZ(true);
+        return new Built(sae, new Shape(1, 4, 16));
+    }
 
     static Built cfg(String artifact) {
         try {

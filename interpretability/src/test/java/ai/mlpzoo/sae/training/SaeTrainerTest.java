@@ -192,7 +192,14 @@ class SaeTrainerTest {
     @Test
     void theBuiltInAutoencodersAreRegistered() {
         assertEquals(
-                List.of("standard", "topk", "batchtopk", "jumprelu", "gated"),
+                List.of(
+                        "standard",
+                        "topk",
+                        "batchtopk",
+                        "jumprelu",
+                        "gated",
+                        "matryoshka_batchtopk",
+                        "mlsae"),
                 autoencoders().toList());
     }
 

@@ -54,6 +54,13 @@ public final class SaeImporter implements CheckpointImporter {
         return new SaeImporter("sparsify", SparsifyFormat::read, SparsifyFormat::write);
     }
 
+    /**
+     * @return tim-lawson/mlsae's format (config.json + model.safetensors) of multi-layer SAEs
+     */
+    public static SaeImporter mlsae() {
+        return new SaeImporter("mlsae", MlsaeFormat::read, MlsaeFormat::write);
+    }
+
     @Override
     public String format() {
         return format;

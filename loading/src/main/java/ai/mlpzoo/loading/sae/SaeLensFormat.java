@@ -62,7 +62,7 @@ public final class SaeLensFormat {
                             + String.join(", ", SaeArchitectures.saeLensNames()));
         }
         requireNone(root, "normalize_activations", source);
-        requireNone(root, "reshape_activations", source);
+        String reshape = reshapeActivations(root, source);
         JsonNode rescale = root.get("rescale_acts_by_decoder_norm");
         if (rescale != null && rescale.asBoolean(false)) {
             throw new ConfigException(
@@ -84,11 +84,47 @@ public final class SaeLensFormat {
         }
         JsonNode meta = root.get("metadata");
         c.metadata = meta != null && meta.isObject() ? meta : null;
+        c.reshapeActivations = reshape;
         try {
             return c.validate();
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * SAELens' {@code reshape_activations}: none, or hook_z when the hook name ends in {@code _z}
+     * (SAELens refuses it otherwise); a config from before SAELens 6, without the field, is hook_z
+     * whenever its hook name contains {@code hook_z}, as SAELens reads it.
+     */
+    private static String reshapeActivations(JsonNode root, String source) {
+        JsonNode meta = root.get("metadata");
+        String hook = meta != null && meta.isObject() ? SaeTensors.text(meta, "hook_name") : null;
+        if (hook == null) {
+            hook = SaeTensors.text(root, "hook_name"); // SAELens 5 kept it at the top level
+        }
+        if (!root.has("reshape_activations")) {
+            return hook != null && hook.contains("hook_z") ? SaeConfig.HOOK_Z : null;
+        }
+        String v = SaeTensors.text(root, "reshape_activations");
+        if (v == null || "none".equals(v)) {
+            return null;
+        }
+        if (!SaeConfig.HOOK_Z.equals(v)) {
+            throw new ConfigException(
+                    source
+                            + ": reshape_activations = '"
+                            + v
+                            + "' is not supported (only 'none' and 'hook_z')");
+        }
+        if (hook == null || !hook.endsWith("_z")) {
+            throw new ConfigException(
+                    source
+                            + ": reshape_activations = 'hook_z' needs a metadata.hook_name ending in '_z',"
+                            + " got "
+                            + (hook == null ? "none" : "'" + hook + "'"));
+        }
+        return SaeConfig.HOOK_Z;
     }
 
     private static void requireNone(JsonNode root, String field, String source) {
@@ -127,6 +163,13 @@ public final class SaeLensFormat {
         config.validate();
         SaeTensors.requireSameArchitecture(config, block);
         // the architecture it is saved as decides the fields (BatchTopK: a jumprelu, without k)
+        if (config.registered().saeLensName() == null) {
+            throw new IllegalArgumentException(
+                    "a "
+                            + config.architecture
+                            + " SAE cannot be written in the SAELens layout (SAELens has no such"
+                            + " architecture); use its own format");
+        }
         SaeArchitecture saved = SaeArchitectures.get(config.registered().saeLensName());
         String arch = saved.name();
         if (config.dims().skip() && !saved.hasSkip()) {
@@ -148,7 +191,7 @@ public final class SaeLensFormat {
         root.put("device", "cpu");
         root.put("apply_b_dec_to_input", config.dims().applyBDecToInput());
         root.put("normalize_activations", "none");
-        root.put("reshape_activations", "none");
+        root.put("reshape_activations", config.isHookZ() ? SaeConfig.HOOK_Z : "none");
         root.set(
                 "metadata",
                 config.metadata != null ? config.metadata : Configs.MAPPER.createObjectNode());

@@ -59,7 +59,7 @@ public final class SaeArchitecture {
         this.transcoder = b.transcoder;
         this.skip = b.skip;
         this.rules = b.rules;
-        this.saeLensName = b.saeLensName == null ? b.name : b.saeLensName;
+        this.saeLensName = b.notSaeLens ? null : b.saeLensName == null ? b.name : b.saeLensName;
         this.sparsifyActivation = b.sparsifyActivation;
     }
 
@@ -117,7 +117,8 @@ public final class SaeArchitecture {
     }
 
     /**
-     * @return the SAELens {@code architecture} it is saved under (batchtopk: jumprelu)
+     * @return the SAELens {@code architecture} it is saved under (batchtopk: jumprelu), or null
+     *     when SAELens' layout cannot hold it (the multi-layer SAE's standardisation)
      */
     public String saeLensName() {
         return saeLensName;
@@ -127,7 +128,7 @@ public final class SaeArchitecture {
      * @return whether a SAELens {@code cfg.json} naming it is read as this architecture
      */
     public boolean isSaeLensArchitecture() {
-        return saeLensName.equals(name);
+        return name.equals(saeLensName);
     }
 
     /**
@@ -241,6 +242,7 @@ public final class SaeArchitecture {
         private Consumer<SaeSpec> rules;
         private String saeLensName;
         private String sparsifyActivation;
+        private boolean notSaeLens;
 
         private Builder(String name, Class<? extends SparseCoder> blockType) {
             if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
@@ -320,6 +322,17 @@ public final class SaeArchitecture {
          */
         public Builder savedInSaeLensAs(String other) {
             saeLensName = other;
+            return this;
+        }
+
+        /**
+         * Declares that SAELens' layout cannot hold it (its forward does more than SAELens' encode
+         * and decode): the SAELens writer refuses it and the reader never returns it.
+         *
+         * @return this
+         */
+        public Builder notSaeLens() {
+            notSaeLens = true;
             return this;
         }
 

@@ -25,6 +25,8 @@ public final class SaeArchitectures {
         register(GatedSae.ARCHITECTURE);
         register(Transcoder.ARCHITECTURE);
         register(Transcoder.SKIP_ARCHITECTURE);
+        register(MatryoshkaBatchTopKSae.ARCHITECTURE);
+        register(MultiLayerSae.ARCHITECTURE);
     }
 
     private SaeArchitectures() {}

@@ -43,6 +43,7 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
     protected final Parameter wDec;
     protected final Parameter bDec;
     protected final Parameter wSkip;
+    private boolean reshapeHookZ;
 
     /**
      * Declares the common parameters.
@@ -359,17 +360,54 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
         return y;
     }
 
+    /**
+     * Makes the block an attention-output SAE on {@code hook_z} (Kissane et al. 2024, "Interpreting
+     * Attention Layer Outputs with Sparse Autoencoders"; SAELens' {@code reshape_activations:
+     * hook_z}): its input is the per-head attention output (..., n_heads, d_head) with n_heads
+     * d_head = d_in, flattened head-major (flat index = head d_head + j), and its output is
+     * reshaped back to (..., n_heads, d_head); {@code feature_acts} stay (..., d_sae). An input
+     * whose last axis is already d_in (flattened head-major, as SAELens' activation store hands it
+     * to training SAEs, or a {@code float[]} request) passes as it is. The weights are unchanged:
+     * only the forward's reshaping differs.
+     *
+     * @param on whether to reshape
+     */
+    public void setReshapeHookZ(boolean on) {
+        reshapeHookZ = on;
+    }
+
+    /**
+     * @return whether the input is hook_z (..., n_heads, d_head), see {@link #setReshapeHookZ}
+     */
+    public boolean isReshapeHookZ() {
+        return reshapeHookZ;
+    }
+
+    /**
+     * Whether an input is hook_z per head: the block reshapes hook_z and the last axis is not
+     * already d_in (an input that is already flat, head-major, as SAELens' activation store hands
+     * its training SAEs and as a {@code float[]} request arrives, passes as it is).
+     */
+    private boolean perHead(Shape s) {
+        return reshapeHookZ && s.dimension() >= 2 && s.tail() != dims.dIn();
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.head();
+        NDArray x = inputs.head(); // (..., d_in), or (..., n_heads, d_head) for hook_z
         Shape shape = x.getShape();
-        Shape lead = shape.slice(0, shape.dimension() - 1);
-        NDArray flat = x.reshape(-1, dims.dIn());
+        boolean heads = perHead(shape);
+        Shape lead = shape.slice(0, shape.dimension() - (heads ? 2 : 1));
+        NDArray flat = x.reshape(-1, dims.dIn()); // (N, d_in), head-major for hook_z
         Latents z = encode(ps, flat, training);
-        NDArray y = reconstruct(ps, flat, z, training);
-        NDArray acts = z.dense().reshape(lead.add(dims.dSae()));
-        NDArray out = y.reshape(lead.add(dims.dOut()));
+        NDArray y = reconstruct(ps, flat, z, training); // (N, d_out)
+        NDArray acts = z.dense().reshape(lead.add(dims.dSae())); // (..., d_sae)
+        // hook_z: (..., n_heads, d_head) again, d_head from the input's last axis (as SAELens)
+        NDArray out =
+                heads
+                        ? y.reshape(lead.add(dims.dOut() / shape.tail(), shape.tail()))
+                        : y.reshape(lead.add(dims.dOut())); // (..., d_out)
         acts.setName(FEATURE_ACTS);
         out.setName(OUTPUT);
         return new NDList(acts, out);
@@ -384,6 +422,22 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
     @Override
     public void checkInput(NDArray x) {
         Shape s = x.getShape();
+        if (perHead(s)) {
+            int n = s.dimension();
+            if (n < 2
+                    || s.get(n - 2) * s.get(n - 1) != dims.dIn()
+                    || dims.dOut() % s.get(n - 1) != 0) {
+                throw new IllegalArgumentException(
+                        architecture()
+                                + " SAE on hook_z needs input (..., n_heads, d_head) with n_heads x d_head"
+                                + " = d_in (or the flattened (..., d_in)), d_in = "
+                                + dims.dIn()
+                                + ", got shape "
+                                + s);
+            }
+            Checks.requireFinite(x, architecture() + " input activations");
+            return;
+        }
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != dims.dIn()) {
             throw new IllegalArgumentException(
                     architecture()
@@ -398,8 +452,10 @@ public abstract class SparseCoder extends AbstractBlock implements InputContract
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        Shape lead = s.slice(0, s.dimension() - 1);
-        return new Shape[] {lead.add(dims.dSae()), lead.add(dims.dOut())};
+        boolean heads = perHead(s);
+        Shape lead = s.slice(0, s.dimension() - (heads ? 2 : 1));
+        Shape out = heads ? lead.add(dims.dOut() / s.tail(), s.tail()) : lead.add(dims.dOut());
+        return new Shape[] {lead.add(dims.dSae()), out};
     }
 
     /**

@@ -22,8 +22,14 @@ class SaeArchitecturesTest {
                         "jumprelu",
                         "gated",
                         "transcoder",
-                        "skip_transcoder"),
+                        "skip_transcoder",
+                        "matryoshka_batchtopk",
+                        "mlsae"),
                 SaeArchitectures.names());
+        // Matryoshka BatchTopK is saved as jumprelu too; SAELens cannot hold the multi-layer SAE
+        assertEquals("jumprelu", SaeArchitectures.get("matryoshka_batchtopk").saeLensName());
+        assertEquals(null, SaeArchitectures.get("mlsae").saeLensName());
+        assertFalse(SaeArchitectures.saeLensNames().contains("mlsae"));
         // BatchTopK is a JumpReLU SAE at inference and SAELens saves it as one
         assertEquals("jumprelu", SaeArchitectures.get("batchtopk").saeLensName());
         assertFalse(SaeArchitectures.saeLensNames().contains("batchtopk"));
