@@ -155,6 +155,10 @@ public final class ActivationStoreWriter implements AutoCloseable {
             throw new IllegalArgumentException(
                     n + " rows do not match " + x.length + " floats of x at width " + dIn);
         }
+        finite(x, dIn, "x");
+        if (y != null) {
+            finite(y, dOut, "y");
+        }
         int r = 0;
         while (r < n) {
             int take = Math.min(n - r, rowsPerShard - pending);
@@ -167,6 +171,22 @@ public final class ActivationStoreWriter implements AutoCloseable {
             rows += take;
             if (pending == rowsPerShard) {
                 flush();
+            }
+        }
+    }
+
+    /** A NaN or infinity would train an SAE into NaN much later: refused here, with its row. */
+    private void finite(float[] a, int width, String what) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw new IllegalArgumentException(
+                        "captured activations "
+                                + what
+                                + " hold "
+                                + a[i]
+                                + " at row "
+                                + (rows + i / width)
+                                + " of the store; the model produced non-finite values");
             }
         }
     }
