@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ForecastCommand.class,
             DemoCommand.class,
             TrainSaeCommand.class,
+            CaptureCommand.class,
             ExportOnnxCommand.class,
             ReparamCommand.class,
             BenchCommand.class,

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.mlpzoo.blocks.sae.SaeArchitectures;
 import ai.mlpzoo.blocks.sae.SparseCoder;
+import ai.mlpzoo.capture.ActivationStore;
+import ai.mlpzoo.capture.StoreBatches;
 import ai.mlpzoo.config.SaeConfig;
 import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.loading.Importers;
@@ -37,8 +39,34 @@ final class TrainSaeCommand implements Callable<Integer> {
     @Option(
             names = "--activations",
             required = true,
-            description = "safetensors with 'x' (N, d_in) and optionally 'y' (N, d_out)")
+            description =
+                    "safetensors with 'x' (N, d_in) and optionally 'y' (N, d_out), read whole; or"
+                            + " a folder of activation shards written by mlpzoo capture, streamed")
     Path activations;
+
+    @Option(
+            names = "--buffer-rows",
+            defaultValue = "131072",
+            description =
+                    "rows held in memory when reading a shard folder, shuffled; refilled when half"
+                            + " empty (default: ${DEFAULT-VALUE})")
+    int bufferRows;
+
+    @Option(
+            names = "--eval-rows",
+            defaultValue = "8192",
+            description =
+                    "rows of a shard folder the final metrics are measured on (default:"
+                            + " ${DEFAULT-VALUE})")
+    int evalRows;
+
+    @Option(
+            names = "--memory-log-every",
+            defaultValue = "0",
+            description =
+                    "print the process's resident memory every N steps, 0 for never (default:"
+                            + " ${DEFAULT-VALUE})")
+    int memoryLogEvery;
 
     @Option(
             names = "--architecture",
@@ -114,6 +142,9 @@ final class TrainSaeCommand implements Callable<Integer> {
         SaeImporter writer = Importers.saeFormat(format);
         SaeArchitectures.get(architecture);
         Engine.getInstance().setRandomSeed((int) seed);
+        if (ActivationStore.isStore(activations)) {
+            return trainOnStore(writer);
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             NDList data = SafeTensors.read(m, activations);
             NDArray x = named(data, "x");
@@ -170,6 +201,100 @@ final class TrainSaeCommand implements Callable<Integer> {
                             + " steps: "
                             + eval.summary()
                             + "; wrote "
+                            + out);
+        }
+        return 0;
+    }
+
+    /**
+     * Trains on a shard folder through a bounded shuffling buffer: the memory held is the buffer,
+     * whatever the number of rows on disk.
+     */
+    private int trainOnStore(SaeImporter writer) throws Exception {
+        if (bufferRows < batch) {
+            throw new IllegalArgumentException(
+                    "--buffer-rows (" + bufferRows + ") must be at least --batch (" + batch + ")");
+        }
+        if (evalRows <= 0) {
+            throw new IllegalArgumentException("--eval-rows must be positive, got " + evalRows);
+        }
+        ActivationStore store = ActivationStore.open(activations);
+        if (!store.complete()) {
+            System.err.println(
+                    activations
+                            + ": the capture was stopped before it finished; training on the "
+                            + store.rows()
+                            + " rows of its complete shards");
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                StoreBatches source = store.batches(bufferRows, batch, seed)) {
+            SaeConfig cfg = new SaeConfig();
+            cfg.architecture = architecture;
+            cfg.dIn = store.dIn();
+            cfg.dSae = dSae;
+            cfg.k = k;
+            cfg.dOut = store.dOut() == 0 ? null : store.dOut();
+            cfg.validate();
+            SparseCoder sae = cfg.toBlock();
+            sae.initialize(m, DataType.FLOAT32, cfg.inputShape());
+            SaeTrainer trainer =
+                    new SaeTrainer(
+                            sae,
+                            new SaeTrainingConfig()
+                                    .learningRate(lr)
+                                    .l1Coefficient(l1)
+                                    .l1WarmupSteps(steps / 20)
+                                    .logEvery(Math.max(1, steps / 100)));
+            // b_dec's geometric median from the first batch, which then trains as the others
+            try (NDManager s = m.newSubManager()) {
+                NDList first = source.next(s);
+                trainer.initialize(first.get(0), cfg.dOut == null ? null : first.get(1));
+            }
+            int[] done = {0};
+            trainer.fit(
+                    source,
+                    steps,
+                    metrics -> {
+                        done[0]++;
+                        if (memoryLogEvery > 0 && done[0] % memoryLogEvery == 0) {
+                            System.err.println(
+                                    "step "
+                                            + done[0]
+                                            + ": "
+                                            + (long) done[0] * batch
+                                            + " rows served (epoch "
+                                            + source.epoch()
+                                            + " of "
+                                            + store.rows()
+                                            + " rows), "
+                                            + ResidentMemory.describe());
+                        }
+                    });
+            SaeMetrics eval;
+            long n = Math.min(evalRows, store.rows());
+            try (NDManager s = m.newSubManager();
+                    StoreBatches held = store.batches((int) Math.max(n, 1), (int) n, seed + 1)) {
+                // a fresh shuffled sample of the store, drawn with another seed
+                NDList sample = held.next(s);
+                eval = trainer.evaluate(sample.get(0), cfg.dOut == null ? null : sample.get(1));
+            }
+            writer.write(out, cfg, sae);
+            System.out.println(
+                    "trained "
+                            + cfg
+                            + " for "
+                            + steps
+                            + " steps on "
+                            + store.rows()
+                            + " rows of "
+                            + (store.hook().isEmpty() ? "activations" : store.hook())
+                            + " ("
+                            + (long) steps * batch
+                            + " rows served): "
+                            + eval.summary()
+                            + " on "
+                            + n
+                            + " rows; wrote "
                             + out);
         }
         return 0;

@@ -131,6 +131,19 @@ public final class SentenceTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when a text is null or there are none
      */
     public Batch encode(List<String> texts) {
+        return encode(texts, true);
+    }
+
+    /**
+     * Tokenises texts, optionally without the warning per truncated text (a caller that streams a
+     * corpus counts {@link Batch#truncated()} and says it once).
+     *
+     * @param texts the texts
+     * @param warnTruncation whether to log each truncated text
+     * @return the padded batch
+     * @throws IllegalArgumentException when a text is null or there are none
+     */
+    public Batch encode(List<String> texts, boolean warnTruncation) {
         if (texts == null || texts.isEmpty()) {
             throw new IllegalArgumentException("no text to tokenise: the batch is empty");
         }
@@ -159,7 +172,7 @@ public final class SentenceTokenizer implements AutoCloseable {
                 mask[i][t] = 1;
             }
             truncated[i] = enc[i].exceedMaxLength();
-            if (truncated[i]) {
+            if (truncated[i] && warnTruncation) {
                 String text = texts.get(i);
                 logger.warn(
                         "text {} ({} characters, \"{}...\") is longer than {} tokens: truncated to"
