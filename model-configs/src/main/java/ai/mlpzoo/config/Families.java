@@ -204,6 +204,7 @@ public final class Families {
         // vision, part 2 (issue 18)
         MODEL_TYPES.put(ScalingMlpConfig.MODEL_TYPE, ScalingMlpConfig.class);
         MODEL_TYPES.put(KatConfig.MODEL_TYPE, KatConfig.class);
+        MODEL_TYPES.put(HourglassConfig.MODEL_TYPE, HourglassConfig.class);
     }
 
     private Families() {}
