@@ -89,6 +89,7 @@ public final class Emitters {
         // vision, part 2 (issue 18): each family registers its own emitters
         ScalingMlpEmitter.register();
         KatEmitter.register();
+        HourglassEmitter.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
         // time-series forecasters (issue 15)
