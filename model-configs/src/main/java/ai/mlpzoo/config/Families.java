@@ -207,6 +207,7 @@ public final class Families {
         MODEL_TYPES.put(RepMlpConfig.MODEL_TYPE, RepMlpConfig.class);
         MODEL_TYPES.put(NinformerConfig.MODEL_TYPE, NinformerConfig.class);
         MODEL_TYPES.put(ActivatorConfig.MODEL_TYPE, ActivatorConfig.class);
+        MODEL_TYPES.put(HourglassConfig.MODEL_TYPE, HourglassConfig.class);
     }
 
     private Families() {}

@@ -91,6 +91,7 @@ public final class Emitters {
         KatEmitter.register();
         RepMlpEmitters.register();
         NinformerActivatorEmitters.register();
+        HourglassEmitter.register();
         // SAEs and transcoders: none here; every registered SaeArchitecture is emitted by
         // SaeEmitter
         // time-series forecasters (issue 15)
