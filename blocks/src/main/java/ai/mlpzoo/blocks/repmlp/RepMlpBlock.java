@@ -137,8 +137,8 @@ public class RepMlpBlock extends AbstractBlock {
 
     /**
      * fc3, the reference's {@code Conv2d(S·h·w, S·h·w, 1, groups=S)} on (R, S·h·w, 1, 1), as one
-     * batched matrix product per shareset: PyTorch's CPU grouped convolution over R 1×1 images is
-     * several times slower than the matmul, and the arithmetic is the same.
+     * batched matrix product per shareset: PyTorch's CPU grouped convolution over R 1×1 images made
+     * repmlp_fmnist's whole forward 1.5x slower than this matmul, and the arithmetic is the same.
      *
      * @param rows (R, S, h·w)
      * @return (R, S, h·w)
