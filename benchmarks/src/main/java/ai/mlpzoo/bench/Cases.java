@@ -5,6 +5,7 @@ import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.MixerConfig;
+import ai.mlpzoo.config.RepMlpConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,6 +23,11 @@ import java.util.Set;
  *       patch_size=4, num_blocks=8, embed_dim=128, mlp_ratio=(0.5, 4.0)), batch 128, cross-entropy;
  *   <li>{@code mixer_infer1}: inference of the same model, batch 1;
  *   <li>{@code mixer_b16_infer}: inference of mixer_b16_224, batch 8;
+ *   <li>{@code repmlp_t224_infer1}, {@code repmlp_t224_deploy_infer1}: inference of RepMLPNet-T224
+ *       in its training structure and re-parameterised (deploy), batch 1: the speed-up of {@code
+ *       mlpzoo reparam} (the weights' values do not change the time, so both are built directly);
+ *   <li>{@code repmlp_fmnist_infer128}, {@code repmlp_fmnist_deploy_infer128}: the same for
+ *       repmlp_fmnist, batch 128;
  *   <li>{@code kan_train}: one AdamW step of efficient-kan's KAN([784, 64, 10]) (grid 5, order 3),
  *       batch 256, cross-entropy;
  *   <li>{@code sae_topk_train}: one Adam step of a TopK SAE, d_in 512, 8192 latents, k 32, batch
@@ -76,6 +82,10 @@ public final class Cases {
                                 "mixer_train",
                                 "mixer_infer1",
                                 "mixer_b16_infer",
+                                "repmlp_t224_infer1",
+                                "repmlp_t224_deploy_infer1",
+                                "repmlp_fmnist_infer128",
+                                "repmlp_fmnist_deploy_infer128",
                                 "kan_train",
                                 "sae_topk_train"));
         for (String e : o.engines()) {
@@ -191,6 +201,22 @@ public final class Cases {
                             Flops.mixerForward(c, 8)[1],
                             1,
                             5);
+                }
+            case "repmlp_t224_infer1":
+            case "repmlp_t224_deploy_infer1":
+                {
+                    RepMlpConfig c = (RepMlpConfig) Configs.variant("repmlpnet_t224");
+                    c.deploy = name.contains("deploy");
+                    return new InferCase(
+                            name, c::toBlock, new Shape(1, 3, 224, 224), Double.NaN, 2, 10);
+                }
+            case "repmlp_fmnist_infer128":
+            case "repmlp_fmnist_deploy_infer128":
+                {
+                    RepMlpConfig c = (RepMlpConfig) Configs.variant("repmlp_fmnist");
+                    c.deploy = name.contains("deploy");
+                    return new InferCase(
+                            name, c::toBlock, new Shape(128, 1, 28, 28), Double.NaN, 3, 20);
                 }
             case "kan_train":
                 {

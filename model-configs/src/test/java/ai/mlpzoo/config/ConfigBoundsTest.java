@@ -145,6 +145,7 @@ class ConfigBoundsTest {
                     "raft_mlp",
                     "strip_mlp",
                     "scaling_mlp",
+                    "repmlp",
                     "kat",
                     "timemixer",
                     "tsmixer_google",
