@@ -91,5 +91,11 @@ class NinformerActivatorConfigTest {
                         "{\"model_type\": \"ninformer\", \"d_model\": 2000000000, \"d_ffn\":"
                                 + " 2000000000}");
         assertTrue(huge.getMessage().contains("d_model=2000000000"), huge.getMessage());
+        ConfigException tokens =
+                refused(
+                        "{\"model_type\": \"ninformer\", \"image_size\": 2000000000,"
+                                + " \"patch_size\": 1, \"seq_len\": 2000000000}");
+        assertTrue(
+                tokens.getMessage().contains("reduce seq_len (2000000000)"), tokens.getMessage());
     }
 }
