@@ -105,6 +105,10 @@ public class NinformerConfig implements ModelConfig {
         double params = numLayers * perBlock + d * Math.max(0, numClasses);
         double activations = numLayers * n * (6 * d + 3 * f) + d * f;
         String reduce = f >= d ? "d_ffn (" + dFfn + ")" : "d_model (" + dModel + ")";
+        if (2 * n * f > d * d + 4 * d * f) {
+            // the token MLP dominates: fewer patches (a larger patch_size) shrink it
+            reduce = "seq_len (" + seqLen + "), i.e. raise patch_size";
+        }
         if (numLayers > perBlock) {
             reduce = "num_layers (" + numLayers + ")";
         }

@@ -20,14 +20,17 @@ class NinformerActivatorConfigTest {
      * The papers' CIFAR models, the reference constructors' defaults (d_model 256, d_ffn 512, 4
      * blocks, patch 4 on 32x32x3): {@code sum(p.numel() for p in model.parameters())} of the
      * reference's {@code NiNformerImageClassification} / {@code ACTIVATORImageClassification} with
-     * {@code num_classes} 10 and 100 (torch 1.13).
+     * {@code num_classes} 10 and 100 (torch 1.13); the Fashion-MNIST sizes counted the same way at
+     * their arguments.
      */
     @ParameterizedTest
     @CsvSource({
         "ninformer_cifar10, ninformer, 2652170",
         "ninformer_cifar100, ninformer, 2675300",
         "activator_cifar10, activator, 2650890",
-        "activator_cifar100, activator, 2674020"
+        "activator_cifar100, activator, 2674020",
+        "ninformer_fmnist, ninformer, 203406",
+        "activator_fmnist, activator, 379786"
     })
     void parameterCountsEqualTheReference(String name, String modelType, long expected) {
         ModelConfig config = Configs.variant(name);
@@ -39,6 +42,20 @@ class NinformerActivatorConfigTest {
             assertTrue(
                     config.footprint().parameters() <= expected,
                     "the footprint is a lower bound: " + config.footprint());
+        }
+    }
+
+    /** The Fashion-MNIST variants take what {@code mlpzoo train} feeds: 28x28x1, 10 classes. */
+    @Test
+    void fashionMnistVariantsTakeItsImages() {
+        for (String name : new String[] {"ninformer_fmnist", "activator_fmnist"}) {
+            ModelConfig config = Configs.variant(name);
+            assertEquals(new ai.djl.ndarray.types.Shape(1, 1, 28, 28), config.inputShape(), name);
+            int classes =
+                    config instanceof NinformerConfig n
+                            ? n.numClasses
+                            : ((ActivatorConfig) config).numClasses;
+            assertEquals(10, classes, name);
         }
     }
 
@@ -74,5 +91,11 @@ class NinformerActivatorConfigTest {
                         "{\"model_type\": \"ninformer\", \"d_model\": 2000000000, \"d_ffn\":"
                                 + " 2000000000}");
         assertTrue(huge.getMessage().contains("d_model=2000000000"), huge.getMessage());
+        ConfigException tokens =
+                refused(
+                        "{\"model_type\": \"ninformer\", \"image_size\": 2000000000,"
+                                + " \"patch_size\": 1, \"seq_len\": 2000000000}");
+        assertTrue(
+                tokens.getMessage().contains("reduce seq_len (2000000000)"), tokens.getMessage());
     }
 }

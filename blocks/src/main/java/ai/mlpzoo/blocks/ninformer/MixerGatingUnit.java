@@ -73,9 +73,9 @@ public class MixerGatingUnit extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray u = inputs.head(); // (B, N, D)
-        NDArray gate = mixer.forward(ps, inputs, training).head(); // (B, N, D)
-        NDArray value = proj.forward(ps, inputs, training).head(); // (B, N, D)
+        NDList u = new NDList(inputs.head()); // (B, N, D), the normed tokens
+        NDArray gate = mixer.forward(ps, u, training).head(); // (B, N, D)
+        NDArray value = proj.forward(ps, u, training).head(); // (B, N, D)
         return new NDList(value.mul(gate)); // (B, N, D)
     }
 
