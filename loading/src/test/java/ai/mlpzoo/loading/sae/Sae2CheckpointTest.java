@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.Fixtures;
+import ai.mlpzoo.blocks.sae.MatryoshkaBatchTopKSae;
 import ai.mlpzoo.blocks.sae.MultiLayerSae;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.TunedLens;
@@ -65,6 +66,46 @@ class Sae2CheckpointTest {
             close("matryoshka_jumprelu output", Fixtures.get(io, "output"), out.get(1));
             NDArray pre = sae.block().hiddenPre(new ParameterStore(m, false), x, false);
             close("matryoshka_jumprelu hidden_pre", Fixtures.get(io, "hidden_pre"), pre);
+        }
+    }
+
+    @Test
+    void matryoshkaComesBackWithItsTrainingConfig() throws IOException {
+        Path cfg = sae2().resolve("matryoshka_jumprelu.train_cfg.json");
+        try (NDManager m = NDManager.newBaseManager()) {
+            LoadedSae sae =
+                    SaeLensFormat.readTrained(m, sae2().resolve("matryoshka_jumprelu"), cfg);
+            assertEquals("matryoshka_batchtopk", sae.config().architecture);
+            MatryoshkaBatchTopKSae block = (MatryoshkaBatchTopKSae) sae.block();
+            assertArrayEquals(new int[] {8, 24, 32}, block.getGroupSizes());
+            assertEquals(4, block.getK());
+            NDList io = SafeTensors.read(m, sae2().resolve("matryoshka_jumprelu.io.safetensors"));
+            NDList out = run(m, block, Fixtures.get(io, "input"));
+            close(
+                    "matryoshka (trained cfg) feature_acts",
+                    Fixtures.get(io, "feature_acts"),
+                    out.get(0));
+            close("matryoshka (trained cfg) output", Fixtures.get(io, "output"), out.get(1));
+            // its training form: BatchTopK over the batch, as SAELens' training pass
+            NDArray x = Fixtures.get(io, "train.input");
+            NDArray z = block.encode(new ParameterStore(m, false), x, true).dense();
+            close(
+                    "matryoshka (trained cfg) train.feature_acts",
+                    Fixtures.get(io, "train.feature_acts"),
+                    z);
+        }
+        Path bad = tmp.resolve("train_cfg.json");
+        Files.writeString(bad, Files.readString(cfg).replace("64\n  ]", "60\n  ]"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConfigException e =
+                    assertThrows(
+                            ConfigException.class,
+                            () ->
+                                    SaeLensFormat.readTrained(
+                                            m, sae2().resolve("matryoshka_jumprelu"), bad));
+            assertTrue(
+                    e.getMessage().contains("'matryoshka_widths' [8,32,60] must end at d_sae = 64"),
+                    e.getMessage());
         }
     }
 
