@@ -141,6 +141,19 @@ class Sae2CheckpointTest {
             NDArray fvu = MultiLayerSae.layerFvu(x, out.get(1));
             close("mlsae layer_fvu", Fixtures.get(io, "layer_fvu"), fvu);
             close("mlsae mse_loss", Fixtures.get(io, "mse_loss"), fvu.mean());
+            // the first forward from a fresh load: every counter is 1 < dead_steps_threshold 76
+            assertEquals(0f, Fixtures.get(io, "dead").getFloat(), "nothing dead");
+            NDList aux =
+                    ((MultiLayerSae) sae.block())
+                            .auxK(new ParameterStore(m, false), pre, new boolean[64], 8);
+            close(
+                    "mlsae auxk_acts",
+                    Fixtures.get(io, "auxk_acts"),
+                    aux.get(0).reshape(3, 2, 4, 64));
+            NDArray auxRecons = aux.get(1).reshape(s);
+            close("mlsae auxk_recons", Fixtures.get(io, "auxk_recons"), auxRecons);
+            float auxLoss = MultiLayerSae.auxLoss(x, out.get(1), auxRecons, 1f / 32);
+            close("mlsae aux_loss", Fixtures.get(io, "aux_loss").reshape(), m.create(auxLoss));
         }
     }
 
