@@ -161,6 +161,19 @@ class Sae2CliTest {
                 tmp.resolve("mlsae_saelens").toString());
     }
 
+    @Test
+    void aBadInputShapeIsNamed() {
+        assertCliError(
+                "--input-shape must list positive sizes, got [1, 0, 16]",
+                "export-onnx",
+                "--model",
+                tmp.resolve("nope").toString(),
+                "--input-shape",
+                "1,0,16",
+                "--out",
+                tmp.resolve("out").toString());
+    }
+
     private static long[] findShape(NDList list, String name) {
         for (NDArray a : list) {
             if (name.equals(a.getName())) {

@@ -152,6 +152,114 @@ public final class SaeLensFormat {
     }
 
     /**
+     * Reads a BatchTopK-family inference folder (saved by SAELens as {@code jumprelu}) together
+     * with the training config it came from, so that the SAE comes back as what was trained: a
+     * {@code matryoshka_batchtopk} config (SAELens' {@code MatryoshkaBatchTopKTrainingSAE}: {@code
+     * k}, {@code matryoshka_widths}, the cumulative group ends, the last being d_sae) gives a
+     * Matryoshka BatchTopK SAE, a {@code batchtopk} config a BatchTopK SAE, with the folder's
+     * weights and threshold (the decoder norms already folded in, as SAELens saves them). Such a
+     * block can go on training.
+     *
+     * @param manager the owner of the weights
+     * @param dir the inference folder
+     * @param trainingConfig SAELens' training config (its {@code cfg.json} while training)
+     * @return the architecture and the block holding the weights
+     * @throws IOException when a file is missing, truncated or corrupt
+     * @throws ConfigException naming a bad or missing field of either config
+     */
+    public static LoadedSae readTrained(NDManager manager, Path dir, Path trainingConfig)
+            throws IOException {
+        SaeTensors.requireDir(dir);
+        SaeConfig inference = readConfig(dir.resolve(CONFIG));
+        SaeTensors.requireFile(trainingConfig, "SAELens training config");
+        String source = trainingConfig.toString();
+        JsonNode root =
+                Configs.readObject(
+                        Configs.readFile(trainingConfig, "SAELens training config"), source);
+        String arch = SaeTensors.text(root, "architecture");
+        if (!"matryoshka_batchtopk".equals(arch) && !"batchtopk".equals(arch)) {
+            throw new ConfigException(
+                    source
+                            + ": architecture '"
+                            + arch
+                            + "' is not a BatchTopK training config (matryoshka_batchtopk or"
+                            + " batchtopk)");
+        }
+        if (!"jumprelu".equals(inference.architecture)) {
+            throw new ConfigException(
+                    dir.resolve(CONFIG)
+                            + ": a BatchTopK SAE is saved for inference as jumprelu, got "
+                            + inference.architecture);
+        }
+        int dIn = SaeTensors.requiredInt(root, "d_in", source);
+        int dSae = SaeTensors.requiredInt(root, "d_sae", source);
+        if (dIn != inference.dIn || dSae != inference.dSae) {
+            throw new ConfigException(
+                    source
+                            + ": d_in "
+                            + dIn
+                            + ", d_sae "
+                            + dSae
+                            + " differ from the folder's d_in "
+                            + inference.dIn
+                            + ", d_sae "
+                            + inference.dSae);
+        }
+        SaeConfig c = new SaeConfig();
+        c.architecture = arch;
+        c.dIn = dIn;
+        c.dSae = dSae;
+        c.k = SaeTensors.requiredInt(root, "k", source);
+        c.applyBDecToInput = inference.applyBDecToInput;
+        c.metadata = inference.metadata;
+        c.reshapeActivations = inference.reshapeActivations;
+        if ("matryoshka_batchtopk".equals(arch)) {
+            c.groupSizes = groupSizes(root.get("matryoshka_widths"), dSae, source);
+        }
+        try {
+            c.validate();
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+        Path weights = dir.resolve(WEIGHTS);
+        NDList tensors = SafeTensors.read(manager, weights);
+        return SaeTensors.load(manager, c, tensors, weights.toString());
+    }
+
+    /** SAELens' cumulative {@code matryoshka_widths} as group sizes. */
+    private static java.util.List<Integer> groupSizes(JsonNode widths, int dSae, String source) {
+        if (widths == null || !widths.isArray() || widths.isEmpty()) {
+            throw new ConfigException(
+                    source
+                            + ": field 'matryoshka_widths' is missing (the group ends, last = d_sae)");
+        }
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        int prev = 0;
+        for (JsonNode w : widths) {
+            if (!w.isIntegralNumber() || w.asInt() <= prev) {
+                throw new ConfigException(
+                        source
+                                + ": field 'matryoshka_widths' "
+                                + widths
+                                + " must be increasing whole numbers");
+            }
+            sizes.add(w.asInt() - prev);
+            prev = w.asInt();
+        }
+        if (prev != dSae) {
+            throw new ConfigException(
+                    source
+                            + ": field 'matryoshka_widths' "
+                            + widths
+                            + " must end at d_sae = "
+                            + dSae
+                            + ", got "
+                            + prev);
+        }
+        return sizes;
+    }
+
+    /**
      * Writes a SAELens folder.
      *
      * @param dir the folder to create or update

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.Fixtures;
+import ai.mlpzoo.blocks.sae.MatryoshkaBatchTopKSae;
 import ai.mlpzoo.blocks.sae.MultiLayerSae;
 import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.TunedLens;
@@ -69,6 +70,46 @@ class Sae2CheckpointTest {
     }
 
     @Test
+    void matryoshkaComesBackWithItsTrainingConfig() throws IOException {
+        Path cfg = sae2().resolve("matryoshka_jumprelu.train_cfg.json");
+        try (NDManager m = NDManager.newBaseManager()) {
+            LoadedSae sae =
+                    SaeLensFormat.readTrained(m, sae2().resolve("matryoshka_jumprelu"), cfg);
+            assertEquals("matryoshka_batchtopk", sae.config().architecture);
+            MatryoshkaBatchTopKSae block = (MatryoshkaBatchTopKSae) sae.block();
+            assertArrayEquals(new int[] {8, 24, 32}, block.getGroupSizes());
+            assertEquals(4, block.getK());
+            NDList io = SafeTensors.read(m, sae2().resolve("matryoshka_jumprelu.io.safetensors"));
+            NDList out = run(m, block, Fixtures.get(io, "input"));
+            close(
+                    "matryoshka (trained cfg) feature_acts",
+                    Fixtures.get(io, "feature_acts"),
+                    out.get(0));
+            close("matryoshka (trained cfg) output", Fixtures.get(io, "output"), out.get(1));
+            // its training form: BatchTopK over the batch, as SAELens' training pass
+            NDArray x = Fixtures.get(io, "train.input");
+            NDArray z = block.encode(new ParameterStore(m, false), x, true).dense();
+            close(
+                    "matryoshka (trained cfg) train.feature_acts",
+                    Fixtures.get(io, "train.feature_acts"),
+                    z);
+        }
+        Path bad = tmp.resolve("train_cfg.json");
+        Files.writeString(bad, Files.readString(cfg).replace("64\n  ]", "60\n  ]"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConfigException e =
+                    assertThrows(
+                            ConfigException.class,
+                            () ->
+                                    SaeLensFormat.readTrained(
+                                            m, sae2().resolve("matryoshka_jumprelu"), bad));
+            assertTrue(
+                    e.getMessage().contains("'matryoshka_widths' [8,32,60] must end at d_sae = 64"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void multiLayerSaeMatchesTheReference() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             LoadedSae sae = Importers.saeFormat("mlsae").read(m, sae2().resolve("mlsae"));
@@ -100,6 +141,19 @@ class Sae2CheckpointTest {
             NDArray fvu = MultiLayerSae.layerFvu(x, out.get(1));
             close("mlsae layer_fvu", Fixtures.get(io, "layer_fvu"), fvu);
             close("mlsae mse_loss", Fixtures.get(io, "mse_loss"), fvu.mean());
+            // the first forward from a fresh load: every counter is 1 < dead_steps_threshold 76
+            assertEquals(0f, Fixtures.get(io, "dead").getFloat(), "nothing dead");
+            NDList aux =
+                    ((MultiLayerSae) sae.block())
+                            .auxK(new ParameterStore(m, false), pre, new boolean[64], 8);
+            close(
+                    "mlsae auxk_acts",
+                    Fixtures.get(io, "auxk_acts"),
+                    aux.get(0).reshape(3, 2, 4, 64));
+            NDArray auxRecons = aux.get(1).reshape(s);
+            close("mlsae auxk_recons", Fixtures.get(io, "auxk_recons"), auxRecons);
+            float auxLoss = MultiLayerSae.auxLoss(x, out.get(1), auxRecons, 1f / 32);
+            close("mlsae aux_loss", Fixtures.get(io, "aux_loss").reshape(), m.create(auxLoss));
         }
     }
 

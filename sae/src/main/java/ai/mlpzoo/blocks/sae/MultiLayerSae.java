@@ -150,6 +150,58 @@ public class MultiLayerSae extends SparseCoder {
         return err.div(var);
     }
 
+    /**
+     * The reference's auxiliary TopK ({@code MLSAE.encode} and {@code forward}): the
+     * pre-activations are multiplied by the dead mask (live latents become 0, not -inf), the top
+     * {@code auxk} of each row kept and ReLU'd, and decoded with b_dec, <em>without</em> undoing
+     * the standardisation, as the reference does.
+     *
+     * @param ps the parameter store
+     * @param latentsPre the pre-activations (N, d_sae), {@link Latents#hiddenPre}
+     * @param dead the dead latents (d_sae)
+     * @param auxk the dead latents kept per row, 1 &lt;= auxk &lt;= d_sae
+     * @return {@code [auxk_acts (N, d_sae), auxk_recons (N, d_in)]}
+     */
+    public NDList auxK(ParameterStore ps, NDArray latentsPre, boolean[] dead, int auxk) {
+        checkK(auxk, dims.dSae());
+        if (dead.length != dims.dSae()) {
+            throw new IllegalArgumentException(
+                    "the dead mask has " + dead.length + " entries, d_sae is " + dims.dSae());
+        }
+        NDArray mask =
+                latentsPre
+                        .getManager()
+                        .create(dead)
+                        .toType(latentsPre.getDataType(), false); // (d_sae)
+        NDArray masked = latentsPre.mul(mask); // (N, d_sae)
+        NDList top = masked.topK(auxk, 1, true, false); // (N, auxk)
+        NDArray acts =
+                latentsPre
+                        .zerosLike()
+                        .scatter(top.get(1), ai.djl.nn.Activation.relu(top.get(0)), 1);
+        return new NDList(acts, decode(ps, acts, false));
+    }
+
+    /**
+     * The reference's auxiliary loss metric ({@code AuxiliaryLoss}): with {@code e = inputs -
+     * recons}, {@code coef * mean((e - auxk_recons)^2) / mean((e - mean_d e)^2)}, a NaN (no error
+     * at all) counting as 0.
+     *
+     * @param inputs the inputs (..., d)
+     * @param recons their reconstructions
+     * @param auxkRecons the auxiliary reconstructions
+     * @param coef the coefficient (the reference's 1/32)
+     * @return a scalar
+     */
+    public static float auxLoss(NDArray inputs, NDArray recons, NDArray auxkRecons, float coef) {
+        int last = inputs.getShape().dimension() - 1;
+        NDArray e = inputs.sub(recons);
+        float num = e.sub(auxkRecons).square().mean().getFloat();
+        float den = e.sub(e.mean(new int[] {last}, true)).square().mean().getFloat();
+        float v = num / den;
+        return Float.isNaN(v) ? 0f : coef * v;
+    }
+
     @Override
     public <T> T encoderGraph(SaeOps<T> ops, T saeIn) {
         // the exporter standardises before and de-standardises after (MultiLayerSae is known to
