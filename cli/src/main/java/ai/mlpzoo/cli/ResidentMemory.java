@@ -30,15 +30,19 @@ final class ResidentMemory {
     }
 
     /**
-     * @return "RSS 812 MB, heap 301 MB" (RSS omitted where /proc is not available)
+     * @return "RSS 812 MB, heap 301 MB of 512 MB committed" (RSS omitted where /proc is not
+     *     available)
      */
     static String describe() {
         Runtime rt = Runtime.getRuntime();
         long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        long committed = rt.totalMemory() >> 20;
         long rss = rssKib();
         return (rss < 0 ? "" : String.format(Locale.ROOT, "RSS %d MB, ", rss >> 10))
                 + "heap "
                 + heap
-                + " MB";
+                + " MB of "
+                + committed
+                + " MB committed";
     }
 }
