@@ -18,17 +18,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HourglassConfigTest {
 
     /**
-     * Counts by hand. hourglass_fmnist (d_z 3072, d_h 128, L 5, d_y 10): per block LayerNorm 2·3072
-     * = 6,144, fc1 3072·128 + 128 = 393,344, fc2 128·3072 + 3072 = 396,288, so 795,776, times 5 is
-     * 3,978,880; head LayerNorm 6,144 and Linear 3072·10 + 10 = 30,730; trainable 4,015,754; the
-     * fixed W_in adds 3072·784 = 2,408,448, never trained. hourglass_conventional_fmnist (d_z = d_x
-     * = 784, d_h 848, L 3): per block 1,568 + (784·848 + 848) + (848·784 + 784) = 1,332,864, times
-     * 3 is 3,998,592; head 1,568 + 7,850; 4,008,010, no projection.
+     * Counts by hand. hourglass_fmnist (d_z 1024, d_h 128, L 5, d_y 10): per block LayerNorm 2·1024
+     * = 2,048, fc1 1024·128 + 128 = 131,200, fc2 128·1024 + 1024 = 132,096, so 265,344, times 5 is
+     * 1,326,720; head LayerNorm 2,048 and Linear 1024·10 + 10 = 10,250; trainable 1,339,018; the
+     * fixed W_in adds 1024·784 = 802,816, never trained. hourglass_conventional_fmnist (d_z = d_x =
+     * 784, d_h 848, L 1): one block 1,568 + (784·848 + 848) + (848·784 + 784) = 1,332,864; head
+     * 1,568 + 7,850; 1,342,282, no projection.
      */
     @ParameterizedTest
     @CsvSource({
-        "hourglass_fmnist, hourglass, 4015754, 6424202",
-        "hourglass_conventional_fmnist, conventional, 4008010, 4008010"
+        "hourglass_fmnist, hourglass, 1339018, 2141834",
+        "hourglass_conventional_fmnist, conventional, 1342282, 1342282"
     })
     void parameterCountsEqualTheHandFormula(String name, String shape, long trainable, long total) {
         HourglassConfig config = (HourglassConfig) Configs.variant(name);
