@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             TrainSaeCommand.class,
             ExportOnnxCommand.class,
             BenchCommand.class,
-            ServeCommand.class
+            ServeCommand.class,
+            SparkScoreCommand.class
         })
 public final class MlpZooCli {
 
