@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
             ExportOnnxCommand.class,
             ReparamCommand.class,
             BenchCommand.class,
-            ServeCommand.class
+            ServeCommand.class,
+            SparkScoreCommand.class
         })
 public final class MlpZooCli {
 

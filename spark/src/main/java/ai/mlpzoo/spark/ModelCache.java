@@ -1,0 +1,117 @@
+package ai.mlpzoo.spark;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * The models of this JVM (an executor, or the driver in local mode), each loaded once, keyed by
+ * {@link ModelSource#key model, engine, arguments and types}: every task of every partition that
+ * runs here shares it, and borrows its own {@link Predictor} (predictors are not thread-safe),
+ * closed when the task completes. DJL's own Spark extension loads the model again for every
+ * partition (DJL issue 3079); the counters here show that this one does not.
+ *
+ * <p>The models stay loaded for the JVM's life (executors are reused across jobs); {@link #clear()}
+ * closes them.
+ */
+public final class ModelCache {
+
+    private static final Map<String, ZooModel<?, ?>> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> LOADS = new ConcurrentHashMap<>();
+    private static final AtomicLong BORROWED = new AtomicLong();
+
+    private ModelCache() {}
+
+    /**
+     * @param source the model
+     * @param in the input type
+     * @param out the output type
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the model, loaded on the first call in this JVM
+     */
+    @SuppressWarnings("unchecked")
+    public static <I, O> ZooModel<I, O> get(ModelSource source, Class<I> in, Class<O> out) {
+        String key = source.key(in, out);
+        return (ZooModel<I, O>)
+                MODELS.computeIfAbsent(
+                        key,
+                        k -> {
+                            try {
+                                ZooModel<I, O> m = source.criteria(in, out).loadModel();
+                                LOADS.computeIfAbsent(k, x -> new AtomicInteger())
+                                        .incrementAndGet();
+                                return m;
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(
+                                        source.ref() + ": " + e.getMessage(), e);
+                            } catch (ModelNotFoundException | MalformedModelException e) {
+                                throw new IllegalStateException(
+                                        source.ref() + ": " + e.getMessage(), e);
+                            }
+                        });
+    }
+
+    /**
+     * A predictor of its own for the running task, closed when the task completes (successfully or
+     * not); outside a task (the driver, a test) the caller closes it.
+     *
+     * @param model the shared model
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a new predictor
+     */
+    public static <I, O> Predictor<I, O> borrow(ZooModel<I, O> model) {
+        Predictor<I, O> p = model.newPredictor();
+        BORROWED.incrementAndGet();
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> p.close());
+        }
+        return p;
+    }
+
+    /**
+     * @param source the model
+     * @param in the input type
+     * @param out the output type
+     * @return how many times this JVM loaded it (1 after any number of tasks)
+     */
+    public static int loads(ModelSource source, Class<?> in, Class<?> out) {
+        AtomicInteger n = LOADS.get(source.key(in, out));
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * @return every model load in this JVM since it started (or since {@link #clear()})
+     */
+    public static int totalLoads() {
+        return LOADS.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /**
+     * @return predictors handed out (one per task and model)
+     */
+    public static long predictorsBorrowed() {
+        return BORROWED.get();
+    }
+
+    /** Closes every model and resets the counters. */
+    public static synchronized void clear() {
+        for (ZooModel<?, ?> m : MODELS.values()) {
+            m.close();
+        }
+        MODELS.clear();
+        LOADS.clear();
+        BORROWED.set(0);
+    }
+}
