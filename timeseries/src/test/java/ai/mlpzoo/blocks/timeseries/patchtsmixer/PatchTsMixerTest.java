@@ -57,7 +57,10 @@ class PatchTsMixerTest {
                     new DefaultTrainingConfig(Loss.l2Loss())
                             .optOptimizer(
                                     Optimizer.adam()
-                                            .optLearningRateTracker(Tracker.fixed(0.01f))
+                                            // 3e-3: at 1e-2 the LayerNorm + attention
+                                            // variant diverged to NaN in some runs (thread
+                                            // scheduling makes the sums differ run to run)
+                                            .optLearningRateTracker(Tracker.fixed(3e-3f))
                                             .build());
             try (Trainer trainer = model.newTrainer(config)) {
                 NDManager m = trainer.getManager();
@@ -71,13 +74,15 @@ class PatchTsMixerTest {
                 NDArray y = series.get(new NDIndex(":, 24:28, :"));
                 float first = Float.NaN;
                 float last = Float.NaN;
-                for (int step = 0; step < 30; step++) {
+                StringBuilder history = new StringBuilder(); // the losses, for a failure message
+                for (int step = 0; step < 60; step++) {
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray pred = trainer.forward(new NDList(x)).head();
                         assertEquals(new Shape(8, 4, 2), pred.getShape());
                         NDArray loss = pred.sub(y).square().mean();
                         gc.backward(loss);
                         last = loss.getFloat();
+                        history.append(step).append(':').append(last).append(' ');
                         if (step == 0) {
                             first = last;
                         }
@@ -85,7 +90,9 @@ class PatchTsMixerTest {
                     trainer.step();
                 }
                 System.out.printf("%s loss %.4f -> %.4f%n", norm, first, last);
-                assertTrue(last < 0.2f * first, norm + ": loss " + first + " -> " + last);
+                assertTrue(
+                        last < 0.2f * first,
+                        norm + ": loss " + first + " -> " + last + "; by step: " + history);
             }
         }
     }
