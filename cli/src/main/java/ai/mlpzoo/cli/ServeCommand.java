@@ -81,6 +81,10 @@ final class ServeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         ConfigurableApplicationContext ctx;
         try {
+            // embedded Tomcat does not need its own URL stream handler factory (that is for war:
+            // URLs), and the JVM allows one: Spark (spark-score, Hadoop's FsUrlStreamHandler)
+            // may have set it in the same process, and Tomcat's start then fails
+            org.apache.catalina.webresources.TomcatURLStreamHandlerFactory.disable();
             ctx = MlpZooServiceApplication.start(host, port, springArgs.toArray(new String[0]));
         } catch (RuntimeException e) {
             throw new IllegalStateException("the service did not start: " + startFailure(e), e);
