@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,7 +72,7 @@ class MlpModelZooTest {
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
                         .collect(Collectors.toList());
         assertEquals(
-                List.of("gmlp", "kan", "mixer", "resmlp"),
+                List.of("gmlp", "hourglass", "kan", "mixer", "resmlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
         for (MRL mrl : ours) {
             List<String> variants =
@@ -79,7 +80,7 @@ class MlpModelZooTest {
                             .map(Artifact::getName)
                             .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
-            if (!"kan".equals(mrl.getArtifactId())) {
+            if (!Set.of("kan", "hourglass").contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
         }
@@ -89,8 +90,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 17 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(21, MlpZoo.entries().size());
+        // 18 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(22, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -144,7 +145,7 @@ class MlpModelZooTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mixer", "resmlp", "gmlp"})
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "hourglass"})
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
         Criteria<Image, Classifications> criteria =
