@@ -40,7 +40,7 @@ public final class Importers {
         register(KanImporter.fastKan());
         register(KanImporter.katRational());
         register(new ai.mlpzoo.loading.timeseries.TsMixerGoogleImporter());
-        register(new TimeMixerImporter());
+        register(new ai.mlpzoo.loading.timeseries.TimeMixerImporter());
         register(new ai.mlpzoo.loading.timeseries.HfImporter());
         register(new ReferenceImporter("ms-mlp", "ms_mlp", MsMlpConfig.class));
         register(new ReferenceImporter("raft-mlp", "raft_mlp", RaftMlpConfig.class));

@@ -21,7 +21,6 @@ import ai.mlpzoo.io.SafeTensors;
 import ai.mlpzoo.loading.CheckpointException;
 import ai.mlpzoo.loading.Importers;
 import ai.mlpzoo.loading.StateDicts;
-import ai.mlpzoo.loading.TimeMixerImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package ai.mlpzoo.loading;
+package ai.mlpzoo.loading.timeseries;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,6 +10,8 @@ import ai.mlpzoo.config.ConfigException;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.TimeMixerConfig;
 import ai.mlpzoo.io.SafeTensors;
+import ai.mlpzoo.loading.CheckpointImporter;
+import ai.mlpzoo.loading.StateDicts;
 import ai.mlpzoo.zoo.ModelDirs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
