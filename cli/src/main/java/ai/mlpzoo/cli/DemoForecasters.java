@@ -15,13 +15,12 @@ import ai.mlpzoo.translate.TimeSeries;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ZooEntry;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
-import java.nio.file.Files;
 import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
@@ -108,9 +107,6 @@ final class DemoForecasters {
             ModelInfo info = ModelInfo.of(model);
             int context = info.inputSize()[0];
             int channels = info.inputSize()[1];
-            JsonNode meta =
-                    ai.mlpzoo.config.Configs.MAPPER.readTree(
-                            Files.readString(model.getModelPath().resolve(ModelInfo.FILE)));
             String windows;
             String mse;
             String mae;
@@ -133,8 +129,8 @@ final class DemoForecasters {
                 sample = firstTestWindow(data);
             } else {
                 windows = "recorded";
-                mse = recorded(meta, "test_mse");
-                mae = recorded(meta, "test_mae");
+                mse = recorded(info, "test_mse");
+                mae = recorded(info, "test_mae");
                 sample = syntheticWindow(info, context, channels);
             }
             int samples = Math.max(1, limit > 0 ? Math.min(limit, latencySamples) : latencySamples);
@@ -162,9 +158,9 @@ final class DemoForecasters {
         }
     }
 
-    private static String recorded(JsonNode meta, String key) {
-        JsonNode v = meta.get(key);
-        return v == null || !v.isNumber() ? "-" : String.format(Locale.ROOT, "%.4f", v.asDouble());
+    private static String recorded(ModelInfo info, String key) {
+        OptionalDouble v = info.figure(key);
+        return v.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", v.getAsDouble());
     }
 
     /** The first test window in the data's own units, with its timestamps. */

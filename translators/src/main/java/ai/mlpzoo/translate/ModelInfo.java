@@ -15,6 +15,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * What a translator needs to know about a model's inputs and outputs, read from the model
@@ -54,6 +57,7 @@ public final class ModelInfo {
     private final List<String> columns;
     private final int timeFeatures;
     private final Duration step;
+    private final Map<String, Double> figures;
 
     private ModelInfo(
             String source,
@@ -65,8 +69,10 @@ public final class ModelInfo {
             int horizon,
             List<String> columns,
             int timeFeatures,
-            Duration step) {
+            Duration step,
+            Map<String, Double> figures) {
         this.source = source;
+        this.figures = figures;
         this.horizon = horizon;
         this.columns = columns;
         this.timeFeatures = timeFeatures;
@@ -169,8 +175,26 @@ public final class ModelInfo {
                 }
                 flatten = f.getAsBoolean();
             }
+            // the numbers recorded at training (test_accuracy, test_mse, ...), for reports
+            Map<String, Double> figures = new TreeMap<>();
+            for (Map.Entry<String, JsonElement> e : root.entrySet()) {
+                if (e.getValue().isJsonPrimitive()
+                        && e.getValue().getAsJsonPrimitive().isNumber()) {
+                    figures.put(e.getKey(), e.getValue().getAsDouble());
+                }
+            }
             return new ModelInfo(
-                    source, size, mean, std, labels, flatten, horizon, columns, timeFeatures, step);
+                    source,
+                    size,
+                    mean,
+                    std,
+                    labels,
+                    flatten,
+                    horizon,
+                    columns,
+                    timeFeatures,
+                    step,
+                    Collections.unmodifiableMap(figures));
         } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
             throw new IOException(source + ": bad value in metadata: " + e.getMessage(), e);
         }
@@ -220,6 +244,18 @@ public final class ModelInfo {
             out[i] = a.get(i).getAsFloat();
         }
         return out;
+    }
+
+    /**
+     * A number recorded at the top level of the metadata, such as the {@code test_accuracy} or
+     * {@code test_mse} measured at training.
+     *
+     * @param key the key
+     * @return its value, or empty when absent or not a number
+     */
+    public OptionalDouble figure(String key) {
+        Double v = figures.get(key);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     /**

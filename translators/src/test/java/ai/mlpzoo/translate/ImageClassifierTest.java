@@ -134,6 +134,18 @@ class ImageClassifierTest {
     }
 
     @Test
+    void figuresRecordedAtTrainingAreReadAsNumbersOnly() throws Exception {
+        ModelInfo info =
+                ModelInfo.parse(
+                        "{\"test_accuracy\": 0.9137, \"epochs\": 20, \"dataset\": \"fashion-mnist\"}",
+                        "meta.json");
+        assertEquals(0.9137, info.figure("test_accuracy").getAsDouble(), 0);
+        assertEquals(20, info.figure("epochs").getAsDouble(), 0);
+        assertTrue(info.figure("dataset").isEmpty(), "a string is not a figure");
+        assertTrue(info.figure("test_mse").isEmpty(), "absent");
+    }
+
+    @Test
     void colourImageForAOneChannelModelIsReadAsItsLuminance() throws Exception {
         Random r = new Random(2);
         BufferedImage img = new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB);
