@@ -52,7 +52,8 @@ public final class DashboardHtml {
     public static Path write(Path out, FeatureDashboard dashboard, Info info) throws IOException {
         Files.createDirectories(out);
         Path page = out.resolve("index.html");
-        Path tmp = Files.createTempFile(out, ".index", ".html.tmp");
+        // a plain file (the default permissions, unlike createTempFile's owner-only ones)
+        Path tmp = out.resolve(".index.html.tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             render(w, dashboard, info);
         } catch (IOException | RuntimeException e) {
@@ -176,12 +177,24 @@ public final class DashboardHtml {
         for (TopExamples.Example e : d.examples(j)) {
             w.write("<li><span class=\"val\">" + num3(e.value()) + "</span><span class=\"ctx\">");
             String[] p = e.pieces();
+            if (e.cutStart()) {
+                w.write("<span class=\"cut\">\u2026</span>");
+            }
             for (int t = 0; t < p.length; t++) {
+                // the spaces before a word stay outside its highlight
+                int lead = 0;
+                while (lead < p[t].length() && Character.isWhitespace(p[t].charAt(lead))) {
+                    lead++;
+                }
+                w.write(escape(p[t].substring(0, lead)));
                 w.write("<span class=\"t" + (t == e.maxAt() ? " mx" : "") + "\"");
                 if (e.acts()[t] > 0) {
                     w.write(" data-a=\"" + num(e.acts()[t]) + "\"");
                 }
-                w.write(">" + escape(p[t]) + "</span>");
+                w.write(">" + escape(p[t].substring(lead)) + "</span>");
+            }
+            if (e.cutEnd()) {
+                w.write("<span class=\"cut\">\u2026</span>");
             }
             w.write("</span></li>\n");
         }
@@ -361,6 +374,7 @@ public final class DashboardHtml {
             .val { flex: 0 0 44px; text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
             .ctx { white-space: pre-wrap; line-height: 1.55; }
             .t { border-radius: 2px; }
+            .cut { color: var(--muted); }
             .t.mx { outline: 1.5px solid var(--accent); font-weight: 600; }
             .top { font-size: 12px; }
             """;

@@ -150,7 +150,8 @@ public final class FeatureDashboard {
         for (int t = lo; t < hi; t++) {
             a[t - lo] = acts[from + t * dSae + latent];
         }
-        return new TopExamples.Example(v, seq, Arrays.copyOfRange(pieces, lo, hi), a, at - lo);
+        return new TopExamples.Example(
+                v, seq, Arrays.copyOfRange(pieces, lo, hi), a, at - lo, lo > 0, hi < pieces.length);
     }
 
     private static IllegalArgumentException nonFinite(float v, int token, int latent) {

@@ -22,8 +22,17 @@ public final class TopExamples {
      * @param pieces the window's tokens as they appear in the text
      * @param acts the latent's activation at each token of the window
      * @param maxAt the position of the strongest token within the window
+     * @param cutStart whether the text goes on before the window
+     * @param cutEnd whether the text goes on after the window
      */
-    public record Example(float value, long seq, String[] pieces, float[] acts, int maxAt) {}
+    public record Example(
+            float value,
+            long seq,
+            String[] pieces,
+            float[] acts,
+            int maxAt,
+            boolean cutStart,
+            boolean cutEnd) {}
 
     /** Weakest first: lower value, then later text. */
     private static final Comparator<Example> WEAKEST_FIRST =

@@ -71,6 +71,7 @@ class FeatureDashboardTest {
         assertArrayEquals(new String[] {"a", "b", "c"}, ex.get(0).pieces());
         assertArrayEquals(new float[] {2, 0, 4}, ex.get(0).acts());
         assertEquals(2, ex.get(0).maxAt());
+        assertFalse(ex.get(0).cutStart() || ex.get(0).cutEnd(), "the whole text");
         assertEquals(1f, ex.get(1).value());
         assertArrayEquals(new String[] {"d", "e"}, ex.get(1).pieces()); // window 2 before, 1 after
         assertEquals(0, ex.get(1).maxAt());
@@ -90,6 +91,7 @@ class FeatureDashboardTest {
         assertArrayEquals(new String[] {"w3", "w4", "w5", "w6"}, e.pieces());
         assertArrayEquals(new float[] {0, 1, 9, 0}, e.acts());
         assertEquals(2, e.maxAt());
+        assertTrue(e.cutStart() && e.cutEnd(), "the text goes on both sides");
     }
 
     @Test
@@ -101,7 +103,11 @@ class FeatureDashboardTest {
             float v = r.nextInt(60) / 4f; // many ties
             long seq = i;
             all.add(new float[] {v, i});
-            heap.offer(v, () -> new TopExamples.Example(v, seq, new String[0], new float[0], 0));
+            heap.offer(
+                    v,
+                    () ->
+                            new TopExamples.Example(
+                                    v, seq, new String[0], new float[0], 0, false, false));
         }
         all.sort((x, y) -> x[0] != y[0] ? Float.compare(y[0], x[0]) : Float.compare(x[1], y[1]));
         List<TopExamples.Example> kept = heap.sorted();
@@ -190,14 +196,15 @@ class FeatureDashboardTest {
         assertFalse(page.contains("<b>"));
         assertTrue(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         assertTrue(page.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
-        assertTrue(page.contains(" &amp;amp;"), "an entity in the text stays text");
+        assertTrue(page.contains(">&amp;amp;</span>"), "an entity in the text stays text");
         assertTrue(page.contains("&lt;/title&gt;&lt;b&gt;"));
         // latent 0's top token in the index's JSON, unicode-escaped
         assertTrue(page.contains("\" \\u003cscript\\u003ealert('x')\\u003c/script\\u003e\""), page);
         // both latents have sections, the more frequent (1: 2 tokens) before latent 0 (2 tokens,
         // tie by index: 0 first)
         assertTrue(page.indexOf("id=\"latent-0\"") < page.indexOf("id=\"latent-1\""));
-        assertTrue(page.contains("<span class=\"t mx\" data-a=\"5.00000\"> &lt;script&gt;"));
+        // the space before a word is outside its highlight
+        assertTrue(page.contains(" <span class=\"t mx\" data-a=\"5.00000\">&lt;script&gt;"));
 
         Path out =
                 DashboardHtml.write(tmp.resolve("dash"), d, new DashboardHtml.Info("t", facts, 1));
