@@ -166,6 +166,68 @@ class DashboardCommandTest {
     }
 
     @Test
+    void aTranscoderEncodesItsHookPointsInput() throws Exception {
+        Path transcoder = tmp.resolve("transcoder");
+        String mlp = "blocks.1.mlp";
+        long[] fired = new long[16];
+        int tokens = 0;
+        try (NDManager m = NDManager.newBaseManager();
+                SentenceTokenizer tokenizer = SentenceTokenizer.miniLm()) {
+            SaeConfig cfg = new SaeConfig();
+            cfg.architecture = "transcoder";
+            cfg.dIn = 384;
+            cfg.dSae = 16;
+            cfg.dOut = 384;
+            ObjectNode meta = Configs.MAPPER.createObjectNode();
+            meta.put("hook_name", mlp);
+            cfg.metadata = meta;
+            cfg.validate();
+            SparseCoder block = cfg.toBlock();
+            block.initialize(m, DataType.FLOAT32, cfg.inputShape());
+            SaeLensFormat.write(transcoder, cfg, block);
+            // the reference: the MLP's input (not its output), each sentence alone
+            BertEncoder encoder = MiniLm.load(m);
+            try (Capture c = Capture.install(encoder, mlp)) {
+                for (String s : SENTENCES) {
+                    SentenceTokenizer.Batch b = tokenizer.encode(List.of(s));
+                    ParameterStore ps = new ParameterStore(m, false);
+                    encoder.forward(ps, b.toNDList(m), false);
+                    float[] z =
+                            block.encode(ps, c.input().reshape(-1, 384), false)
+                                    .dense()
+                                    .toFloatArray(); // (tokens, 16)
+                    for (int i = 0; i < z.length; i++) {
+                        fired[i % 16] += z[i] > 0 ? 1 : 0;
+                    }
+                    tokens += b.lengths()[0];
+                }
+            }
+        }
+        Path out = tmp.resolve("dash-transcoder");
+        assertEquals(
+                0,
+                MlpZooCli.run(
+                        "dashboard",
+                        "--sae",
+                        transcoder.toString(),
+                        "--corpus",
+                        corpus.toString(),
+                        "--split",
+                        "lines",
+                        "--out",
+                        out.toString()));
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("<dd>" + mlp + " (input)</dd>"), "the page says what was read");
+        JsonNode rows = rows(html);
+        assertEquals(16, rows.size());
+        for (JsonNode r : rows) {
+            int j = r.get(0).asInt();
+            assertEquals(
+                    (double) fired[j] / tokens, r.get(1).asDouble(), 1.5 / tokens, "latent " + j);
+        }
+    }
+
+    @Test
     void corpusTextIsEscapedAndPiecesKeepTheOriginalText() throws Exception {
         String html = Files.readString(page);
         assertEquals(2, html.split("<script", -1).length - 1, "only the page's own scripts");
