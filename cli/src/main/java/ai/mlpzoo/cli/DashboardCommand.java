@@ -138,6 +138,7 @@ final class DashboardCommand implements Callable<Integer> {
                             throw new IllegalArgumentException(
                                     "--split must be sentences or lines, got " + split);
                 };
+        DashboardHtml.requireWritable(out); // before the model runs, not after
         try (NDManager manager = NDManager.newBaseManager()) {
             LoadedSae loaded = read(manager, sae);
             SaeConfig cfg = loaded.config();

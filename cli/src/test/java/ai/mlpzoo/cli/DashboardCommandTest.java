@@ -385,6 +385,18 @@ class DashboardCommandTest {
                 corpus.toString(),
                 "--out",
                 tmp.resolve("o4").toString());
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "mine");
+        assertCliError(
+                "index.html exists and is not a dashboard mlpzoo wrote; it is not replaced",
+                "dashboard",
+                "--sae",
+                sae.toString(),
+                "--corpus",
+                corpus.toString(),
+                "--out",
+                site.toString());
+        assertEquals("mine", Files.readString(site.resolve("index.html")));
         assertCliError(
                 "--max-texts must be positive, got 0",
                 "dashboard",

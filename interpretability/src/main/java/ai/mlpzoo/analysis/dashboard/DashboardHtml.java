@@ -50,6 +50,7 @@ public final class DashboardHtml {
      * @throws IOException when writing fails
      */
     public static Path write(Path out, FeatureDashboard dashboard, Info info) throws IOException {
+        requireWritable(out);
         Files.createDirectories(out);
         Path page = out.resolve("index.html");
         // a plain file (the default permissions, unlike createTempFile's owner-only ones)
@@ -62,6 +63,47 @@ public final class DashboardHtml {
         }
         Files.move(tmp, page, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return page;
+    }
+
+    /** Marks a page as ours, so that a rerun may replace it and nothing else is replaced. */
+    static final String GENERATOR = "<meta name=\"generator\" content=\"mlpzoo dashboard\">";
+
+    /**
+     * Checks that a dashboard may be written into a folder before the work of making it: the folder
+     * is missing, or a folder without an {@code index.html}, or with one this class wrote (a rerun
+     * replaces it). Anything else is never replaced.
+     *
+     * @param out the folder
+     * @throws IllegalArgumentException naming the file and the fix otherwise
+     * @throws IOException when an existing page cannot be read
+     */
+    public static void requireWritable(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(
+                    "--out " + out + " is a file; give a folder for the dashboard");
+        }
+        Path page = out.resolve("index.html");
+        if (Files.exists(page)) {
+            boolean ours = false;
+            if (Files.isRegularFile(page)) {
+                try (java.io.BufferedReader r =
+                        Files.newBufferedReader(page, StandardCharsets.ISO_8859_1)) {
+                    for (int i = 0; i < 8 && !ours; i++) {
+                        String line = r.readLine();
+                        if (line == null) {
+                            break;
+                        }
+                        ours = line.contains(GENERATOR);
+                    }
+                }
+            }
+            if (!ours) {
+                throw new IllegalArgumentException(
+                        page
+                                + " exists and is not a dashboard mlpzoo wrote; it is not replaced:"
+                                + " choose another --out");
+            }
+        }
     }
 
     /**
@@ -80,6 +122,7 @@ public final class DashboardHtml {
         }
         int detailed = Math.min(Math.max(info.detailed(), 0), alive);
         w.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        w.write(GENERATOR + "\n");
         w.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         w.write("<title>Feature dashboard: " + escape(info.title()) + "</title>\n");
         w.write("<style>\n" + CSS + "</style>\n</head>\n<body>\n<header>\n");

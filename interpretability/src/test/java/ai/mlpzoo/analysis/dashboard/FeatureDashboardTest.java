@@ -211,6 +211,29 @@ class FeatureDashboardTest {
         String written = Files.readString(out);
         assertTrue(written.contains("id=\"latent-0\"") && !written.contains("id=\"latent-1\""));
         assertEquals(List.of("index.html"), Arrays.asList(out.getParent().toFile().list()));
+        // a rerun replaces its own page
+        DashboardHtml.write(tmp.resolve("dash"), d, new DashboardHtml.Info("t", facts, 2));
+        assertTrue(Files.readString(out).contains("id=\"latent-1\""));
+    }
+
+    @Test
+    void aPageItDidNotWriteIsNeverReplaced() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<html>my own page</html>\n");
+        FeatureDashboard d = new FeatureDashboard(1, 1, 1, 1);
+        d.addText(new String[] {"a"}, new float[] {1}, 0);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                DashboardHtml.write(
+                                        site, d, new DashboardHtml.Info("t", Map.of(), 1)));
+        assertTrue(
+                e.getMessage().contains("index.html exists and is not a dashboard mlpzoo wrote"),
+                e.getMessage());
+        assertEquals("<html>my own page</html>\n", Files.readString(site.resolve("index.html")));
+        Path file = Files.writeString(tmp.resolve("file.txt"), "x");
+        assertThrows(IllegalArgumentException.class, () -> DashboardHtml.requireWritable(file));
     }
 
     @Test
