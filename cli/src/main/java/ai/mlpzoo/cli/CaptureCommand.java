@@ -287,13 +287,13 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     /** The width of a row: every axis after (batch, tokens) flattened (hook_z's heads x d_head). */
-    private static int width(NDArray a) {
+    static int width(NDArray a) {
         Shape s = a.getShape();
         return (int) (s.size() / (s.get(0) * s.get(1)));
     }
 
     /** The rows of the real tokens of each text, padding dropped: (sum of lengths) x width. */
-    private static float[] tokens(NDArray a, int[] lengths) {
+    static float[] tokens(NDArray a, int[] lengths) {
         Shape s = a.getShape(); // (batch, tokens, ...)
         int tokens = (int) s.get(1);
         int width = width(a);

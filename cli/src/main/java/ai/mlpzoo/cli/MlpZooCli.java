@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TrainSaeCommand.class,
             CaptureCommand.class,
+            DashboardCommand.class,
             ExportOnnxCommand.class,
             ReparamCommand.class,
             BenchCommand.class,

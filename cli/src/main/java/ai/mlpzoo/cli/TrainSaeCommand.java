@@ -234,6 +234,7 @@ final class TrainSaeCommand implements Callable<Integer> {
             cfg.dSae = dSae;
             cfg.k = k;
             cfg.dOut = store.dOut() == 0 ? null : store.dOut();
+            cfg.metadata = storeMetadata(store);
             cfg.validate();
             SparseCoder sae = cfg.toBlock();
             sae.initialize(m, DataType.FLOAT32, cfg.inputShape());
@@ -298,6 +299,25 @@ final class TrainSaeCommand implements Callable<Integer> {
                             + out);
         }
         return 0;
+    }
+
+    /**
+     * SAELens' metadata of an SAE trained on a store: the hook point ({@code hook_name}) and the
+     * model ({@code model_name}) the activations came from, so that {@code mlpzoo dashboard} finds
+     * the hook point without being told; null when the store names no hook.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode storeMetadata(ActivationStore store) {
+        if (store.hook().isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode meta =
+                ai.mlpzoo.config.Configs.MAPPER.createObjectNode();
+        meta.put("hook_name", store.hook());
+        String model = store.metadata().get("model");
+        if (model != null) {
+            meta.put("model_name", model);
+        }
+        return meta;
     }
 
     /** The registered architectures, for the help text. */

@@ -133,6 +133,10 @@ class CaptureCommandTest {
                         "--out",
                         sae.toString()));
         assertTrue(Files.readString(sae.resolve("cfg.json")).contains("\"d_in\" : 384"));
+        // the hook point recorded as SAELens does, for mlpzoo dashboard
+        assertTrue(
+                Files.readString(sae.resolve("cfg.json"))
+                        .contains("\"hook_name\" : \"" + hook + "\""));
     }
 
     @Test

@@ -187,6 +187,49 @@ public final class SentenceTokenizer implements AutoCloseable {
         return new Batch(ids, mask, types, lengths, truncated);
     }
 
+    /**
+     * Each text's tokens as they appear in it, for showing activations token by token: a word piece
+     * is the text from the end of the previous piece to its own end (so case, accents and the
+     * spaces between words are kept, "##" continuations join their word), special tokens are
+     * themselves ({@code [CLS]}, {@code [SEP]}). As many pieces as {@link #encode} gives tokens,
+     * truncated alike.
+     *
+     * @param texts the texts
+     * @return per text, its pieces
+     * @throws IllegalArgumentException when a text is null or there are none
+     */
+    public List<String[]> pieces(List<String> texts) {
+        if (texts == null || texts.isEmpty()) {
+            throw new IllegalArgumentException("no text to tokenise: the batch is empty");
+        }
+        Encoding[] enc = tokenizer.batchEncode(texts);
+        List<String[]> out = new java.util.ArrayList<>(enc.length);
+        for (int i = 0; i < enc.length; i++) {
+            String text = texts.get(i);
+            String[] tokens = enc[i].getTokens();
+            long[] special = enc[i].getSpecialTokenMask();
+            ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = enc[i].getCharTokenSpans();
+            String[] p = new String[tokens.length];
+            int prev = 0;
+            for (int t = 0; t < tokens.length; t++) {
+                ai.djl.huggingface.tokenizers.jni.CharSpan s = spans[t];
+                if (special[t] != 0
+                        || s == null
+                        || s.getStart() < prev
+                        || s.getEnd() > text.length()
+                        || s.getEnd() < s.getStart()) {
+                    // special, or a span that does not fit the text: the token itself
+                    p[t] = special[t] != 0 || t == 0 ? tokens[t] : " " + tokens[t];
+                    continue;
+                }
+                p[t] = text.substring(prev, s.getEnd());
+                prev = s.getEnd();
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         tokenizer.close();
