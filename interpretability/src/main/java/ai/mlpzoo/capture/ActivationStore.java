@@ -128,7 +128,7 @@ public final class ActivationStore {
         long total = 0;
         for (JsonNode s : m.path("shards")) {
             String file = s.path("file").asText("");
-            if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals("..")) {
+            if (!validShardPath(file)) {
                 throw new IOException(
                         manifest + ": shard file name " + s.path("file") + " invalid");
             }
@@ -180,6 +180,107 @@ public final class ActivationStore {
                 m.path("complete").asBoolean(false),
                 Collections.unmodifiableMap(metadata),
                 List.copyOf(shards));
+    }
+
+    /**
+     * A shard's name in a manifest: a file of the store's folder, or of one of its sub-stores
+     * ({@code part-00003/shard-00000.safetensors}, as {@link #combine} lists them): relative
+     * segments separated by {@code /}, none empty, {@code .} or {@code ..}, so that no manifest
+     * points outside its folder.
+     */
+    static boolean validShardPath(String file) {
+        if (file.isEmpty() || file.contains("\\") || file.startsWith("/")) {
+            return false;
+        }
+        for (String seg : file.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || seg.contains(":")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Joins stores written side by side (one per Spark partition, say) into one: writes {@code
+     * dir/manifest.json} listing every shard of the sub-stores {@code dir/<name>/} under {@code
+     * <name>/<shard>}, with its rows, size and SHA-256 copied from the sub-store's manifest, so
+     * that {@link #open}, {@link #batches} and {@code mlpzoo train-sae --activations dir} read all
+     * of them as one store. The manifest is written atomically and last: a folder without it is not
+     * a store. The sub-stores keep their own manifests and stay readable alone.
+     *
+     * @param dir the folder holding the sub-stores
+     * @param stores the sub-stores' folder names, in the order to list them
+     * @param metadata notes for the combined manifest
+     * @return the combined store
+     * @throws IOException when a sub-store is missing or invalid, they differ in hook point or
+     *     widths, none holds a row, or {@code dir} already holds a manifest
+     */
+    public static ActivationStore combine(
+            Path dir, List<String> stores, Map<String, String> metadata) throws IOException {
+        Path manifest = dir.resolve(MANIFEST);
+        if (Files.exists(manifest)) {
+            throw new IOException(
+                    dir + " already holds an activation store (" + MANIFEST + "); not combining");
+        }
+        if (stores.isEmpty()) {
+            throw new IOException(dir + ": no stores to combine (no rows were captured)");
+        }
+        List<Shard> shards = new ArrayList<>();
+        long rows = 0;
+        long perShard = 0;
+        boolean complete = true;
+        ActivationStore first = null;
+        for (String name : stores) {
+            if (name.contains("/") || !validShardPath(name)) {
+                throw new IOException(dir + ": sub-store name '" + name + "' invalid");
+            }
+            ActivationStore s = open(dir.resolve(name));
+            if (first == null) {
+                first = s;
+            } else if (!first.hook.equals(s.hook) || first.dIn != s.dIn || first.dOut != s.dOut) {
+                throw new IOException(
+                        "cannot combine "
+                                + s.dir
+                                + " (hook '"
+                                + s.hook
+                                + "', d_in "
+                                + s.dIn
+                                + ", d_out "
+                                + s.dOut
+                                + ") with "
+                                + first.dir
+                                + " (hook '"
+                                + first.hook
+                                + "', d_in "
+                                + first.dIn
+                                + ", d_out "
+                                + first.dOut
+                                + ")");
+            }
+            for (Shard sh : s.shards) {
+                shards.add(new Shard(name + "/" + sh.file(), sh.rows(), sh.bytes(), sh.sha256()));
+                perShard = Math.max(perShard, sh.rows());
+            }
+            rows += s.rows;
+            complete &= s.complete;
+        }
+        Map<String, String> meta = new LinkedHashMap<>(first.metadata);
+        if (metadata != null) {
+            meta.putAll(metadata);
+        }
+        meta.put("stores", Integer.toString(stores.size()));
+        ai.mlpzoo.io.AtomicFiles.writeString(
+                manifest,
+                manifestJson(
+                        first.hook,
+                        first.dIn,
+                        first.dOut,
+                        rows,
+                        (int) perShard,
+                        complete,
+                        meta,
+                        shards));
+        return open(dir);
     }
 
     private static int positiveInt(JsonNode m, String field, Path manifest) throws IOException {

@@ -135,6 +135,85 @@ class ActivationStoreTest {
         assertTrue(shardsInFirstBatch >= 2, "shards in the first batch: " + shardsInFirstBatch);
     }
 
+    @Test
+    void storesWrittenSideBySideAreReadAsOne(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("acts");
+        // three parts, as three Spark partitions write them: rows [0, 70), [70, 75), [75, 230)
+        int[][] parts = {{0, 70}, {70, 5}, {75, 155}};
+        List<String> names = new ArrayList<>();
+        for (int p = 0; p < parts.length; p++) {
+            String name = String.format("part-%05d", p);
+            names.add(name);
+            try (ActivationStoreWriter w =
+                    new ActivationStoreWriter(
+                            dir.resolve(name), "blocks.3.hook_resid_post", D_IN, 0, 32, Map.of())) {
+                w.add(xRows(parts[p][0], parts[p][1]), null, parts[p][1]);
+            }
+        }
+        ActivationStore store = ActivationStore.combine(dir, names, Map.of("job", "test"));
+        assertEquals(230, store.rows());
+        assertEquals(3 + 1 + 5, store.shards().size()); // 70 = 32+32+6, 5, 155 = 4x32+27
+        assertEquals("part-00000/shard-00000.safetensors", store.shards().get(0).file());
+        assertEquals("3", store.metadata().get("stores"));
+        assertEquals("test", store.metadata().get("job"));
+        assertTrue(store.complete());
+        store.verify(); // the SHA-256 of every shard, as the sub-stores listed them
+        assertEquals(store.rows(), ActivationStore.open(dir).rows()); // as train-sae opens it
+        List<Integer> seen = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager();
+                StoreBatches batches = store.batches(64, 23, 3)) {
+            for (int b = 0; b < 10; b++) {
+                try (NDManager s = m.newSubManager()) {
+                    float[] x = batches.next(s).get(0).toFloatArray();
+                    for (int r = 0; r < 23; r++) {
+                        int id = (int) x[r * D_IN] / 8;
+                        assertArrayEquals(xRows(id, 1), slice(x, r, D_IN), "x row " + id);
+                        seen.add(id);
+                    }
+                }
+            }
+        }
+        seen.sort(null);
+        for (int i = 0; i < 230; i++) {
+            assertEquals(i, seen.get(i), "each row of every part exactly once");
+        }
+        // combined once only; a sub-store of another hook point or width is refused by name
+        IOException again =
+                assertThrows(IOException.class, () -> ActivationStore.combine(dir, names, null));
+        assertTrue(again.getMessage().contains("already holds"), again.getMessage());
+        Path other = tmp.resolve("other");
+        try (ActivationStoreWriter w =
+                new ActivationStoreWriter(other.resolve("a"), "blocks.1.mlp", D_IN, 0, 8, null)) {
+            w.add(xRows(0, 3), null, 3);
+        }
+        try (ActivationStoreWriter w =
+                new ActivationStoreWriter(other.resolve("b"), "blocks.2.mlp", D_IN, 0, 8, null)) {
+            w.add(xRows(0, 3), null, 3);
+        }
+        IOException mixed =
+                assertThrows(
+                        IOException.class,
+                        () -> ActivationStore.combine(other, List.of("a", "b"), null));
+        assertTrue(mixed.getMessage().contains("blocks.2.mlp"), mixed.getMessage());
+    }
+
+    @Test
+    void aManifestCannotPointOutsideItsFolder(@TempDir Path tmp) throws IOException {
+        assertTrue(ActivationStore.validShardPath("part-00001/shard-00000.safetensors"));
+        for (String bad : List.of("../x.safetensors", "a/../../x", "/etc/passwd", "a//b", "")) {
+            assertFalse(ActivationStore.validShardPath(bad), bad);
+        }
+        Path dir = tmp.resolve("acts");
+        write(dir, 10, 8, false);
+        Path manifest = dir.resolve(ActivationStore.MANIFEST);
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replace("shard-00000.safetensors", "../shard-00000.safetensors"));
+        IOException e = assertThrows(IOException.class, () -> ActivationStore.open(dir));
+        assertTrue(e.getMessage().contains("invalid"), e.getMessage());
+    }
+
     private static float[] slice(float[] a, int row, int width) {
         float[] out = new float[width];
         System.arraycopy(a, row * width, out, 0, width);

@@ -38,6 +38,8 @@ public final class MlpZooSpark implements Serializable {
     private boolean dense;
     private String idColumn;
     private String outputColumn;
+    private int[] windowShape;
+    private int rowsPerShard = 16384;
 
     private MlpZooSpark(ModelSource source) {
         this.source = source;
@@ -143,6 +145,36 @@ public final class MlpZooSpark implements Serializable {
     }
 
     /**
+     * @param steps the steps of each window of a flat window column
+     * @param channels its channels: the flat array holds steps x channels values, row-major
+     * @return this
+     */
+    public MlpZooSpark windowShape(int steps, int channels) {
+        if (steps < 1 || channels < 1) {
+            throw new IllegalArgumentException(
+                    "windowShape needs positive steps and channels, got ("
+                            + steps
+                            + ", "
+                            + channels
+                            + ")");
+        }
+        windowShape = new int[] {steps, channels};
+        return this;
+    }
+
+    /**
+     * @param n activation rows per shard file of {@link #captureActivations} (default 16384)
+     * @return this
+     */
+    public MlpZooSpark rowsPerShard(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("rowsPerShard must be >= 1, got " + n);
+        }
+        rowsPerShard = n;
+        return this;
+    }
+
+    /**
      * @return the model
      */
     public ModelSource source() {
@@ -199,8 +231,86 @@ public final class MlpZooSpark implements Serializable {
     }
 
     /**
+     * MiniLM sentence embeddings of a text column ({@code minilm}): 384 floats of unit length, as
+     * the single-JVM {@code Predictor<String, float[]>} gives. A null or empty text is a bad row; a
+     * text longer than 256 tokens is truncated as sentence-transformers does.
+     *
+     * @param df the DataFrame
+     * @param textColumn a string column
+     * @return it with {@code embedding} (array&lt;float&gt;) appended
+     */
+    public Dataset<Row> embed(Dataset<Row> df, String textColumn) {
+        return run(df, "embed", textColumn);
+    }
+
+    /**
+     * Forecasts of a column of windows by a zoo forecaster that reads no timestamps ({@code
+     * tsmixer/etth1_h96}, or a model directory), in the data's own units, as the single-JVM {@code
+     * Predictor<float[][], float[][]>} gives.
+     *
+     * @param df the DataFrame
+     * @param windowColumn array&lt;array&lt;float|double&gt;&gt; (steps x channels), or a flat
+     *     array with {@link #windowShape}
+     * @return it with {@code forecast} (array&lt;array&lt;float&gt;&gt;, horizon x channels)
+     *     appended
+     */
+    public Dataset<Row> forecast(Dataset<Row> df, String windowColumn) {
+        return run(df, "forecast", windowColumn);
+    }
+
+    /**
+     * Captures a hook point of MiniLM over a text column into an activation store that {@code
+     * mlpzoo train-sae --activations <out>} reads: a row per real token ([CLS] and [SEP] included,
+     * padding dropped), as {@code mlpzoo capture} writes. Each task writes a store of its own; the
+     * driver keeps one per partition and writes the combined manifest last ({@link CaptureJob}).
+     * Runs on PyTorch (the DJL blocks carry the hook points); {@code out} must be a folder that the
+     * driver and every executor see (local mode, or a shared mount), new or empty.
+     *
+     * @param df the DataFrame
+     * @param textColumn a string column
+     * @param hook the hook point, such as {@code blocks.3.hook_resid_post}
+     * @param out the store's folder
+     * @return what was written; under {@link OnError#COLUMN} the bad rows are skipped and counted
+     */
+    public CaptureResult captureActivations(
+            Dataset<Row> df, String textColumn, String hook, java.nio.file.Path out) {
+        if (hook == null || hook.isBlank()) {
+            throw new IllegalArgumentException(
+                    "name a hook point, such as blocks.3.hook_resid_post");
+        }
+        ModelSource src = source;
+        if (ModelSource.AUTO.equalsIgnoreCase(src.engine())) {
+            src = src.withEngine("PyTorch");
+        } else if (!"PyTorch".equals(src.engine())) {
+            throw new IllegalArgumentException(
+                    "activation capture runs the DJL blocks, which carry the hook points: engine"
+                            + " PyTorch (or auto), not "
+                            + src.engine());
+        }
+        PartitionScorer<String, float[][]> scorer =
+                new PartitionScorer<>(
+                        src,
+                        String.class,
+                        float[][].class,
+                        new TextInput(textColumn, idColumn),
+                        new CaptureJob.TokenRows(),
+                        batchSize,
+                        onError,
+                        float[].class, // the same cached model as embed on PyTorch
+                        CapturePartition.predictors(src.ref(), hook));
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("model", src.ref());
+        meta.put("hook", hook);
+        meta.put("engine", "PyTorch");
+        meta.put("max_length", "256");
+        meta.put("written_by", "mlpzoo-spark");
+        return CaptureJob.run(df, scorer, out, hook, rowsPerShard, meta);
+    }
+
+    /**
      * @param in an input schema
-     * @param task {@code classify}, {@code features} or {@code regress}
+     * @param task {@code classify}, {@code features}, {@code regress}, {@code embed} or {@code
+     *     forecast}
      * @param inputColumn the input column
      * @return the output schema of that task
      */
@@ -238,15 +348,36 @@ public final class MlpZooSpark implements Serializable {
                         new Outputs.Regression(outputColumn == null ? "prediction" : outputColumn),
                         batchSize,
                         onError);
+            case "embed":
+                return new PartitionScorer<>(
+                        source,
+                        String.class,
+                        float[].class,
+                        new TextInput(inputColumn, idColumn),
+                        new Outputs.Embedding(outputColumn == null ? "embedding" : outputColumn),
+                        batchSize,
+                        onError);
+            case "forecast":
+                return new PartitionScorer<>(
+                        source,
+                        float[][].class,
+                        float[][].class,
+                        new WindowInput(inputColumn, idColumn, windowShape),
+                        new Outputs.Forecasts(outputColumn == null ? "forecast" : outputColumn),
+                        batchSize,
+                        onError);
             default:
                 throw new IllegalArgumentException(
-                        "task must be classify, features or regress, got '" + task + "'");
+                        "task must be classify, features, regress, embed or forecast, got '"
+                                + task
+                                + "'");
         }
     }
 
     /**
      * @param df the DataFrame
-     * @param task {@code classify}, {@code features} or {@code regress}
+     * @param task {@code classify}, {@code features}, {@code regress}, {@code embed} or {@code
+     *     forecast}
      * @param inputColumn the input column
      * @return the scored DataFrame
      */

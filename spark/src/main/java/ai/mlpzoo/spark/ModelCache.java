@@ -81,6 +81,28 @@ public final class ModelCache {
     }
 
     /**
+     * A predictor of its own for the running task with another translator over the same loaded
+     * model (activation capture reads a hook point of the model that embeds), closed as {@link
+     * #borrow(ZooModel)}'s.
+     *
+     * @param model the shared model
+     * @param translator the translator of this predictor
+     * @param <P> the input type
+     * @param <Q> the output type
+     * @return a new predictor
+     */
+    public static <P, Q> Predictor<P, Q> borrow(
+            ZooModel<?, ?> model, ai.djl.translate.Translator<P, Q> translator) {
+        Predictor<P, Q> p = model.newPredictor(translator);
+        BORROWED.incrementAndGet();
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> p.close());
+        }
+        return p;
+    }
+
+    /**
      * @param source the model
      * @param in the input type
      * @param out the output type

@@ -179,7 +179,7 @@ public final class ModelSource implements Serializable {
             hasOnnx = Files.isRegularFile(dir.resolve("model.onnx"));
         } else {
             String[] parts = ref.split("/");
-            String variant = parts.length > 1 ? parts[1] : "fmnist";
+            String variant = parts.length > 1 ? parts[1] : defaultVariant(parts[0]);
             List<ZooEntry> match =
                     MlpZoo.repository().index().match(parts[0], Map.of("variant", variant));
             if (match.isEmpty()) {
@@ -209,6 +209,20 @@ public final class ModelSource implements Serializable {
             b.optArgument(a.getKey(), a.getValue());
         }
         return b.build();
+    }
+
+    /**
+     * The variant of a zoo artifact named without one: {@code fmnist} (the image classifiers), or
+     * the artifact's only variant ({@code minilm} is {@code minilm/l6_v2}); an artifact with
+     * several and no {@code fmnist} must be named with its variant (the no-match message lists
+     * them).
+     */
+    private static String defaultVariant(String artifact) throws IOException {
+        List<ZooEntry> all = MlpZoo.repository().index().match(artifact, Map.of());
+        if (all.size() == 1 && all.get(0).filters().get("variant") != null) {
+            return all.get(0).filters().get("variant");
+        }
+        return "fmnist";
     }
 
     /** The engine that runs the model here: the one chosen, or auto's pick. */

@@ -125,6 +125,67 @@ final class Outputs {
         }
     }
 
+    /** A sentence embedding as array&lt;float&gt;, refused when not finite. */
+    static final class Embedding implements RowOutput<float[]> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        Embedding(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public StructField[] fields() {
+            return new StructField[] {
+                DataTypes.createStructField(
+                        name, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+            };
+        }
+
+        @Override
+        public Object[] values(float[] e) {
+            for (float v : e) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("the model's embedding is not finite");
+                }
+            }
+            return new Object[] {boxed(e)};
+        }
+    }
+
+    /**
+     * A forecast, horizon x channels in the data's units, as array&lt;array&lt;float&gt;&gt; (the
+     * translator has checked it finite).
+     */
+    static final class Forecasts implements RowOutput<float[][]> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        Forecasts(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public StructField[] fields() {
+            return new StructField[] {
+                DataTypes.createStructField(
+                        name,
+                        DataTypes.createArrayType(
+                                DataTypes.createArrayType(DataTypes.FloatType, false), false),
+                        true)
+            };
+        }
+
+        @Override
+        public Object[] values(float[][] f) {
+            List<scala.collection.Seq<Float>> steps = new java.util.ArrayList<>(f.length);
+            for (float[] step : f) {
+                steps.add(boxed(step));
+            }
+            return new Object[] {seq(steps)};
+        }
+    }
+
     private static scala.collection.Seq<Float> boxed(float[] v) {
         Float[] b = new Float[v.length];
         for (int i = 0; i < v.length; i++) {

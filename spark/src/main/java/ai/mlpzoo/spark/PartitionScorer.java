@@ -38,6 +38,20 @@ final class PartitionScorer<I, O> implements MapPartitionsFunction<Row, Row> {
     private final RowOutput<O> output;
     private final int batchSize;
     private final OnError onError;
+    private final Class<?> modelOutType;
+    private final Predictors<I, O> predictors;
+
+    /**
+     * How a task gets its predictor from the shared model, when not with the model's own translator
+     * (activation capture).
+     */
+    interface Predictors<I, O> extends java.io.Serializable {
+        /**
+         * @param model the model of this JVM's cache
+         * @return a predictor of the running task, closed when it completes
+         */
+        Predictor<I, O> borrow(ZooModel<?, ?> model);
+    }
 
     PartitionScorer(
             ModelSource source,
@@ -47,6 +61,23 @@ final class PartitionScorer<I, O> implements MapPartitionsFunction<Row, Row> {
             RowOutput<O> output,
             int batchSize,
             OnError onError) {
+        this(source, inType, outType, input, output, batchSize, onError, outType, null);
+    }
+
+    /**
+     * @param modelOutType the output type the model is cached (loaded) with
+     * @param predictors how a task borrows its predictor from that model
+     */
+    PartitionScorer(
+            ModelSource source,
+            Class<I> inType,
+            Class<O> outType,
+            RowInput<I> input,
+            RowOutput<O> output,
+            int batchSize,
+            OnError onError,
+            Class<?> modelOutType,
+            Predictors<I, O> predictors) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
@@ -57,6 +88,15 @@ final class PartitionScorer<I, O> implements MapPartitionsFunction<Row, Row> {
         this.output = output;
         this.batchSize = batchSize;
         this.onError = onError;
+        this.modelOutType = modelOutType;
+        this.predictors = predictors;
+    }
+
+    /**
+     * @return the policy for bad rows
+     */
+    OnError onError() {
+        return onError;
     }
 
     /**
@@ -90,9 +130,13 @@ final class PartitionScorer<I, O> implements MapPartitionsFunction<Row, Row> {
         if (!rows.hasNext()) {
             return rows; // an empty partition loads nothing
         }
-        ZooModel<I, O> model = ModelCache.get(source, inType, outType);
+        ZooModel<?, ?> model = ModelCache.get(source, inType, modelOutType);
         input.prepare(model);
-        Predictor<I, O> predictor = ModelCache.borrow(model);
+        @SuppressWarnings("unchecked")
+        Predictor<I, O> predictor =
+                predictors == null
+                        ? ModelCache.borrow((ZooModel<I, O>) model)
+                        : predictors.borrow(model);
         TaskContext task = TaskContext.get();
         int partition = task == null ? 0 : task.partitionId();
         return new Iterator<>() {

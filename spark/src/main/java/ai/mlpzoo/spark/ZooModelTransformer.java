@@ -29,7 +29,10 @@ public class ZooModelTransformer extends Transformer {
     /** The model: {@code artifact[/variant]} or a model directory. */
     private final Param<String> model;
 
-    /** {@code classify} (images), {@code features} (SAE) or {@code regress} (KAN). */
+    /**
+     * {@code classify} (images), {@code features} (SAE), {@code regress} (KAN), {@code embed}
+     * (MiniLM) or {@code forecast} (nested windows).
+     */
     private final Param<String> task;
 
     /** The input column. */
@@ -58,7 +61,11 @@ public class ZooModelTransformer extends Transformer {
     public ZooModelTransformer(String uid) {
         this.uid = uid;
         model = new Param<>(this, "model", "zoo artifact[/variant] or model directory");
-        task = new Param<>(this, "task", "classify, features or regress");
+        task =
+                new Param<>(
+                        this,
+                        "task",
+                        "classify, features, regress, embed or forecast (windows as array<array<float>>)");
         inputCol = new Param<>(this, "inputCol", "the input column");
         engine = new Param<>(this, "engine", "auto, PyTorch or OnnxRuntime");
         onError = new Param<>(this, "onError", "fail or column");
