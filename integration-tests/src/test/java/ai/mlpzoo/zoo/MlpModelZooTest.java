@@ -72,7 +72,7 @@ class MlpModelZooTest {
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
                         .collect(Collectors.toList());
         assertEquals(
-                List.of("gmlp", "hourglass", "kan", "mixer", "resmlp"),
+                List.of("gmlp", "hourglass", "kan", "mixer", "resmlp", "scaling-mlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
         for (MRL mrl : ours) {
             List<String> variants =
@@ -80,7 +80,7 @@ class MlpModelZooTest {
                             .map(Artifact::getName)
                             .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
-            if (!Set.of("kan", "hourglass").contains(mrl.getArtifactId())) {
+            if (!Set.of("kan", "hourglass", "scaling-mlp").contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
         }
@@ -90,8 +90,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 18 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(22, MlpZoo.entries().size());
+        // 19 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(23, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -145,7 +145,7 @@ class MlpModelZooTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "hourglass"})
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "hourglass", "scaling-mlp"})
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
         Criteria<Image, Classifications> criteria =
