@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A fresh JVM laid out as spark-submit lays out a driver in local mode: the class path is Spark's
- * jars (the provided dependencies, from Maven: {@code mlpzoo.spark.classpath}) plus the assembly
- * jar ({@code mlpzoo.spark.assembly}) and nothing else; the JVM flags are Spark's {@code
- * --add-opens} list (the root pom's {@code spark.jvm.opens}); the master comes as the {@code
- * spark.master} system property, as spark-submit passes {@code --master}.
+ * jars (the provided dependencies, listed by Maven in the files {@code mlpzoo.spark.classpath}
+ * names) plus the assembly jar ({@code mlpzoo.spark.assembly}) and nothing else; the JVM flags are
+ * Spark's {@code --add-opens} list (the root pom's {@code spark.jvm.opens}); the master comes as
+ * the {@code spark.master} system property, as spark-submit passes {@code --master}.
  */
 final class SparkSubmitJvm {
 
@@ -41,7 +42,21 @@ final class SparkSubmitJvm {
      */
     static List<String> sparkClassPath() {
         List<String> cp = new ArrayList<>();
-        for (String e : property("mlpzoo.spark.classpath").split(File.pathSeparator)) {
+        List<String> entries = new ArrayList<>();
+        for (String file : property("mlpzoo.spark.classpath").split(File.pathSeparator)) {
+            try {
+                // maven-dependency-plugin's build-classpath files (spark-assembly/pom.xml)
+                entries.addAll(
+                        Arrays.asList(
+                                Files.readString(Paths.get(file))
+                                        .trim()
+                                        .split(File.pathSeparator)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        file + " (Spark's class path, written by Maven) is unreadable", e);
+            }
+        }
+        for (String e : entries) {
             if (e.isBlank()) {
                 continue;
             }
