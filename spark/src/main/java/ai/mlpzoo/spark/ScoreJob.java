@@ -100,6 +100,7 @@ public final class ScoreJob {
      */
     public static void main(String[] args) throws IOException {
         Options o = new Options();
+        boolean masterGiven = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -118,7 +119,10 @@ public final class ScoreJob {
                 case "--input" -> o.input = v;
                 case "--output" -> o.output = Paths.get(v);
                 case "--format" -> o.format = v;
-                case "--master" -> o.master = v;
+                case "--master" -> {
+                    o.master = v;
+                    masterGiven = true;
+                }
                 case "--task" -> o.task = v;
                 case "--column" -> o.column = v;
                 case "--engine" -> o.engine = v;
@@ -129,7 +133,13 @@ public final class ScoreJob {
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        SparkSession spark = SparkSession.builder().appName("mlpzoo spark-score").getOrCreate();
+        SparkSession.Builder builder = SparkSession.builder().appName("mlpzoo spark-score");
+        // spark-submit passes its --master as the spark.master property, which wins; --master
+        // here serves a plain `java -cp ... ScoreJob` launch
+        if (masterGiven && System.getProperty("spark.master") == null) {
+            builder = builder.master(o.master);
+        }
+        SparkSession spark = builder.getOrCreate();
         try {
             run(spark, o, System.err);
         } finally {
