@@ -71,7 +71,7 @@ rm -rf "$repo"
 # the notebooks are examples too: they may use the examples module, which is never published elsewhere.
 # Not installed: deploy runs the install phase, which would put this build's snapshots into the
 # Maven local repository that other builds on the machine resolve from.
-./mvnw -B -ntp -q "${mvn_args[@]}" deploy -pl examples -am -DskipTests -Dmaven.deploy.skip=false \
+./mvnw -B -ntp -q "${mvn_args[@]}" deploy -pl examples,nlp -am -DskipTests -Dmaven.deploy.skip=false \
   -Dmaven.install.skip=true -DaltDeploymentRepository="notebooks::file://$repo"
 
 export JUPYTER_PATH="$env_dir"

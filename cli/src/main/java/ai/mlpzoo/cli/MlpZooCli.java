@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
             ReparamCommand.class,
             BenchCommand.class,
             ServeCommand.class,
-            SparkScoreCommand.class
+            SparkScoreCommand.class,
+            SaeStudyCommand.class
         })
 public final class MlpZooCli {
 
