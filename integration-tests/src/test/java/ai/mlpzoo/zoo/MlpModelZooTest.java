@@ -72,7 +72,7 @@ class MlpModelZooTest {
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
                         .collect(Collectors.toList());
         assertEquals(
-                List.of("gmlp", "hourglass", "kan", "mixer", "resmlp", "scaling-mlp"),
+                List.of("gmixer", "gmlp", "hourglass", "kan", "mixer", "resmlp", "scaling-mlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
         for (MRL mrl : ours) {
             List<String> variants =
@@ -80,7 +80,8 @@ class MlpModelZooTest {
                             .map(Artifact::getName)
                             .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
-            if (!Set.of("kan", "hourglass", "scaling-mlp").contains(mrl.getArtifactId())) {
+            if (!Set.of("kan", "hourglass", "scaling-mlp", "gmixer")
+                    .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
         }
@@ -90,8 +91,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 19 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(23, MlpZoo.entries().size());
+        // 20 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(24, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -145,7 +146,7 @@ class MlpModelZooTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "hourglass", "scaling-mlp"})
+    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "hourglass", "scaling-mlp", "gmixer"})
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
         Criteria<Image, Classifications> criteria =
