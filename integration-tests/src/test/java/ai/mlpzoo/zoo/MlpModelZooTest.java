@@ -72,7 +72,15 @@ class MlpModelZooTest {
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
                         .collect(Collectors.toList());
         assertEquals(
-                List.of("gmixer", "gmlp", "hourglass", "kan", "mixer", "resmlp", "scaling-mlp"),
+                List.of(
+                        "gmixer",
+                        "gmlp",
+                        "hourglass",
+                        "kan",
+                        "mixer",
+                        "ninformer",
+                        "resmlp",
+                        "scaling-mlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
         for (MRL mrl : ours) {
             List<String> variants =
@@ -80,7 +88,7 @@ class MlpModelZooTest {
                             .map(Artifact::getName)
                             .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
-            if (!Set.of("kan", "hourglass", "scaling-mlp", "gmixer")
+            if (!Set.of("kan", "hourglass", "scaling-mlp", "gmixer", "ninformer")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -91,8 +99,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 20 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(24, MlpZoo.entries().size());
+        // 21 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(25, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -146,7 +154,16 @@ class MlpModelZooTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mixer", "resmlp", "gmlp", "hourglass", "scaling-mlp", "gmixer"})
+    @ValueSource(
+            strings = {
+                "mixer",
+                "resmlp",
+                "gmlp",
+                "hourglass",
+                "scaling-mlp",
+                "gmixer",
+                "ninformer"
+            })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
         Criteria<Image, Classifications> criteria =
