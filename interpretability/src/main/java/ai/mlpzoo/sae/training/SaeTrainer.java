@@ -19,8 +19,10 @@ import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.SaeTerms;
 import ai.mlpzoo.blocks.sae.SaeTrainingStep;
 import ai.mlpzoo.blocks.sae.SparseCoder;
+import ai.mlpzoo.blocks.sae.TopKSae;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -159,55 +161,64 @@ public final class SaeTrainer {
             ParameterStore ps = new ParameterStore(m, false);
             boolean[] deadMask = dead.deadMask();
             NDArray yHat;
-            Latents z;
             float loss;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                z = sae.encode(ps, xs, true);
-                yHat = sae.reconstruct(ps, xs, z, true);
-                int at = step;
-                SaeTrainingStep view =
-                        new SaeTrainingStep(
-                                sae,
-                                ps,
-                                xs,
-                                ys,
-                                z,
-                                yHat,
-                                deadMask,
-                                cfg.kAux,
-                                m,
-                                name -> cfg.coefficientAt(name, at, architecture.name()));
-                NDArray total =
-                        SaeTerms.rowSquaredError(yHat, ys).add(architecture.training().loss(view));
-                loss = total.getFloat();
-                if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException(
-                            "training diverged at step "
-                                    + step
-                                    + ": loss is "
-                                    + loss
-                                    + "; lower the learning rate");
+            long active;
+            boolean[] fired = new boolean[sae.getDims().dSae()];
+            Map<Parameter, NDArray> grads = null;
+            if (cfg.manualTopK
+                    && TopKManualStep.applies(
+                            sae,
+                            deadMask,
+                            cfg.coefficientAt(SaeTerms.AUXK, step, architecture.name()))) {
+                TopKManualStep.Result r = TopKManualStep.run((TopKSae) sae, xs, ys, m);
+                loss = checkFinite(r.loss());
+                yHat = r.yHat();
+                grads = r.gradients();
+                active = fired(r.indices(), r.values(), fired);
+            } else {
+                Latents z;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    z = sae.encode(ps, xs, true);
+                    yHat = sae.reconstruct(ps, xs, z, true);
+                    int at = step;
+                    SaeTrainingStep view =
+                            new SaeTrainingStep(
+                                    sae,
+                                    ps,
+                                    xs,
+                                    ys,
+                                    z,
+                                    yHat,
+                                    deadMask,
+                                    cfg.kAux,
+                                    m,
+                                    name -> cfg.coefficientAt(name, at, architecture.name()));
+                    NDArray total =
+                            SaeTerms.rowSquaredError(yHat, ys)
+                                    .add(architecture.training().loss(view));
+                    loss = checkFinite(total.getFloat());
+                    gc.backward(total);
                 }
-                gc.backward(total);
+                active = firedLatents(z, fired);
             }
-            // update from each accumulated gradient, then zero it in place for the next step
+            // update from each gradient (autograd's accumulated one is zeroed in place after)
             for (Parameter p : trainable) {
-                NDArray g = p.getArray().getGradient();
+                NDArray g = grads != null ? grads.get(p) : p.getArray().getGradient();
                 g.attach(m);
                 NDArray update =
                         p == sae.getWDec() && cfg.normalizeDecoder
                                 ? removeParallel(g, p.getArray())
                                 : g;
                 adam.update(p.getId(), p.getArray(), update);
-                g.subi(g);
+                if (grads == null) {
+                    g.subi(g);
+                }
             }
             if (cfg.normalizeDecoder) {
                 normalizeRows(sae.getWDec().getArray(), m);
             }
             architecture.training().afterUpdate(sae, m);
             long rows = x.getShape().get(0);
-            boolean[] fired = new boolean[sae.getDims().dSae()];
-            long active = firedLatents(z, fired);
             dead.update(fired, rows);
             metrics =
                     SaeMetrics.of(
@@ -287,6 +298,30 @@ public final class SaeTrainer {
         }
     }
 
+    private float checkFinite(float loss) {
+        if (!Float.isFinite(loss)) {
+            throw new IllegalStateException(
+                    "training diverged at step "
+                            + step
+                            + ": loss is "
+                            + loss
+                            + "; lower the learning rate");
+        }
+        return loss;
+    }
+
+    /** Marks the latents among (index, value) pairs that fired; returns the active pairs. */
+    private static long fired(long[] idx, float[] val, boolean[] fired) {
+        long active = 0;
+        for (int i = 0; i < idx.length; i++) {
+            if (val[i] > 0) {
+                fired[(int) idx[i]] = true;
+                active++;
+            }
+        }
+        return active;
+    }
+
     private void checkBatch(NDArray x, NDArray y) {
         SaeDims d = sae.getDims();
         Checks.requireShape(x, "SAE training input", -1, d.dIn());
@@ -320,14 +355,7 @@ public final class SaeTrainer {
         if (z.isSparse()) {
             long[] idx = z.topIndices().toType(DataType.INT64, false).toLongArray();
             float[] val = z.topValues().stopGradient().toFloatArray();
-            long active = 0;
-            for (int i = 0; i < idx.length; i++) {
-                if (val[i] > 0) {
-                    fired[(int) idx[i]] = true;
-                    active++;
-                }
-            }
-            return active;
+            return fired(idx, val, fired);
         }
         NDArray acts = z.dense().stopGradient();
         NDArray positive = acts.gt(0f);

@@ -51,6 +51,7 @@ public final class SaeTrainingConfig {
     float lrDecayFraction;
     int logEvery = 50;
     boolean progress = true;
+    boolean manualTopK = true;
 
     /**
      * @param v Adam's learning rate @return this
@@ -165,6 +166,18 @@ public final class SaeTrainingConfig {
                             + ")");
         }
         return warm(v, warmups.getOrDefault(name, 0), step);
+    }
+
+    /**
+     * Whether TopK SAE steps without AuxK (no dead latent) use the hand-written gradients of {@code
+     * TopKManualStep} (the default: the same update, faster) or autograd, as every other step.
+     *
+     * @param v true for the hand-written gradients
+     * @return this
+     */
+    public SaeTrainingConfig manualTopK(boolean v) {
+        manualTopK = v;
+        return this;
     }
 
     /**
