@@ -70,6 +70,44 @@ class KanBlocksTest {
         }
     }
 
+    /**
+     * The closed form used for cubic bases on uniform knots equals the scalar Cox-de Boor
+     * recursion, inside, at the knots and outside the grid; a moved knot falls back to the
+     * recursion (same values on that grid too).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void cubicBasesOnUniformKnotsEqualTheRecursion(boolean uniform) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int g = 5;
+            double[][] knots = new double[2][];
+            knots[0] = BSplines.uniformKnots(g, 3, -1, 1);
+            knots[1] = BSplines.uniformKnots(g, 3, -0.5, 2);
+            if (!uniform) {
+                knots[1][6] += 0.05; // an adapted grid: no longer uniform
+            }
+            float[] flat = new float[2 * knots[0].length];
+            for (int r = 0; r < 2; r++) {
+                for (int j = 0; j < knots[r].length; j++) {
+                    flat[r * knots[r].length + j] = (float) knots[r][j];
+                }
+            }
+            NDArray grid = manager.create(flat, new Shape(2, knots[0].length));
+            assertEquals(uniform, BSplines.uniformInverseSpacing(grid) != null);
+            float[] xs = {-3f, -1.6f, -1f, -0.37f, 0f, 0.2f, 0.6f, 0.99f, 1.4f, 2.2f, 3.5f, -0.5f};
+            NDArray x = manager.create(xs, new Shape(6, 2));
+            float[] got = BSplines.bases(x, grid, 3).toFloatArray(); // (6, 2, g + 3)
+            double[] want = new double[g + 3];
+            for (int i = 0; i < xs.length; i++) {
+                int r = i % 2;
+                BSplines.basis(xs[i], knots[r], 3, want);
+                for (int j = 0; j < g + 3; j++) {
+                    assertEquals(want[j], got[i * (g + 3) + j], 2e-6, "x " + xs[i] + " basis " + j);
+                }
+            }
+        }
+    }
+
     @Test
     void inputsFarOutsideTheGridGiveFiniteOutputs() {
         try (NDManager manager = NDManager.newBaseManager()) {
