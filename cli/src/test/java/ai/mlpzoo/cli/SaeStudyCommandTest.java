@@ -122,7 +122,15 @@ class SaeStudyCommandTest {
                 assertTrue(share >= 0 && share <= 1, "column " + c + " of " + csv.get(i));
             }
         }
-        assertTrue(Files.readString(out.resolve("mlsae.md")).contains("| layer | TopK FVU |"));
+        String md = Files.readString(out.resolve("mlsae.md"));
+        assertTrue(md.contains("| layer | TopK FVU |"));
+        // the per-token measure: between one layer and all six for each (token, latent) pair
+        java.util.regex.Matcher perToken =
+                java.util.regex.Pattern.compile("is active at ([0-9.]+) of the 6 layers")
+                        .matcher(md);
+        assertTrue(perToken.find(), md);
+        double layersPerToken = Double.parseDouble(perToken.group(1));
+        assertTrue(layersPerToken >= 1 && layersPerToken <= 6, md);
     }
 
     @Test
