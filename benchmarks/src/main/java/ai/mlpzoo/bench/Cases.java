@@ -75,6 +75,9 @@ public final class Cases {
     private static List<CaseGroup> groups() {
         List<CaseGroup> g = new ArrayList<>();
         // time series, NLP, SAE (branch benchpy)
+        g.add(new TimeSeriesCases());
+        g.add(new NlpCases());
+        g.add(new SaeCases());
 
         // vision (branch benchvis)
 
