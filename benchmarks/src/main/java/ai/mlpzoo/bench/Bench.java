@@ -54,6 +54,64 @@ public final class Bench {
     }
 
     /**
+     * Runs cases, each followed by its PyTorch reference ({@link Reference}: the repository's
+     * Python script, in its own process, once our case is done), and prints our line, the
+     * reference's line prefixed with {@code "reference "}, then the {@link Comparison} table.
+     *
+     * @param names the cases; empty for all
+     * @param warmup warm-up steps per case (both sides), or -1 for each case's default
+     * @param steps timed steps per case (both sides), or -1 for each case's default
+     * @param options the case options; its thread count is the reference's too (0: one per core)
+     * @param reference the Python side
+     * @param out where the result lines and the table go
+     * @param log where the headers go
+     * @return the comparison
+     * @throws Exception when one of our cases fails
+     */
+    public static Comparison runWithReference(
+            List<String> names,
+            int warmup,
+            int steps,
+            Cases.Options options,
+            Reference reference,
+            PrintStream out,
+            PrintStream log)
+            throws Exception {
+        List<String> resolved = Cases.resolve(names, options);
+        if (options.threads() > 0 && "PyTorch".equals(Engine.getInstance().getEngineName())) {
+            JniUtils.setNumThreads(options.threads());
+        }
+        log.println(header());
+        if (reference.unavailable() != null) {
+            log.println("# reference unavailable: " + reference.unavailable());
+        }
+        int threads =
+                options.threads() > 0
+                        ? options.threads()
+                        : Runtime.getRuntime().availableProcessors();
+        boolean headerShown = false;
+        List<Comparison.Row> rows = new ArrayList<>();
+        for (String name : resolved) {
+            BenchResult ours = Harness.run(Cases.create(name, options), warmup, steps);
+            out.println(ours.line());
+            out.flush();
+            BenchResult ref = reference.run(name, warmup, steps, threads);
+            if (!headerShown && reference.header() != null) {
+                log.println("# reference " + reference.header().substring(1).trim());
+                headerShown = true;
+            }
+            out.println("reference " + ref.line());
+            out.flush();
+            rows.add(new Comparison.Row(name, ours, ref));
+        }
+        Comparison c = new Comparison(rows);
+        out.println();
+        out.print(c.markdown());
+        out.flush();
+        return c;
+    }
+
+    /**
      * @return the machine, JVM and engine, on one line
      */
     public static String header() {

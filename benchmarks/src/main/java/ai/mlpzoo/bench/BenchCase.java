@@ -104,6 +104,25 @@ public abstract class BenchCase implements AutoCloseable {
     @Override
     public void close() throws Exception {}
 
+    /**
+     * The number of trainable parameters of a block (what {@code sum(p.numel() for p in
+     * model.parameters())} counts in PyTorch: batch-norm running statistics are buffers there and
+     * not trainable here), printed as {@code params=} by the cases that have a Python reference, so
+     * that both sides can be seen to build the same model.
+     *
+     * @param block an initialised block
+     * @return the count
+     */
+    static long trainableParameters(ai.djl.nn.Block block) {
+        long n = 0;
+        for (ai.djl.nn.Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient() && p.isInitialized()) {
+                n += p.getArray().size();
+            }
+        }
+        return n;
+    }
+
     /** Thrown by {@link #setup} when the case cannot run on this machine or classpath. */
     public static final class Skipped extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -66,6 +66,24 @@ public final class Cases {
         }
     }
 
+    /**
+     * The case groups of the newer families, one line each (see {@link CaseGroup}); their cases run
+     * after the built-in ones, in this order.
+     */
+    static final List<CaseGroup> GROUPS = groups();
+
+    private static List<CaseGroup> groups() {
+        List<CaseGroup> g = new ArrayList<>();
+        // time series, NLP, SAE (branch benchpy)
+        g.add(new TimeSeriesCases());
+        g.add(new NlpCases());
+        g.add(new SaeCases());
+
+        // vision (branch benchvis)
+
+        return List.copyOf(g);
+    }
+
     private Cases() {}
 
     /**
@@ -97,6 +115,9 @@ public final class Cases {
         n.add("predict_rss");
         for (String v : FMNIST_VARIANTS) {
             n.add("train_" + v);
+        }
+        for (CaseGroup g : GROUPS) {
+            n.addAll(g.names());
         }
         return n;
     }
@@ -252,6 +273,12 @@ public final class Cases {
             MixerConfig c = Configs.mixerVariant(name.substring(6));
             double flops = "mixer".equals(c.block) ? Flops.mixerTrain(c, 128) : Double.NaN;
             return new TrainStepCase(name, c::toBlock, new Shape(128, 1, 28, 28), 10, flops, 3, 30);
+        }
+        for (CaseGroup g : GROUPS) {
+            BenchCase c = g.create(name, o);
+            if (c != null) {
+                return c;
+            }
         }
         throw unknown(name, names(o));
     }

@@ -2,6 +2,10 @@ package ai.mlpzoo.cli;
 
 import ai.mlpzoo.bench.Bench;
 import ai.mlpzoo.bench.Cases;
+import ai.mlpzoo.bench.Comparison;
+import ai.mlpzoo.bench.Reference;
+import ai.mlpzoo.io.AtomicFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +26,10 @@ import picocli.CommandLine.Parameters;
             "Benchmark every family: median ms per step after a warm-up, GFLOP/s where the FLOPs are known.",
             "Cases: gemm, mixer_train, mixer_infer1, mixer_b16_infer, kan_train, sae_topk_train,"
                     + " predict1_pytorch, predict1_onnxruntime, predict_rss,"
-                    + " train_mixer_fmnist, train_resmlp_fmnist, train_gmlp_fmnist (default: all)."
+                    + " train_mixer_fmnist, train_resmlp_fmnist, train_gmlp_fmnist and the newer"
+                    + " families' cases (docs/benchmarks.md; default: all).",
+            "--reference runs each case's PyTorch reference (benchmarks/python/bench.py) after it"
+                    + " and prints the speed-ups."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -75,6 +82,31 @@ final class BenchCommand implements Callable<Integer> {
                             + " figures on a loaded machine)")
     int threads;
 
+    @Option(
+            names = "--reference",
+            arity = "0..1",
+            fallbackValue = Reference.DEFAULT_PYTHON,
+            paramLabel = "PYTHON",
+            description =
+                    "after each case, run its PyTorch reference (benchmarks/python/bench.py) with this"
+                            + " Python (default when given without a value: ${FALLBACK-VALUE}), then print"
+                            + " the table case | ours | reference | speed-up (reference/ours)")
+    String reference;
+
+    @Option(
+            names = "--reference-script",
+            paramLabel = "FILE",
+            description =
+                    "the reference script (default: benchmarks/python/bench.py above the working"
+                            + " directory or above the mlpzoo jar)")
+    Path referenceScript;
+
+    @Option(
+            names = "--markdown",
+            paramLabel = "FILE",
+            description = "with --reference: also write the comparison table to this file")
+    Path markdown;
+
     @Override
     public Integer call() throws Exception {
         if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0 || threads < 0) {
@@ -92,15 +124,39 @@ final class BenchCommand implements Callable<Integer> {
                             + " cores of this machine; use at most "
                             + 4 * cores);
         }
+        if (reference == null && (markdown != null || referenceScript != null)) {
+            throw new IllegalArgumentException(
+                    "--markdown and --reference-script go with --reference; add --reference");
+        }
+        if (referenceScript != null && !Files.isRegularFile(referenceScript)) {
+            throw new IllegalArgumentException(
+                    "--reference-script " + referenceScript + ": no such file");
+        }
         List<String> eng =
                 engines == null || engines.isEmpty() ? Cases.ENGINES : canonical(engines);
-        Bench.run(
-                cases,
-                warmup,
-                steps,
-                new Cases.Options(eng, onnxModel, predictions, threads),
-                System.out,
-                System.err);
+        Cases.Options options = new Cases.Options(eng, onnxModel, predictions, threads);
+        if (reference == null) {
+            Bench.run(cases, warmup, steps, options, System.out, System.err);
+            return 0;
+        }
+        Path script = referenceScript != null ? referenceScript : Reference.findScript();
+        Comparison c =
+                Bench.runWithReference(
+                        cases,
+                        warmup,
+                        steps,
+                        options,
+                        new Reference(reference, script),
+                        System.out,
+                        System.err);
+        if (markdown != null) {
+            Path parent = markdown.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            AtomicFiles.writeString(markdown, c.markdown());
+            System.err.println("table written to " + markdown);
+        }
         return 0;
     }
 

@@ -43,5 +43,18 @@ class BenchCommandTest {
                 "--steps and --predictions must be positive", "bench", "--steps", "0", "gemm");
         assertCliError(
                 "--threads 100000 is more than 4 x the", "bench", "--threads", "100000", "gemm");
+        assertCliError(
+                "--markdown and --reference-script go with --reference; add --reference",
+                "bench",
+                "--markdown",
+                "t.md",
+                "gemm");
+        assertCliError(
+                "--reference-script /nonexistent/bench.py: no such file",
+                "bench",
+                "--reference",
+                "--reference-script",
+                "/nonexistent/bench.py",
+                "gemm");
     }
 }
