@@ -43,26 +43,18 @@ class ZooConsumerTest {
 
     /** Accuracy floors on the full test set, by artifact: issue 3's targets. */
     private static final Map<String, Double> TARGETS =
-            Map.of(
-                    "mixer",
-                    0.91,
-                    "gmlp",
-                    0.91,
-                    "resmlp",
-                    0.90,
-                    "kan",
-                    0.88,
+            Map.ofEntries(
+                    Map.entry("mixer", 0.91),
+                    Map.entry("gmlp", 0.91),
+                    Map.entry("resmlp", 0.90),
+                    Map.entry("kan", 0.88),
                     // issues 17 and 18: gMixer 90.5%, Scaling-MLP 89.5%, NiNformer 90%; the
                     // Hourglass has no target (its comparison is the point), 0.89 guards the
                     // shipped 89.40%
-                    "gmixer",
-                    0.905,
-                    "scaling-mlp",
-                    0.895,
-                    "ninformer",
-                    0.90,
-                    "hourglass",
-                    0.89);
+                    Map.entry("gmixer", 0.905),
+                    Map.entry("scaling-mlp", 0.895),
+                    Map.entry("ninformer", 0.90),
+                    Map.entry("hourglass", 0.89));
 
     private static List<ZooEntry> fashionMnistModels() throws Exception {
         return MlpZoo.entries().stream()
