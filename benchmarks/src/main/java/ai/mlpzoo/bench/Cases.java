@@ -39,6 +39,9 @@ import java.util.Set;
  *   <li>{@code train_<variant>}: training throughput (images/s) of each Fashion-MNIST zoo model
  *       (mixer_fmnist, resmlp_fmnist, gmlp_fmnist), batch 128.
  * </ul>
+ *
+ * <p>The newer families' cases come from the groups of {@link #GROUPS} ({@link VisionCases}: a
+ * training step and single-image inference of each vision family's Fashion-MNIST variant).
  */
 public final class Cases {
 
@@ -80,7 +83,7 @@ public final class Cases {
         g.add(new SaeCases());
 
         // vision (branch benchvis)
-
+        g.add(new VisionCases());
         return List.copyOf(g);
     }
 
