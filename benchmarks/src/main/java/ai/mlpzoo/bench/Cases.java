@@ -77,12 +77,12 @@ public final class Cases {
 
     private static List<CaseGroup> groups() {
         List<CaseGroup> g = new ArrayList<>();
-        // time series, NLP, SAE (branch benchpy)
+        // time series, NLP, SAE
         g.add(new TimeSeriesCases());
         g.add(new NlpCases());
         g.add(new SaeCases());
 
-        // vision (branch benchvis)
+        // the vision families
         g.add(new VisionCases());
         return List.copyOf(g);
     }

@@ -79,6 +79,7 @@ class MlpModelZooTest {
                         "kan",
                         "mixer",
                         "ninformer",
+                        "repmlp",
                         "resmlp",
                         "scaling-mlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
@@ -88,7 +89,7 @@ class MlpModelZooTest {
                             .map(Artifact::getName)
                             .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
-            if (!Set.of("kan", "hourglass", "scaling-mlp", "gmixer", "ninformer")
+            if (!Set.of("kan", "hourglass", "scaling-mlp", "gmixer", "ninformer", "repmlp")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -99,8 +100,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 21 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(25, MlpZoo.entries().size());
+        // 22 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(26, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -162,7 +163,8 @@ class MlpModelZooTest {
                 "hourglass",
                 "scaling-mlp",
                 "gmixer",
-                "ninformer"
+                "ninformer",
+                "repmlp"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
