@@ -127,6 +127,8 @@ public final class Cases {
         for (String a : asked) {
             if ("all".equals(a)) {
                 out.addAll(all);
+            } else if (PRECISION_CASES.contains(a)) {
+                out.add(a);
             } else if ((a.startsWith("predict1_") || a.startsWith("predict64_"))
                     && !all.contains(a)) {
                 // an engine not selected with --engine is still a known case
@@ -135,7 +137,7 @@ public final class Cases {
                     throw unknown(a, all);
                 }
                 out.add(a);
-            } else if (all.contains(a) || PRECISION_CASES.contains(a)) {
+            } else if (all.contains(a)) {
                 out.add(a);
             } else {
                 throw unknown(a, all);

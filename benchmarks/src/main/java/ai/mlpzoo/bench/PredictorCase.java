@@ -130,7 +130,9 @@ final class PredictorCase extends BenchCase {
                 Criteria.builder().setTypes(Image.class, Classifications.class).optEngine(engine);
         if (modelDir != null) {
             ai.mlpzoo.zoo.ModelDirs.checkSafe(modelDir);
-            b.optModelPath(modelDir);
+            // the directory's own translator (serving.properties), not the engine's default
+            b.optModelPath(modelDir)
+                    .optTranslatorFactory(new ai.djl.translate.DeferredTranslatorFactory());
             if (modelName != null) {
                 b.optModelName(modelName);
             }

@@ -102,6 +102,12 @@ class PrecisionCliTest {
         assertEquals(
                 List.of("mixer_b16_infer_int8", "predict1_int8"),
                 BenchCommand.int8Cases(List.of("mixer_b16_infer", "predict1_pytorch")));
+        // the int8 cases are known to the harness, though not in its default run
+        assertEquals(
+                List.of("mixer_b16_infer_int8", "predict1_int8"),
+                ai.mlpzoo.bench.Cases.resolve(
+                        BenchCommand.int8Cases(List.of()),
+                        ai.mlpzoo.bench.Cases.Options.defaults()));
     }
 
     @Test
