@@ -87,6 +87,15 @@ public final class Cases {
         return List.copyOf(g);
     }
 
+    /**
+     * The reduced-precision cases, known but not in the default run ({@code mlpzoo bench
+     * --precision int8} selects them): mixer_b16_infer exported to ONNX and run on ONNX Runtime in
+     * float32 and as the int8 graph, and the single-image latency of a model directory's {@code
+     * model.int8.onnx} ({@code --onnx-model}).
+     */
+    public static final List<String> PRECISION_CASES =
+            List.of("mixer_b16_infer_onnxruntime", "mixer_b16_infer_int8", "predict1_int8");
+
     private Cases() {}
 
     /**
@@ -142,6 +151,8 @@ public final class Cases {
         for (String a : asked) {
             if ("all".equals(a)) {
                 out.addAll(all);
+            } else if (PRECISION_CASES.contains(a)) {
+                out.add(a);
             } else if ((a.startsWith("predict1_") || a.startsWith("predict64_"))
                     && !all.contains(a)) {
                 // an engine not selected with --engine is still a known case
@@ -226,6 +237,28 @@ public final class Cases {
                             1,
                             5);
                 }
+            case "mixer_b16_infer_onnxruntime":
+            case "mixer_b16_infer_int8":
+                {
+                    MixerConfig c = Configs.mixerVariant("mixer_b16_224");
+                    return new OrtInferCase(
+                            name,
+                            c::toBlock,
+                            new Shape(8, 3, 224, 224),
+                            name.endsWith("int8"),
+                            Flops.mixerForward(c, 8)[1],
+                            1,
+                            5);
+                }
+            case "predict1_int8":
+                return new PredictorCase(
+                        name,
+                        PredictorCase.ONNX,
+                        o.onnxModel(),
+                        false,
+                        0,
+                        1,
+                        ai.mlpzoo.onnx.Int8Quantizer.MODEL_NAME);
             case "repmlp_t224_infer1":
             case "repmlp_t224_deploy_infer1":
                 {

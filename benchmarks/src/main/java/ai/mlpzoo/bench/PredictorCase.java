@@ -36,6 +36,7 @@ final class PredictorCase extends BenchCase {
     private final boolean memory;
     private final int predictions;
     private final int batch;
+    private final String modelName;
     private ZooModel<Image, Classifications> model;
     private Predictor<Image, Classifications> predictor;
     private final List<Image> images = new ArrayList<>();
@@ -66,6 +67,27 @@ final class PredictorCase extends BenchCase {
      */
     PredictorCase(
             String name, String engine, Path modelDir, boolean memory, int predictions, int batch) {
+        this(name, engine, modelDir, memory, predictions, batch, null);
+    }
+
+    /**
+     * @param name the case
+     * @param engine the DJL engine name (PyTorch or OnnxRuntime)
+     * @param modelDir a model directory to load instead of the zoo's mixer/fmnist, or null
+     * @param memory whether to measure RSS over {@code predictions} predictions
+     * @param predictions the number of timed predictions in memory mode
+     * @param batch images per timed step: 1 is {@code predict}, more is one {@code batchPredict}
+     * @param modelName the model file's name in the directory ({@code model.int8} for the int8
+     *     graph), or null for DJL's default
+     */
+    PredictorCase(
+            String name,
+            String engine,
+            Path modelDir,
+            boolean memory,
+            int predictions,
+            int batch,
+            String modelName) {
         // memory mode: a long warm-up, then exactly the asked-for predictions; a batch step is
         // slower
         super(
@@ -74,6 +96,7 @@ final class PredictorCase extends BenchCase {
                 memory ? 5000 : batch > 1 ? 5 : 50,
                 memory ? predictions : batch > 1 ? 50 : 1000);
         this.batch = batch;
+        this.modelName = modelName;
         this.engine = engine;
         this.modelDir = modelDir;
         this.memory = memory;
@@ -91,6 +114,14 @@ final class PredictorCase extends BenchCase {
                                     ? " (add ai.djl.onnxruntime:onnxruntime-engine)"
                                     : ""));
         }
+        if (modelName != null
+                && (modelDir == null
+                        || !Files.isRegularFile(modelDir.resolve(modelName + ".onnx")))) {
+            throw new Skipped(
+                    "needs --onnx-model <dir> holding "
+                            + modelName
+                            + ".onnx (mlpzoo export-onnx --model mixer --out <dir> --quantize int8)");
+        }
         if (modelDir != null && ONNX.equals(engine) && !hasOnnxFile(modelDir)) {
             throw new Skipped(
                     "no .onnx file in " + modelDir + " (write one with mlpzoo export-onnx)");
@@ -99,7 +130,12 @@ final class PredictorCase extends BenchCase {
                 Criteria.builder().setTypes(Image.class, Classifications.class).optEngine(engine);
         if (modelDir != null) {
             ai.mlpzoo.zoo.ModelDirs.checkSafe(modelDir);
-            b.optModelPath(modelDir);
+            // the directory's own translator (serving.properties), not the engine's default
+            b.optModelPath(modelDir)
+                    .optTranslatorFactory(new ai.djl.translate.DeferredTranslatorFactory());
+            if (modelName != null) {
+                b.optModelName(modelName);
+            }
         } else {
             b.optGroupId(MlpModelZoo.GROUP_ID)
                     .optArtifactId("mixer")

@@ -107,8 +107,22 @@ final class BenchCommand implements Callable<Integer> {
             description = "with --reference: also write the comparison table to this file")
     Path markdown;
 
+    @Option(
+            names = "--precision",
+            paramLabel = "fp32|bf16|int8",
+            description =
+                    Precision.HELP
+                            + ". int8 runs mixer_b16_infer as mixer_b16_infer_int8 (exported, quantised,"
+                            + " on ONNX Runtime; mixer_b16_infer_onnxruntime is its float32 twin) and"
+                            + " predict1_* as predict1_int8 (model.int8.onnx of --onnx-model);"
+                            + " without cases it runs those two")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
+        if (Precision.parse(precision) == Precision.INT8) {
+            cases = int8Cases(cases);
+        }
         if (steps == 0 || steps < -1 || warmup < -1 || predictions <= 0 || threads < 0) {
             throw new IllegalArgumentException(
                     "--steps and --predictions must be positive, --warmup and --threads >= 0");
@@ -158,6 +172,29 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("table written to " + markdown);
         }
         return 0;
+    }
+
+    /** The int8 twins of the asked-for cases; a case without one is refused by name. */
+    static List<String> int8Cases(List<String> asked) {
+        if (asked == null || asked.isEmpty()) {
+            return new ArrayList<>(List.of("mixer_b16_infer_int8", "predict1_int8"));
+        }
+        List<String> out = new ArrayList<>();
+        for (String a : asked) {
+            if (a.equals("mixer_b16_infer")) {
+                out.add("mixer_b16_infer_int8");
+            } else if (a.startsWith("predict1_")) {
+                out.add("predict1_int8");
+            } else if (Cases.PRECISION_CASES.contains(a)) {
+                out.add(a);
+            } else {
+                throw new IllegalArgumentException(
+                        "--precision int8 applies to mixer_b16_infer and predict1_*; "
+                                + a
+                                + " runs in fp32 only");
+            }
+        }
+        return out;
     }
 
     private static List<String> canonical(List<String> asked) {

@@ -72,12 +72,24 @@ final class EvalCommand implements Callable<Integer> {
             description = "use the embedded 1,000-image slice even when the data set is installed")
     boolean embedded;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16|int8", description = Precision.HELP)
+    String precision;
+
     @Override
     public Integer call() throws Exception {
+        Precision p = Precision.parse(precision);
         // an artifact id is a forecaster's when the data set is a series
         boolean series = dataset != null && !"fashion-mnist".equals(dataset);
         try (Forecasting.Loaded f = Forecasting.loadIfForecaster(model, series)) {
             if (f != null) {
+                if (p != Precision.FP32) {
+                    throw new IllegalArgumentException(
+                            "--precision "
+                                    + precision
+                                    + " applies to image classifiers; "
+                                    + model
+                                    + " is a forecaster");
+                }
                 return evalForecaster(f);
             }
         }
@@ -93,6 +105,9 @@ final class EvalCommand implements Callable<Integer> {
                     "unknown dataset '" + dataset + "'; known: fashion-mnist");
         }
         Path dir = Paths.get(model);
+        if (p == Precision.INT8) {
+            return evalInt8(Precision.requireInt8(Files.isDirectory(dir) ? dir : null, model));
+        }
         Criteria<NDList, NDList> criteria;
         if (Files.isDirectory(dir)) {
             ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
@@ -142,6 +157,81 @@ final class EvalCommand implements Callable<Integer> {
                 test.size(),
                 test.size() == 10000 ? " (full test set)" : " (embedded slice)",
                 secs);
+        return 0;
+    }
+
+    /**
+     * Test accuracy of {@code model.int8.onnx} on ONNX Runtime: the same normalised batches of 500
+     * as {@link ImageClassifierTrainer#evaluate}, the loss the mean cross-entropy of the logits.
+     */
+    private int evalInt8(Path dir) throws Exception {
+        ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
+        ai.mlpzoo.zoo.ModelDirs.verifyFile(dir.resolve(ai.mlpzoo.onnx.Int8Quantizer.FILE_NAME));
+        ModelConfig config = ModelDirs.readArchitecture(dir);
+        FashionMnist test =
+                embedded ? FashionMnist.embeddedTestSlice() : FashionMnist.testSetOrSlice();
+        Criteria<NDList, NDList> criteria =
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelPath(dir)
+                        .optModelName(ai.mlpzoo.onnx.Int8Quantizer.MODEL_NAME)
+                        .optEngine("OnnxRuntime")
+                        .build();
+        long t0 = System.nanoTime();
+        double lossSum = 0;
+        long correct = 0;
+        int batch = 500;
+        try (ZooModel<NDList, NDList> zoo = criteria.loadModel();
+                ai.djl.inference.Predictor<NDList, NDList> predictor = zoo.newPredictor()) {
+            for (int start = 0; start < test.size(); start += batch) {
+                int b = Math.min(batch, test.size() - start);
+                int[] idx = new int[b];
+                for (int i = 0; i < b; i++) {
+                    idx[i] = start + i;
+                }
+                long[] dims = config.inputShape().getShape().clone();
+                dims[0] = b;
+                try (NDManager sub = zoo.getNDManager().newSubManager()) {
+                    // (b, ...) normalised images, in the model's input shape
+                    ai.djl.ndarray.NDArray x =
+                            test.batch(sub, idx).reshape(new ai.djl.ndarray.types.Shape(dims));
+                    x.setName(ai.mlpzoo.onnx.OnnxExporter.INPUT);
+                    float[] logits = predictor.predict(new NDList(x)).get(0).toFloatArray();
+                    int classes = logits.length / b;
+                    for (int i = 0; i < b; i++) {
+                        int label = test.labels()[start + i];
+                        int best = 0;
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int k = 0; k < classes; k++) {
+                            float v = logits[i * classes + k];
+                            if (!Float.isFinite(v)) {
+                                throw new IllegalStateException(
+                                        dir + ": the int8 model's outputs are not finite");
+                            }
+                            if (v > max) {
+                                max = v;
+                                best = k;
+                            }
+                        }
+                        double sum = 0;
+                        for (int k = 0; k < classes; k++) {
+                            sum += Math.exp(logits[i * classes + k] - max);
+                        }
+                        lossSum += Math.log(sum) + max - logits[i * classes + label];
+                        correct += best == label ? 1 : 0;
+                    }
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%s: test accuracy %.2f%% (loss %.4f) on %d images%s in %.1f s (int8, ONNX Runtime)%n",
+                model,
+                100.0 * correct / test.size(),
+                lossSum / test.size(),
+                test.size(),
+                test.size() == 10000 ? " (full test set)" : " (embedded slice)",
+                (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  * {@code mlpzoo export-onnx --model <model-dir-or-artifact[/variant]> --out <model-dir>}: copies
  * the model directory and writes {@code model.onnx} beside the DJL files, so that the directory
  * runs on PyTorch and, with {@code --engine OnnxRuntime} / {@code optEngine("OnnxRuntime")}, on
- * ONNX Runtime with the same translator.
+ * ONNX Runtime with the same translator. With {@code --quantize int8} it also writes {@code
+ * model.int8.onnx}, the dynamically quantised graph that {@code --precision int8} runs.
  */
 @Command(
         name = "export-onnx",
@@ -48,8 +49,20 @@ final class ExportOnnxCommand implements Callable<Integer> {
                             + " SAE or 1,3,2,8 for a hook_z SAE (default: the model's)")
     long[] inputShape;
 
+    @Option(
+            names = "--quantize",
+            paramLabel = "int8",
+            description =
+                    "also write model.int8.onnx: every MatMul with a constant weight dynamically"
+                            + " quantised to int8 (per-column weight scales), for --precision int8")
+    String quantize;
+
     @Override
     public Integer call() throws Exception {
+        if (quantize != null && !"int8".equalsIgnoreCase(quantize)) {
+            throw new IllegalArgumentException(
+                    "unknown --quantize '" + quantize + "'; known: int8");
+        }
         if (inputShape != null) {
             for (long d : inputShape) {
                 if (d <= 0) {
@@ -86,6 +99,10 @@ final class ExportOnnxCommand implements Callable<Integer> {
                             + Files.size(file)
                             + " bytes) beside the DJL files in "
                             + out);
+        }
+        if (quantize != null) {
+            Path q = OnnxModelDirs.quantizeInt8(out);
+            System.out.println("wrote " + q + " (" + Files.size(q) + " bytes, int8 weights)");
         }
         return 0;
     }

@@ -78,19 +78,32 @@ final class PredictCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE})")
     int chunk;
 
+    @Option(
+            names = "--precision",
+            paramLabel = "fp32|bf16|int8",
+            description = Precision.HELP + "; int8 runs on OnnxRuntime whatever --engine says")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
+        Precision p = Precision.parse(precision);
         if (!Files.isDirectory(model)) {
             throw new NoSuchFileException(model.toString(), null, "model directory not found");
         }
+        Criteria.Builder<NDList, NDList> b =
+                Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(model);
+        if (p == Precision.INT8) {
+            Precision.requireInt8(model, model.toString());
+            engine = "OnnxRuntime";
+            b.optModelName(ai.mlpzoo.onnx.Int8Quantizer.MODEL_NAME);
+        }
         requireEngine(engine);
         ai.mlpzoo.zoo.ModelDirs.checkSafe(model); // data only, before DJL reads it
-        Criteria<NDList, NDList> criteria =
-                Criteria.builder()
-                        .setTypes(NDList.class, NDList.class)
-                        .optModelPath(model)
-                        .optEngine(engine)
-                        .build();
+        if (p == Precision.INT8) {
+            ai.mlpzoo.zoo.ModelDirs.verifyFile(
+                    model.resolve(ai.mlpzoo.onnx.Int8Quantizer.FILE_NAME));
+        }
+        Criteria<NDList, NDList> criteria = b.optEngine(engine).build();
         try (NDManager manager = NDManager.newBaseManager();
                 ZooModel<NDList, NDList> zooModel = criteria.loadModel();
                 Predictor<NDList, NDList> predictor = zooModel.newPredictor()) {

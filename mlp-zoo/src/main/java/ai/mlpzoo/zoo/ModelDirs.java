@@ -333,17 +333,19 @@ public final class ModelDirs {
     /**
      * Verifies every weight file of a model directory against its checksum: the params file (absent
      * only in an architecture-only directory, whose serving.properties says {@code
-     * option.hasParameter=false}) and model.onnx when present. A missing, non-regular or mismatched
-     * checksum file is an error: a weight file is never loaded unchecked.
+     * option.hasParameter=false}), and model.onnx and model.int8.onnx when present. A missing,
+     * non-regular or mismatched checksum file is an error: a weight file is never loaded unchecked.
      *
      * @param dir the model directory
      * @throws IOException when a file is missing, not regular or does not match
      */
     public static void verify(Path dir) throws IOException {
         verifyParams(dir);
-        Path onnx = dir.resolve("model.onnx");
-        if (Files.exists(onnx)) {
-            verifyFile(onnx);
+        for (String name : new String[] {"model.onnx", "model.int8.onnx"}) {
+            Path onnx = dir.resolve(name);
+            if (Files.exists(onnx)) {
+                verifyFile(onnx);
+            }
         }
     }
 

@@ -70,4 +70,31 @@ public final class OnnxModelDirs {
         ai.mlpzoo.zoo.ModelDirs.writeChecksum(file);
         return file;
     }
+
+    /**
+     * Writes {@code model.int8.onnx} ({@link Int8Quantizer}) beside a model directory's {@code
+     * model.onnx}, with its checksum; ONNX Runtime loads it with {@code
+     * Criteria.optEngine("OnnxRuntime").optModelName("model.int8")}.
+     *
+     * @param dir a model directory holding model.onnx
+     * @return the .onnx file written
+     * @throws IOException if a file cannot be read or written, or model.onnx is missing
+     */
+    public static Path quantizeInt8(Path dir) throws IOException {
+        Path src = dir.resolve(OnnxExporter.FILE_NAME);
+        if (!Files.isRegularFile(src)) {
+            throw new java.nio.file.NoSuchFileException(
+                    src.toString(), null, "no model.onnx to quantise: export it first");
+        }
+        ModelDirs.verifyFile(src);
+        onnx.Onnx.ModelProto fp32;
+        try (java.io.InputStream in = Files.newInputStream(src)) {
+            fp32 = onnx.Onnx.ModelProto.parseFrom(in);
+        }
+        onnx.Onnx.ModelProto int8 = Int8Quantizer.quantize(fp32);
+        Path file = dir.resolve(Int8Quantizer.FILE_NAME);
+        ai.mlpzoo.io.AtomicFiles.write(file, int8::writeTo);
+        ModelDirs.writeChecksum(file);
+        return file;
+    }
 }
