@@ -78,6 +78,7 @@ class MlpModelZooTest {
                         "hourglass",
                         "kan",
                         "mixer",
+                        "ms-mlp",
                         "ninformer",
                         "repmlp",
                         "resmlp",
@@ -89,7 +90,14 @@ class MlpModelZooTest {
                             .map(Artifact::getName)
                             .collect(Collectors.toList());
             assertTrue(variants.contains("fmnist"), mrl + " " + variants);
-            if (!Set.of("kan", "hourglass", "scaling-mlp", "gmixer", "ninformer", "repmlp")
+            if (!Set.of(
+                            "kan",
+                            "hourglass",
+                            "scaling-mlp",
+                            "gmixer",
+                            "ninformer",
+                            "repmlp",
+                            "ms-mlp")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -100,8 +108,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 22 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(26, MlpZoo.entries().size());
+        // 23 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(27, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -164,7 +172,8 @@ class MlpModelZooTest {
                 "scaling-mlp",
                 "gmixer",
                 "ninformer",
-                "repmlp"
+                "repmlp",
+                "ms-mlp"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
