@@ -29,6 +29,9 @@ public final class ModelCache {
     private static final Map<String, AtomicInteger> LOADS = new ConcurrentHashMap<>();
     private static final AtomicLong BORROWED = new AtomicLong();
 
+    /** Predictors borrowed by tasks and not yet closed: {@link #clear()} waits for them. */
+    private static final AtomicInteger ACTIVE = new AtomicInteger();
+
     private ModelCache() {}
 
     /**
@@ -73,10 +76,7 @@ public final class ModelCache {
     public static <I, O> Predictor<I, O> borrow(ZooModel<I, O> model) {
         Predictor<I, O> p = model.newPredictor();
         BORROWED.incrementAndGet();
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) ctx -> p.close());
-        }
+        closeWithTask(p);
         return p;
     }
 
@@ -95,11 +95,36 @@ public final class ModelCache {
             ZooModel<?, ?> model, ai.djl.translate.Translator<P, Q> translator) {
         Predictor<P, Q> p = model.newPredictor(translator);
         BORROWED.incrementAndGet();
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) ctx -> p.close());
-        }
+        closeWithTask(p);
         return p;
+    }
+
+    /**
+     * Closes a task's predictor when the task completes, and counts it as active until then. A task
+     * that Spark kills (another task of its job failed) keeps running in native code until it
+     * notices; the count lets {@link #clear()} wait for it instead of freeing the model's memory
+     * under it (in local mode the driver's next job, or a test's clean-up, would otherwise crash
+     * the JVM in libtorch).
+     */
+    private static void closeWithTask(Predictor<?, ?> p) {
+        TaskContext task = TaskContext.get();
+        if (task == null) {
+            return; // the caller closes it
+        }
+        ACTIVE.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean closed =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        task.addTaskCompletionListener(
+                (TaskCompletionListener)
+                        ctx -> {
+                            if (closed.compareAndSet(false, true)) {
+                                try {
+                                    p.close();
+                                } finally {
+                                    ACTIVE.decrementAndGet();
+                                }
+                            }
+                        });
     }
 
     /**
@@ -127,10 +152,33 @@ public final class ModelCache {
         return BORROWED.get();
     }
 
-    /** Closes every model and resets the counters. */
+    /**
+     * Closes every model and resets the counters, after the tasks still holding a predictor have
+     * completed (at most a minute; a model still in use after that is dropped without being closed:
+     * a leak, not a crash).
+     */
     public static synchronized void clear() {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (ACTIVE.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean idle = ACTIVE.get() == 0;
+        if (!idle) {
+            System.err.println(
+                    "mlpzoo-spark: "
+                            + ACTIVE.get()
+                            + " task predictor(s) still open after a minute; their models are"
+                            + " dropped without being closed");
+        }
         for (ZooModel<?, ?> m : MODELS.values()) {
-            m.close();
+            if (idle) {
+                m.close();
+            }
         }
         MODELS.clear();
         LOADS.clear();
