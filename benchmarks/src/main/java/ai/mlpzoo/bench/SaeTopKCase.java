@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.mlpzoo.blocks.sae.SaeDims;
+import ai.mlpzoo.blocks.sae.SparseCoder;
 import ai.mlpzoo.blocks.sae.TopKSae;
 import ai.mlpzoo.sae.training.SaeMetrics;
 import ai.mlpzoo.sae.training.SaeTrainer;
@@ -19,25 +20,52 @@ import ai.mlpzoo.sae.training.SaeTrainingConfig;
 final class SaeTopKCase extends BenchCase {
 
     private final int dIn;
-    private final int dSae;
-    private final int k;
     private final int batch;
+    private final java.util.function.Supplier<SparseCoder> factory;
+    private final boolean reportParams;
     private NDManager manager;
     private SaeTrainer trainer;
     private NDArray x;
+    private SparseCoder sae;
 
     SaeTopKCase(int dIn, int dSae, int k, int batch) {
-        super("sae_topk_train", flops(dIn, dSae, k, batch), 3, 20);
+        this(
+                "sae_topk_train",
+                flops(dIn, dSae, k, batch),
+                () -> new TopKSae(SaeDims.autoencoder(dIn, dSae), k),
+                dIn,
+                batch,
+                false);
+    }
+
+    /**
+     * One {@link SaeTrainer#step} of any SAE: the other SAE cases ({@link SaeCases}) share it.
+     *
+     * @param name the case name
+     * @param flops matmul FLOPs per step, or NaN
+     * @param factory makes the SAE (not initialised)
+     * @param dIn its input width
+     * @param batch rows per step
+     * @param reportParams whether the result line prints {@code params=}
+     */
+    SaeTopKCase(
+            String name,
+            double flops,
+            java.util.function.Supplier<SparseCoder> factory,
+            int dIn,
+            int batch,
+            boolean reportParams) {
+        super(name, flops, 3, 20);
+        this.factory = factory;
         this.dIn = dIn;
-        this.dSae = dSae;
-        this.k = k;
         this.batch = batch;
+        this.reportParams = reportParams;
     }
 
     @Override
     public void setup() {
         manager = NDManager.newBaseManager();
-        TopKSae sae = new TopKSae(SaeDims.autoencoder(dIn, dSae), k);
+        sae = factory.get();
         sae.initialize(manager, DataType.FLOAT32, new Shape(batch, dIn));
         trainer =
                 new SaeTrainer(
@@ -53,7 +81,14 @@ final class SaeTopKCase extends BenchCase {
     public void step() {
         SaeMetrics m = trainer.step(x, null);
         if (!Double.isFinite(m.loss())) {
-            throw new IllegalStateException("sae_topk_train: loss is " + m.loss());
+            throw new IllegalStateException(name() + ": loss is " + m.loss());
+        }
+    }
+
+    @Override
+    public void report(double[] sortedMs, java.util.Map<String, String> extras) {
+        if (reportParams) {
+            extras.put("params", Long.toString(trainableParameters(sae)));
         }
     }
 
