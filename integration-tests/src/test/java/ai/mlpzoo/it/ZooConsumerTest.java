@@ -216,7 +216,7 @@ class ZooConsumerTest {
         double acc = correct / (double) test.size();
         System.out.printf(
                 Locale.ROOT,
-                "%s: test accuracy %.4f (target %.2f) in %.1f s%n",
+                "%s: test accuracy %.4f (target %.3f) in %.1f s%n",
                 e.id(),
                 acc,
                 target,
