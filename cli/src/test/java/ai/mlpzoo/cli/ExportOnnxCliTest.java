@@ -43,6 +43,7 @@ class ExportOnnxCliTest {
         "vision2/raft_mlp_tiny, raft-mlp, output pre_logits,",
         "vision2/raft_mlp_cross_tiny, raft-mlp, output pre_logits,",
         "vision2/strip_mlp_tiny, strip-mlp, output pre_logits,",
+        "vision-extra/strip_mlp_grid14, strip-mlp, output pre_logits,",
         "sae/saelens_standard, saelens, feature_acts output,",
         "sae/saelens_topk, saelens, feature_acts output,",
         "sae/saelens_jumprelu, saelens, feature_acts output,",

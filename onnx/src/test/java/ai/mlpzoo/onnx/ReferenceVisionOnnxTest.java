@@ -119,6 +119,18 @@ class ReferenceVisionOnnxTest {
                                                 .optNumClasses(10)
                                                 .build()),
                 Arguments.of(
+                        "strip_mlp (Fashion-MNIST's 28 x 28 at patch 2: maps 14, 7, 3, 1)",
+                        (Supplier<PooledClassifier>)
+                                () ->
+                                        StripMlp.builder()
+                                                .setImageSize(28)
+                                                .setPatchSize(2)
+                                                .setEmbedDim(20)
+                                                .setLayers(1, 1, 1, 1)
+                                                .optInChannels(1)
+                                                .optNumClasses(10)
+                                                .build()),
+                Arguments.of(
                         "strip_mlp (80 channels: groups of C / 4, two blocks in stage 3)",
                         (Supplier<PooledClassifier>)
                                 () ->

@@ -98,14 +98,29 @@ public class StripBlock extends AbstractBlock {
 
     /** GRN: u + gamma · u · G / (mean_channels(G) + 1e-6), G = ‖u‖₂ over (H, W). */
     private NDArray grn(ParameterStore ps, NDArray u, boolean training) {
-        long n = u.getShape().get(0);
-        long f = u.getShape().get(3);
-        NDArray g =
-                u.reshape(n, -1, f).square().sum(new int[] {1}, true).sqrt().reshape(n, 1, 1, f);
+        NDArray g = spatialNorm(u); // (N, 1, 1, 3C)
         NDArray nx = g.div(g.mean(new int[] {3}, true).add(1e-6f)); // (N, 1, 1, 3C)
         NDArray gamma = ps.getValue(grnGamma, u.getDevice(), training); // (1, 1, 1, 3C)
         NDArray beta = ps.getValue(grnBeta, u.getDevice(), training); // (1, 1, 1, 3C)
         return gamma.mul(u.mul(nx)).add(beta).add(u); // (N, H, W, 3C)
+    }
+
+    /**
+     * G = ‖u‖₂ over (H, W) with the reference's gradient where G is 0. As sqrt(Σ u²) the gradient
+     * there is 0 · ∞ = NaN, and Σ u² underflows to 0 for any u below about 1e-23: at the last stage
+     * of a 28 x 28 model (1 x 1 maps, so G = |u|) a GELU output that small turned up in the first
+     * batch of Fashion-MNIST training and made every earlier gradient NaN. PyTorch's {@code
+     * torch.norm} backward is 0 where the norm is 0; flooring Σ u² at the smallest normal float
+     * does the same (the floor's gradient is 0 below it) and moves G by at most 1.1e-19.
+     *
+     * @param u (N, H, W, F)
+     * @return (N, 1, 1, F)
+     */
+    static NDArray spatialNorm(NDArray u) {
+        long n = u.getShape().get(0);
+        long f = u.getShape().get(3);
+        NDArray sumSq = u.reshape(n, -1, f).square().sum(new int[] {1}, true); // (N, 1, F)
+        return sumSq.maximum(Float.MIN_NORMAL).sqrt().reshape(n, 1, 1, f);
     }
 
     /**

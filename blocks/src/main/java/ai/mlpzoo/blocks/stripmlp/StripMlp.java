@@ -289,12 +289,14 @@ public class StripMlp extends PooledClassifier {
             }
             Checks.divides(patchSize, "patch_size", imgSize, "img_size");
             int grid = imgSize / patchSize;
-            if (grid % 8 != 0) {
+            if (grid < 8) {
+                // the reference sizes stage s as int(grid / 2^s) and its 2 x 2 stride-2 merges
+                // floor alike, so any map works (14 gives 14, 7, 3, 1) unless the last is empty
                 throw new IllegalArgumentException(
                         "the feature map (img_size / patch_size = "
                                 + grid
-                                + ") must be divisible by 8: the three merges halve it and the"
-                                + " shortcut convolutions must meet the later stages");
+                                + ") must be at least 8: the three merges halve it (rounding down)"
+                                + " and the last stage would be empty");
             }
             if (embedDim > (1 << 20)) {
                 throw new IllegalArgumentException(

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.BatchNorm2d;
 import ai.mlpzoo.blocks.common.NamedParameters;
@@ -102,11 +103,10 @@ class StripMlpTest {
                         && e.getMessage().contains("strip groups of 4 channels")
                         && e.getMessage().contains("do not divide its 18 strip channels"),
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> tiny().setImageSize(24).build());
+        e = assertThrows(IllegalArgumentException.class, () -> tiny().setImageSize(14).build());
         assertTrue(
                 e.getMessage()
-                        .contains(
-                                "feature map (img_size / patch_size = 12) must be divisible by 8"),
+                        .contains("feature map (img_size / patch_size = 7) must be at least 8"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> tiny().optAlpha(4).build());
         assertTrue(e.getMessage().contains("'alpha' must be 3"), e.getMessage());
@@ -123,6 +123,63 @@ class StripMlpTest {
             assertTrue(
                     e.getMessage().contains("Strip-MLP input must have shape (batch, 3, 32, 32)"),
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void gradientsAreFiniteAtTheFashionMnistShape() {
+        // 28 x 28 at patch 2: the last stage is 1 x 1, where GRN's norm over (H, W) is |u| and a
+        // zero u (a blank pixel of a freshly initialised block) must not give a NaN gradient
+        try (NDManager m = NDManager.newBaseManager()) {
+            StripMlp model =
+                    StripMlp.builder()
+                            .setImageSize(28)
+                            .setPatchSize(2)
+                            .setEmbedDim(32)
+                            .setLayers(1, 1, 3, 1)
+                            .optInChannels(1)
+                            .optNumClasses(10)
+                            .build();
+            model.initialize(m, DataType.FLOAT32, new Shape(8, 1, 28, 28));
+            m.getEngine().setRandomSeed(7);
+            // half the batch blank (Fashion-MNIST's normalised background), half noise
+            NDArray x =
+                    m.full(new Shape(4, 1, 28, 28), -0.81f)
+                            .concat(m.randomNormal(new Shape(4, 1, 28, 28)), 0);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray logits =
+                        model.forward(new ParameterStore(m, false), new NDList(x), true).head();
+                gc.backward(logits.logSoftmax(1).get(":, 0").sum().neg());
+            }
+            for (Map.Entry<String, Parameter> e : NamedParameters.of(model).entrySet()) {
+                Parameter q = e.getValue();
+                if (!q.requiresGradient()) {
+                    continue;
+                }
+                NDArray g = q.getArray().getGradient();
+                assertTrue(
+                        g.isNaN().logicalOr(g.isInfinite()).none().getBoolean(),
+                        e.getKey() + " has a non-finite gradient");
+            }
+        }
+    }
+
+    @Test
+    void grnNormHasAFiniteGradientWhereUIsZeroOrUnderflows() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // (N 1, H 1, W 1, F 3): one ordinary value, an exact zero, one whose square underflows
+            NDArray u = m.create(new float[] {0.5f, 0f, 1e-30f}, new Shape(1, 1, 1, 3));
+            u.setRequiresGradient(true);
+            NDArray g;
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                g = StripBlock.spatialNorm(u);
+                gc.backward(g.sum());
+            }
+            float[] grad = u.getGradient().toFloatArray();
+            // d|u|/du: 1 for 0.5, and 0 where torch.norm's backward masks a zero norm
+            assertArrayEquals(new float[] {1f, 0f, 0f}, grad, 1e-6f);
+            assertEquals(0.5f, g.toFloatArray()[0], 1e-7f);
+            assertTrue(g.toFloatArray()[1] < 1.2e-19f);
         }
     }
 }

@@ -34,8 +34,11 @@ class ReferenceVisionImportTest {
 
     @TempDir Path tmp;
 
+    /** A vision2 fixture by name, or one of ours by its path under fixtures/reference. */
     static Path fixture(String name) {
-        return Fixtures.reference().resolve("vision2").resolve(name);
+        return name.contains("/")
+                ? Fixtures.reference().resolve(name)
+                : Fixtures.reference().resolve("vision2").resolve(name);
     }
 
     @ParameterizedTest
@@ -43,10 +46,11 @@ class ReferenceVisionImportTest {
         "ms-mlp, ms_mlp_tiny",
         "raft-mlp, raft_mlp_tiny",
         "raft-mlp, raft_mlp_cross_tiny",
-        "strip-mlp, strip_mlp_tiny"
+        "strip-mlp, strip_mlp_tiny",
+        "strip-mlp, vision-extra/strip_mlp_grid14"
     })
     void importedModelMatchesTheReference(String format, String name) throws Exception {
-        Path out = tmp.resolve(name);
+        Path out = tmp.resolve(name.replace('/', '_'));
         ModelConfig config = Importers.get(format).importCheckpoint(fixture(name), out);
         assertTrue(config.toString().contains("classes=10"), config.toString());
         Criteria<NDList, NDList> criteria =
