@@ -54,6 +54,16 @@ public final class Checkpoints {
     }
 
     /**
+     * @param block a model
+     * @return its parameters' ids to their state-dict names
+     */
+    public static Map<String, String> idToName(Block block) {
+        Map<String, String> idToName = new HashMap<>();
+        NamedParameters.of(block).forEach((k, p) -> idToName.put(p.getId(), k));
+        return idToName;
+    }
+
+    /**
      * Writes {@code checkpoint-<epoch>} and deletes the older checkpoints once it is complete.
      *
      * @param out the run directory
@@ -77,8 +87,7 @@ public final class Checkpoints {
             AdamW adamw,
             Object state)
             throws IOException {
-        Map<String, String> idToName = new HashMap<>();
-        NamedParameters.of(block).forEach((k, p) -> idToName.put(p.getId(), k));
+        Map<String, String> idToName = idToName(block);
         Path dir = out.resolve(String.format(Locale.ROOT, "checkpoint-%04d", epoch));
         ModelDirs.save(
                 dir,

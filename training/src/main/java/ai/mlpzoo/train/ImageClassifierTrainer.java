@@ -205,6 +205,7 @@ public final class ImageClassifierTrainer {
                 NDManager manager = trainer.getManager();
                 manager.getEngine().setRandomSeed((int) o.seed);
                 trainer.initialize(batchShape);
+                adamw.setParameterNames(Checkpoints.idToName(block));
                 if (checkpoint != null) {
                     Checkpoints.loadOptimizer(adamw, checkpoint, block, manager);
                 }

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.StepLocal;
 import java.util.Random;
 
 /**
@@ -116,7 +117,7 @@ public class RandomProjection extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head(); // (B, d_x)
         NDArray w = ps.getValue(weight, x.getDevice(), training); // (d_z, d_x)
-        return new NDList(x.matMul(w.transpose())); // (B, d_z)
+        return new NDList(x.matMul(StepLocal.view(w, x, NDArray::transpose))); // (B, d_z)
     }
 
     @Override

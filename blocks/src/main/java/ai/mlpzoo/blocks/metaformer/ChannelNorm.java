@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.StepLocal;
 import java.util.Objects;
 
 /**
@@ -67,9 +68,11 @@ public class ChannelNorm extends AbstractBlock {
         NDArray var = stat(d.square()); // biased, as PyTorch's norms
         NDArray y = d.div(var.add(type.eps()).sqrt()); // (B, C, H, W)
         Shape perChannel = new Shape(channels, 1, 1);
-        y = y.mul(ps.getValue(weight, x.getDevice(), training).reshape(perChannel));
+        NDArray w = ps.getValue(weight, x.getDevice(), training); // (C,)
+        y = y.mul(StepLocal.view(w, x, p -> p.reshape(perChannel)));
         if (bias != null) {
-            y = y.add(ps.getValue(bias, x.getDevice(), training).reshape(perChannel));
+            NDArray b = ps.getValue(bias, x.getDevice(), training); // (C,)
+            y = y.add(StepLocal.view(b, x, p -> p.reshape(perChannel)));
         }
         return new NDList(y);
     }

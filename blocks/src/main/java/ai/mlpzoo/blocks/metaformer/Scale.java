@@ -1,5 +1,6 @@
 package ai.mlpzoo.blocks.metaformer;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -8,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.Initializers;
+import ai.mlpzoo.blocks.common.StepLocal;
 
 /**
  * timm's MetaFormer {@code Scale}: {@code x * scale} with a learnt per-channel {@code scale} (C,)
@@ -47,11 +49,9 @@ public class Scale extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         // (B, C, H, W) * (C, 1, 1)
-        return new NDList(
-                inputs.head()
-                        .mul(
-                                ps.getValue(scale, inputs.head().getDevice(), training)
-                                        .reshape(channels, 1, 1)));
+        NDArray x = inputs.head(); // (B, C, H, W)
+        NDArray s = ps.getValue(scale, x.getDevice(), training); // (C,)
+        return new NDList(x.mul(StepLocal.view(s, x, p -> p.reshape(channels, 1, 1))));
     }
 
     @Override

@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.BatchNorm2d;
+import ai.mlpzoo.blocks.common.StepLocal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,14 +147,19 @@ public class RepMlpBlock extends AbstractBlock {
     private NDArray groupedFc(ParameterStore ps, NDArray rows, boolean training) {
         long hw = (long) h * w;
         NDArray weight =
-                ps.getValue(fc3.getParameters().get("weight"), rows.getDevice(), training)
-                        .reshape(sharesets, hw, hw); // (S, out, in)
+                StepLocal.view(
+                        ps.getValue(fc3.getParameters().get("weight"), rows.getDevice(), training),
+                        rows,
+                        p -> p.reshape(sharesets, hw, hw)); // (S, out, in)
         NDArray y = rows.transpose(1, 0, 2).matMul(weight.transpose(0, 2, 1)); // (S, R, h·w out)
         y = y.transpose(1, 0, 2); // (R, S, h·w)
         if (deploy) {
             NDArray bias =
-                    ps.getValue(fc3.getParameters().get("bias"), rows.getDevice(), training)
-                            .reshape(sharesets, hw); // (S, h·w)
+                    StepLocal.view(
+                            ps.getValue(
+                                    fc3.getParameters().get("bias"), rows.getDevice(), training),
+                            rows,
+                            p -> p.reshape(sharesets, hw)); // (S, h·w)
             y = y.add(bias); // (R, S, h·w)
         }
         return y;

@@ -102,7 +102,9 @@ public class StripBlock extends AbstractBlock {
         NDArray nx = g.div(g.mean(new int[] {3}, true).add(1e-6f)); // (N, 1, 1, 3C)
         NDArray gamma = ps.getValue(grnGamma, u.getDevice(), training); // (1, 1, 1, 3C)
         NDArray beta = ps.getValue(grnBeta, u.getDevice(), training); // (1, 1, 1, 3C)
-        return gamma.mul(u.mul(nx)).add(beta).add(u); // (N, H, W, 3C)
+        // the activation comes first: DJL attaches a result to its first operand's manager, and
+        // a parameter first would keep every step's result, and the graph behind it, alive
+        return u.mul(nx).mul(gamma).add(beta).add(u); // (N, H, W, 3C)
     }
 
     /**

@@ -127,8 +127,15 @@ public class StripMixing extends AbstractBlock {
 
     private NDArray position(ParameterStore ps, Parameter table, NDArray like, boolean training) {
         NDArray t = ps.getValue(table, like.getDevice(), training); // (2H + 1, C/2)
-        NDArray rows = like.getManager().create(positionRows(size)); // (H·H)
-        return t.get(rows) // (H·H, C/2)
+        // the rows are picked by a one-hot product whose first operand belongs to the step (a
+        // gather on the table would attach its result to the table's long-lived manager, one
+        // leaked array per call); multiplying by 1 and adding zeros is exact
+        NDArray onehot =
+                like.getManager()
+                        .create(positionRows(size))
+                        .oneHot(2 * size + 1)
+                        .toType(t.getDataType(), false); // (H·H, 2H + 1)
+        return onehot.matMul(t) // (H·H, C/2)
                 .reshape(size, size, channels / 2)
                 .transpose(2, 0, 1) // (C/2, H, W)
                 .expandDims(0); // (1, C/2, H, W)
