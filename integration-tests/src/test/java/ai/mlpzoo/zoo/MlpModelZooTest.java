@@ -80,6 +80,7 @@ class MlpModelZooTest {
                         "mixer",
                         "ms-mlp",
                         "ninformer",
+                        "raft-mlp",
                         "repmlp",
                         "resmlp",
                         "scaling-mlp"),
@@ -97,7 +98,8 @@ class MlpModelZooTest {
                             "gmixer",
                             "ninformer",
                             "repmlp",
-                            "ms-mlp")
+                            "ms-mlp",
+                            "raft-mlp")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -108,8 +110,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 23 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(27, MlpZoo.entries().size());
+        // 24 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(28, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -173,7 +175,8 @@ class MlpModelZooTest {
                 "gmixer",
                 "ninformer",
                 "repmlp",
-                "ms-mlp"
+                "ms-mlp",
+                "raft-mlp"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
