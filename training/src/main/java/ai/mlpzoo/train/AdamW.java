@@ -116,15 +116,23 @@ public class AdamW extends Optimizer {
      * sqrt(v) is 0 there for the rest of the run: that weight never moves again but for weight
      * decay, and the loss creeps up while nothing says why (a PoolFormer run did this for 11
      * epochs). A NaN or infinite gradient does it, and so does a finite one above about 6e20, for
-     * which (1 - beta2) g² overflows float32. One max per parameter per step: about 1% of a Mixer
-     * step.
+     * which (1 - beta2) g² overflows float32. One max per parameter per step (its cost on the
+     * benchmarks' train cases is not measured yet).
      */
     private void requireFinite(String parameterId, NDArray grad, NDArray v) {
-        if (Float.isFinite(v.max().getFloat())) {
-            return;
+        // v is detached, so what it computes belongs to no closing manager: close it here, or
+        // one scalar per parameter per step would outlive the run
+        try (NDArray vMax = v.max()) {
+            if (Float.isFinite(vMax.getFloat())) {
+                return;
+            }
         }
         String name = names.getOrDefault(parameterId, "parameter " + parameterId);
-        float g = grad.abs().max().getFloat();
+        float g;
+        try (NDArray abs = grad.abs();
+                NDArray gMax = abs.max()) {
+            g = gMax.getFloat();
+        }
         throw new IllegalStateException(
                 String.format(
                         java.util.Locale.ROOT,
