@@ -29,10 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TrainingStepMemoryTest {
 
     static List<String> classifiers() {
-        return Configs.variantNames().stream()
-                .filter(n -> n.endsWith("_fmnist"))
-                .filter(n -> !n.startsWith("kat")) // one KAT step takes seconds; KatBlocks test it
-                .toList();
+        return Configs.variantNames().stream().filter(n -> n.endsWith("_fmnist")).toList();
     }
 
     @ParameterizedTest

@@ -18,15 +18,23 @@ import ai.mlpzoo.blocks.common.Checks;
  * {@code weight_numerator} (1, 6) and {@code weight_denominator} (groups, 4), as rational_kat_cu's
  * {@code KAT_Group}.
  *
- * <p>For |x| > 1 both polynomials are divided by |x|^4 before evaluation, so that a large input
- * gives the finite asymptote instead of inf / inf = NaN; each branch sees a clamped input, so the
- * unused one cannot poison gradients either.
+ * <p>The input is clamped to [-{@value #LIMIT}, {@value #LIMIT}] and both polynomials are then
+ * evaluated directly by Horner's rule, as KAT's kernels do. Within the clamp nothing overflows
+ * float32 (|x|^5 <= 1e30, and the backward's largest term, 5 a5 x^4, stays near 1e24), so a large
+ * input gives a finite value where the kernels' inf / inf would be NaN; beyond it the output holds
+ * the value at the clamp (the rational is then within 1e-6 relative of its linear asymptote a5 x /
+ * |b4| anyway). One branch of about 20 element-wise operations: an earlier form evaluated a second,
+ * |x|^4-scaled branch for |x| > 1 and selected between them, about 50 operations whose inputs
+ * autograd kept for the backward, which made KAT's training step memory-bound (BENCHMARKS.md).
  *
  * <p>Shapes: (..., C) to the same, C divisible by the number of groups.
  */
 public class GroupRational extends AbstractBlock {
 
     private static final byte VERSION = 1;
+
+    /** The clamp on the input: see the class comment. */
+    public static final float LIMIT = 1e6f;
 
     private final int groups;
     private final RationalInit init;
@@ -93,47 +101,18 @@ public class GroupRational extends AbstractBlock {
                 Local.copy(ps.getValue(denominator, x.getDevice(), training), x.getManager())
                         .abs(); // (groups, 4)
         NDArray bc = b.repeat(0, c / groups); // (C, 4): row c is group c / (C / groups)
-        NDArray small = x.clip(-1, 1); // exact where |x| <= 1
-        NDArray sign = x.sign();
-        NDArray r = x.abs().maximum(1f).pow(-1f); // 1 / |x| where |x| > 1, else 1
-        NDArray inner = ratioSmall(small, a, bc);
-        NDArray outer = ratioLarge(sign, r, a, bc);
-        NDArray y = ai.djl.ndarray.NDArrays.where(x.abs().lte(1f), inner, outer);
-        return new NDList(y);
-    }
-
-    /** P(x) / Q(x) by Horner for |x| <= 1. */
-    private static NDArray ratioSmall(NDArray x, NDArray a, NDArray b) {
-        NDArray p = a.get(5).mul(x);
+        NDArray xc = x.clip(-LIMIT, LIMIT); // (..., C)
+        NDArray p = a.get(5).mul(xc); // (..., C)
         for (int j = 4; j >= 1; j--) {
-            p = p.add(a.get(j)).mul(x);
+            p = p.add(a.get(j)).mul(xc);
         }
-        p = p.add(a.get(0));
-        NDArray ax = x.abs();
-        NDArray q = b.get(":, 3").mul(ax);
+        p = p.add(a.get(0)); // (..., C): P(x)
+        NDArray ax = xc.abs(); // (..., C)
+        NDArray q = bc.get(":, 3").mul(ax); // (..., C)
         for (int j = 2; j >= 0; j--) {
-            q = q.add(b.get(":, " + j)).mul(ax);
+            q = q.add(bc.get(":, " + j)).mul(ax);
         }
-        return p.div(q.add(1f));
-    }
-
-    /**
-     * (P(x) / |x|^4) / (Q(x) / |x|^4) with r = 1 / |x| <= 1: P / |x|^4 = a5 s^5 / r + a4 + a3 s^3 r
-     * + a2 r^2 + a1 s r^3 + a0 r^4 and Q / |x|^4 = |b4| + |b3| r + |b2| r^2 + |b1| r^3 + r^4, where
-     * s = sign(x) (s^2 = 1, s^4 = 1).
-     */
-    private static NDArray ratioLarge(NDArray s, NDArray r, NDArray a, NDArray b) {
-        NDArray low = a.get(0).mul(r).add(a.get(1).mul(s)).mul(r).add(a.get(2)).mul(r);
-        NDArray p = low.add(a.get(3).mul(s)).mul(r).add(a.get(4)).add(a.get(5).mul(s).div(r));
-        NDArray q =
-                r.add(b.get(":, 0"))
-                        .mul(r)
-                        .add(b.get(":, 1"))
-                        .mul(r)
-                        .add(b.get(":, 2"))
-                        .mul(r)
-                        .add(b.get(":, 3"));
-        return p.div(q);
+        return new NDList(p.div(q.add(1f))); // (..., C): P(x) / Q(x)
     }
 
     @Override

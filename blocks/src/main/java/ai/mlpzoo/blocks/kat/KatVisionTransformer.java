@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.ChannelLayerNorm;
 import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.InputContract;
+import ai.mlpzoo.blocks.common.StepLocal;
 import ai.mlpzoo.blocks.kan.RationalInit;
 import ai.mlpzoo.blocks.mixer.PatchEmbed;
 import java.util.ArrayList;
@@ -128,7 +129,9 @@ public class KatVisionTransformer extends AbstractBlock implements InputContract
         NDArray x = patchEmbed.forward(ps, new NDList(images), training).head(); // (B, N, D)
         NDArray cls = ps.getValue(clsToken, images.getDevice(), training); // (1, 1, D)
         NDArray pos = ps.getValue(posEmbed, images.getDevice(), training); // (1, 1 + N, D)
-        x = NDArrays.concat(new NDList(cls.broadcast(b, 1, dim), x), 1).add(pos); // (B, 1+N, D)
+        // the class token's broadcast is this step's, not the model manager's (StepLocal)
+        NDArray clsRows = StepLocal.view(cls, x, t -> t.broadcast(b, 1, dim)); // (B, 1, D)
+        x = NDArrays.concat(new NDList(clsRows, x), 1).add(pos); // (B, 1+N, D)
         for (KatBlock block : blocks) {
             x = block.forward(ps, new NDList(x), training).head(); // (B, 1 + N, D)
         }
