@@ -80,6 +80,7 @@ class MlpModelZooTest {
                         "mixer",
                         "ms-mlp",
                         "ninformer",
+                        "poolformer",
                         "raft-mlp",
                         "repmlp",
                         "resmlp",
@@ -99,7 +100,8 @@ class MlpModelZooTest {
                             "ninformer",
                             "repmlp",
                             "ms-mlp",
-                            "raft-mlp")
+                            "raft-mlp",
+                            "poolformer")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -110,8 +112,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 24 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(28, MlpZoo.entries().size());
+        // 25 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(29, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -176,7 +178,8 @@ class MlpModelZooTest {
                 "ninformer",
                 "repmlp",
                 "ms-mlp",
-                "raft-mlp"
+                "raft-mlp",
+                "poolformer"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
