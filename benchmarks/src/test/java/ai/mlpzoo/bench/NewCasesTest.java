@@ -50,4 +50,32 @@ class NewCasesTest {
         // W_enc and W_dec 512 x 8192 each, b_enc 8192, b_dec 512
         assertEquals("8397312", results.get(4).extras().get("params"));
     }
+
+    @Test
+    void theTimeMixerCasesRunTheShippedEtth1VariantWithTimeMarks() throws Exception {
+        Cases.Options o = new Cases.Options(Cases.ENGINES, null, 50, 1);
+        List<String> cases = List.of("timemixer_train", "timemixer_infer1");
+        assertTrue(Cases.names(o).containsAll(cases), Cases.names(o).toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<BenchResult> results;
+        try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream ls = new PrintStream(new ByteArrayOutputStream(), true)) {
+            results = Bench.run(cases, 0, 2, o, ps, ls);
+        }
+        System.out.println(out.toString(StandardCharsets.UTF_8));
+        for (BenchResult r : results) {
+            assertNull(r.skipped(), r.line());
+            assertTrue(r.medianMs() > 0 && Double.isFinite(r.medianMs()), r.line());
+        }
+        // timemixer_etth1_h96 (seq 96, pred 96, 7 channels, channel independence, d_model 16,
+        // d_ff 32, 2 blocks, scales 96/48/24/12), worked by hand: token conv 16 x 1 x 3 + timeF
+        // embedding 16 x 4 = 112; RevIN 4 x 14 = 56; per block the season pairs 96->48->48,
+        // 48->24->24, 24->12->12 (7,008 + 1,776 + 456), the trend pairs 12->24->24, 24->48->48,
+        // 48->96->96 (912 + 3,552 + 14,016) and out_cross_layer 16->32->16 (1,072): 28,792, x 2 =
+        // 57,584; predict layers (96 + 48 + 24 + 12) x 96 + 4 x 96 = 17,664; projection 16 + 1.
+        // docs/timeseries.md's 75,433; bench.py's twin counts the same
+        assertEquals("75433", results.get(0).extras().get("params"));
+        assertTrue(results.get(0).extras().containsKey("windows_per_s"));
+        assertEquals("75433", results.get(1).extras().get("params"));
+    }
 }
