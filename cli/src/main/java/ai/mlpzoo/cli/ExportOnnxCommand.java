@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
  * the model directory and writes {@code model.onnx} beside the DJL files, so that the directory
  * runs on PyTorch and, with {@code --engine OnnxRuntime} / {@code optEngine("OnnxRuntime")}, on
  * ONNX Runtime with the same translator. With {@code --quantize int8} it also writes {@code
- * model.int8.onnx}, the dynamically quantised graph that {@code --precision int8} runs.
+ * model.int8.onnx}, the dynamically quantised graph that {@code --precision int8} runs; {@code
+ * --keep-float} names the layers that stay float32 (default {@link
+ * ai.mlpzoo.onnx.Int8Quantizer#DEFAULT_KEEP_FLOAT}).
  */
 @Command(
         name = "export-onnx",
@@ -53,9 +55,19 @@ final class ExportOnnxCommand implements Callable<Integer> {
             names = "--quantize",
             paramLabel = "int8",
             description =
-                    "also write model.int8.onnx: every MatMul with a constant weight dynamically"
-                            + " quantised to int8 (per-column weight scales), for --precision int8")
+                    "also write model.int8.onnx: every MatMul with a constant weight but the"
+                            + " --keep-float layers dynamically quantised to int8 (per-column"
+                            + " weight scales), for --precision int8")
     String quantize;
+
+    @Option(
+            names = "--keep-float",
+            paramLabel = "<layers>",
+            description =
+                    "with --quantize int8: comma-separated layer paths whose products stay float32"
+                            + " (e.g. mlp_tokens.fc2,head), or none to quantise every layer"
+                            + " (default: the measured list of docs/onnx.md)")
+    String keepFloat;
 
     @Override
     public Integer call() throws Exception {
@@ -63,6 +75,11 @@ final class ExportOnnxCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "unknown --quantize '" + quantize + "'; known: int8");
         }
+        if (keepFloat != null && quantize == null) {
+            throw new IllegalArgumentException("--keep-float applies only with --quantize int8");
+        }
+        java.util.List<String> keep =
+                keepFloat == null ? null : ai.mlpzoo.onnx.Int8Quantizer.parseKeepFloat(keepFloat);
         if (inputShape != null) {
             for (long d : inputShape) {
                 if (d <= 0) {
@@ -101,7 +118,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
                             + out);
         }
         if (quantize != null) {
-            Path q = OnnxModelDirs.quantizeInt8(out);
+            Path q = OnnxModelDirs.quantizeInt8(out, keep);
             System.out.println("wrote " + q + " (" + Files.size(q) + " bytes, int8 weights)");
         }
         return 0;

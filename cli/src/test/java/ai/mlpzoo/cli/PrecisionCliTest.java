@@ -94,6 +94,39 @@ class PrecisionCliTest {
                 "--quantize",
                 "int4");
         assertCliError(
+                "--keep-float applies only with --quantize int8",
+                "export-onnx",
+                "--model",
+                "mixer",
+                "--out",
+                dir.toString(),
+                "--keep-float",
+                "head");
+        assertCliError(
+                "keep-float entry 'blocks.0/MatMul' is not a dotted layer path",
+                "export-onnx",
+                "--model",
+                "mixer",
+                "--out",
+                dir.toString(),
+                "--quantize",
+                "int8",
+                "--keep-float",
+                "blocks.0/MatMul");
+        // a typo names no layer: refused, with the graph's layer paths to pick from
+        assertCliError(
+                "keep-float entries [mlp_token] name no MatMul with a constant weight in this"
+                        + " graph; its layers are named like [blocks.0.mlp_tokens.fc1",
+                "export-onnx",
+                "--model",
+                "mixer",
+                "--out",
+                dir.toString(),
+                "--quantize",
+                "int8",
+                "--keep-float",
+                "mlp_token");
+        assertCliError(
                 "--precision int8 applies to mixer_b16_infer and predict1_*; gemm runs in fp32 only",
                 "bench",
                 "gemm",

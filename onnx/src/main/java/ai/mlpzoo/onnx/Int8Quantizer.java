@@ -33,6 +33,13 @@ import onnx.Onnx.TensorProto;
  * symmetrically per output column (scale {@code max|W[:, n]| / 127}, zero point 0), which keeps a
  * column with small weights from losing its resolution to a large one. Every other node (norms,
  * GELU, softmax, the attention products between two activations) stays in float32.
+ *
+ * <p>A keep-float list names the layers whose products stay float32: an entry is a dotted block
+ * path, and it matches a MatMul whose node path (the node name before {@code /}) holds its segments
+ * consecutively, so {@code mlp_tokens} keeps every token-mixing product, {@code mlp_tokens.fc2}
+ * only their second layer and {@code blocks.0} everything of the first block. The default, {@link
+ * #DEFAULT_KEEP_FLOAT}, was chosen by measuring every zoo Fashion-MNIST model with one layer kind
+ * quantised at a time (docs/onnx.md, BENCHMARKS.md "Reduced precision").
  */
 public final class Int8Quantizer {
 
@@ -42,16 +49,119 @@ public final class Int8Quantizer {
     /** The model name DJL's ONNX Runtime engine resolves to {@link #FILE_NAME}. */
     public static final String MODEL_NAME = "model.int8";
 
+    /**
+     * The layers kept in float32 by default (see the class comment for the syntax), chosen by
+     * quantising one layer kind at a time on the zoo's Fashion-MNIST models (full test set,
+     * BENCHMARKS.md "Reduced precision"). gMixer's second token-mixing layer alone cost 0.54 of the
+     * 0.58 points it lost: its input is the product of the two halves of a gated (SwiGLU) unit,
+     * whose heavy tails set the one per-tensor activation scale of {@code DynamicQuantizeLinear}
+     * and leave the bulk of the values few levels, which per-column weight scales cannot repair
+     * (every other kind cost at most 0.10). ResMLP's loss was spread over its token-mixing linear
+     * layer (0.09) and its channel MLP's second layer (0.11); keeping the cheaper of the two, the
+     * token mixing, in float32 brings it to -0.06. {@code mlp_tokens.fc2} also names the
+     * MLP-Mixer's and N-Informer's second token-mixing layer, which cost them nothing measurable
+     * but are a tenth of their multiply-adds. An entry that names no layer of a graph is ignored
+     * for this default.
+     */
+    public static final List<String> DEFAULT_KEEP_FLOAT =
+            List.of("mlp_tokens.fc2", "linear_tokens");
+
+    private static final java.util.regex.Pattern ENTRY =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
+
     private Int8Quantizer() {}
 
     /**
-     * Quantises a model's constant-weight matrix products.
+     * Quantises a model's constant-weight matrix products, keeping {@link #DEFAULT_KEEP_FLOAT} in
+     * float32.
      *
      * @param model a float32 model (as {@link OnnxExporter#export} writes)
      * @return the quantised model (opset unchanged: the integer operators are in ONNX since 10)
-     * @throws IllegalArgumentException when the graph has no product with a constant weight
+     * @throws IllegalArgumentException when the graph has no product with a constant weight left to
+     *     quantise
      */
     public static ModelProto quantize(ModelProto model) {
+        return quantize(model, DEFAULT_KEEP_FLOAT, false);
+    }
+
+    /**
+     * Quantises a model's constant-weight matrix products except those the keep-float list names.
+     *
+     * @param model a float32 model (as {@link OnnxExporter#export} writes)
+     * @param keepFloat dotted block paths whose products stay float32 (empty: quantise all)
+     * @return the quantised model
+     * @throws IllegalArgumentException when an entry is malformed or names no constant-weight
+     *     MatMul of the graph, or when nothing is left to quantise
+     */
+    public static ModelProto quantize(ModelProto model, List<String> keepFloat) {
+        return quantize(model, keepFloat, true);
+    }
+
+    /**
+     * Parses a keep-float option: comma-separated dotted block paths, or {@code none} for an empty
+     * list (quantise every constant-weight product).
+     *
+     * @param value the option's text
+     * @return the entries
+     * @throws IllegalArgumentException naming the bad entry and the expected form
+     */
+    public static List<String> parseKeepFloat(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(
+                    "--keep-float is empty; give comma-separated layer paths such as"
+                            + " mlp_tokens.fc2,head, or none to quantise every layer");
+        }
+        if ("none".equals(value.trim())) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String e : value.split(",", -1)) {
+            checkEntry(e.trim());
+            out.add(e.trim());
+        }
+        return List.copyOf(out);
+    }
+
+    private static void checkEntry(String e) {
+        if (e == null || !ENTRY.matcher(e).matches()) {
+            throw new IllegalArgumentException(
+                    "keep-float entry '"
+                            + e
+                            + "' is not a dotted layer path (letters, digits, _ and ., e.g."
+                            + " mlp_tokens.fc2 or head); use none to quantise every layer");
+        }
+    }
+
+    /** Whether a MatMul node's block path holds the entry's segments consecutively. */
+    static boolean matches(String nodePath, String entry) {
+        String[] p = nodePath.split("\\.");
+        String[] e = entry.split("\\.");
+        for (int i = 0; i + e.length <= p.length; i++) {
+            boolean all = true;
+            for (int j = 0; j < e.length && all; j++) {
+                all = p[i + j].equals(e[j]);
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The block path of a node: its name before the last {@code /}, else its first output. */
+    private static String path(NodeProto n) {
+        String name = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? name : name.substring(0, slash);
+    }
+
+    private static ModelProto quantize(ModelProto model, List<String> keepFloat, boolean strict) {
+        if (keepFloat == null) {
+            throw new IllegalArgumentException(
+                    "the keep-float list is null; pass List.of() to quantise every layer");
+        }
+        keepFloat.forEach(Int8Quantizer::checkEntry);
+        Set<String> matched = new HashSet<>();
         GraphProto g = model.getGraph();
         Map<String, TensorProto> inits = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
@@ -69,6 +179,7 @@ public final class Int8Quantizer {
         }
         GraphProto.Builder out = g.toBuilder().clearNode();
         int quantised = 0;
+        int kept = 0;
         for (NodeProto n : g.getNodeList()) {
             float[][] w =
                     "MatMul".equals(n.getOpType())
@@ -78,13 +189,43 @@ public final class Int8Quantizer {
                 out.addNode(n);
                 continue;
             }
+            boolean keep = false;
+            for (String e : keepFloat) {
+                if (matches(path(n), e)) {
+                    matched.add(e);
+                    keep = true;
+                }
+            }
+            if (keep) {
+                out.addNode(n);
+                kept++;
+                continue;
+            }
             String base = n.getName().isEmpty() ? n.getOutput(0) : n.getName();
             emit(out, n.getInput(0), n.getOutput(0), w, base, taken);
             quantised++;
         }
+        if (strict && matched.size() < new HashSet<>(keepFloat).size()) {
+            List<String> unmatched = new ArrayList<>(keepFloat);
+            unmatched.removeAll(matched);
+            throw new IllegalArgumentException(
+                    "keep-float entries "
+                            + unmatched
+                            + " name no MatMul with a constant weight in this graph; its layers"
+                            + " are named like "
+                            + examplePaths(g, inits, producer));
+        }
         if (quantised == 0) {
             throw new IllegalArgumentException(
-                    "the graph has no MatMul with a constant weight: nothing to quantise to int8");
+                    kept > 0
+                            ? "the keep-float list "
+                                    + keepFloat
+                                    + " keeps all "
+                                    + kept
+                                    + " constant-weight MatMul in float32: nothing to quantise"
+                                    + " to int8"
+                            : "the graph has no MatMul with a constant weight: nothing to quantise"
+                                    + " to int8");
         }
         prune(out);
         return model.toBuilder()
@@ -93,8 +234,25 @@ public final class Int8Quantizer {
                         model.getDocString()
                                 + "; int8 dynamic quantisation of "
                                 + quantised
-                                + " MatMul")
+                                + " MatMul"
+                                + (kept > 0
+                                        ? ", " + kept + " kept float32 (" + keepFloat + ")"
+                                        : ""))
                 .build();
+    }
+
+    /** Up to four block paths of the graph's constant-weight MatMuls, for an error message. */
+    private static List<String> examplePaths(
+            GraphProto g, Map<String, TensorProto> inits, Map<String, NodeProto> producer) {
+        List<String> paths = new ArrayList<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (paths.size() < 4
+                    && "MatMul".equals(n.getOpType())
+                    && constantMatrix(n.getInput(1), inits, producer) != null) {
+                paths.add(path(n));
+            }
+        }
+        return paths;
     }
 
     /** Writes the quantised replacement of {@code y = x W} for a (K, N) weight. */

@@ -81,6 +81,21 @@ public final class OnnxModelDirs {
      * @throws IOException if a file cannot be read or written, or model.onnx is missing
      */
     public static Path quantizeInt8(Path dir) throws IOException {
+        return quantizeInt8(dir, null);
+    }
+
+    /**
+     * Writes {@code model.int8.onnx} as {@link #quantizeInt8(Path)} does, keeping the named layers
+     * in float32 ({@link Int8Quantizer#quantize(onnx.Onnx.ModelProto, java.util.List)}).
+     *
+     * @param dir a model directory holding model.onnx
+     * @param keepFloat the layers kept float32, or null for {@link
+     *     Int8Quantizer#DEFAULT_KEEP_FLOAT}
+     * @return the .onnx file written
+     * @throws IOException if a file cannot be read or written, or model.onnx is missing
+     * @throws IllegalArgumentException when a keep-float entry is malformed or names no layer
+     */
+    public static Path quantizeInt8(Path dir, java.util.List<String> keepFloat) throws IOException {
         Path src = dir.resolve(OnnxExporter.FILE_NAME);
         if (!Files.isRegularFile(src)) {
             throw new java.nio.file.NoSuchFileException(
@@ -91,7 +106,10 @@ public final class OnnxModelDirs {
         try (java.io.InputStream in = Files.newInputStream(src)) {
             fp32 = onnx.Onnx.ModelProto.parseFrom(in);
         }
-        onnx.Onnx.ModelProto int8 = Int8Quantizer.quantize(fp32);
+        onnx.Onnx.ModelProto int8 =
+                keepFloat == null
+                        ? Int8Quantizer.quantize(fp32)
+                        : Int8Quantizer.quantize(fp32, keepFloat);
         Path file = dir.resolve(Int8Quantizer.FILE_NAME);
         ai.mlpzoo.io.AtomicFiles.write(file, int8::writeTo);
         ModelDirs.writeChecksum(file);
