@@ -300,4 +300,58 @@ class SparkScoreCliTest {
                 Locale.ROOT, "spark-score tsmixer vs single JVM: max relative diff %.2e%n", maxRel);
         assertTrue(maxRel < 1e-5, "max relative diff " + maxRel);
     }
+
+    @Test
+    void aBlankTextLineFailsTheCommandNamingItsLine() throws Exception {
+        Path txt = tmp.resolve("texts.txt");
+        Files.write(txt, List.of("The cat sat on the mat.", "", "Quantum computers use qubits."));
+        Run r =
+                run(
+                        "spark-score",
+                        "minilm",
+                        "--input",
+                        txt.toString(),
+                        "--output",
+                        tmp.resolve("e.csv").toString(),
+                        "--master",
+                        "local[2]",
+                        "--engine",
+                        "PyTorch");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("bad row line=2"), r.err);
+        assertTrue(!Files.exists(tmp.resolve("e.csv")), "no output after a failed job");
+    }
+
+    @Test
+    void windowsInACsvAndAMalformedWindowShapeAreRefusedByName() throws Exception {
+        Path csv = tmp.resolve("windows.csv");
+        Files.write(csv, List.of("id,a,b", "0,1.0,2.0"));
+        Run r =
+                run(
+                        "spark-score",
+                        "tsmixer/etth1_h96",
+                        "--input",
+                        csv.toString(),
+                        "--output",
+                        tmp.resolve("f.json").toString(),
+                        "--master",
+                        "local[2]");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("windows.csv: a CSV cannot hold windows"), r.err);
+        Run shape =
+                run(
+                        "spark-score",
+                        "tsmixer/etth1_h96",
+                        "--input",
+                        csv.toString(),
+                        "--window-shape",
+                        "512by7",
+                        "--output",
+                        tmp.resolve("f.json").toString());
+        assertEquals(1, shape.code, shape.err);
+        assertTrue(
+                shape.err.contains("--window-shape is <steps>x<channels>")
+                        && shape.err.contains("'512by7'"),
+                shape.err);
+    }
 }
