@@ -9,8 +9,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code mlpzoo spark-score <model> --input <folder, glob or file> --output <file> --format
  * csv|json|parquet}: a local Spark session ({@code --master local[*]} by default, any master
- * accepted) scores images (or a Parquet or CSV file of vectors) with mlpzoo-spark's {@code
- * ScoreJob}. Spark's jars are not on the other commands' class path: {@code ./mlpzoo} adds {@code
+ * accepted) scores images, a Parquet or CSV file of vectors, texts (MiniLM embeddings of a text
+ * file or a text column) or a column of windows (forecasts) with mlpzoo-spark's {@code ScoreJob}.
+ * Spark's jars are not on the other commands' class path: {@code ./mlpzoo} adds {@code
  * cli/target/spark-lib} and Spark's {@code --add-opens} flags for this command only
  * (docs/spark.md).
  */
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
         name = "spark-score",
         mixinStandardHelpOptions = true,
         description =
-                "Score a folder of images (or a .parquet/.csv of vectors) on Apache Spark, one file out.")
+                "Score a folder of images, a .parquet/.csv of vectors, texts (MiniLM embeddings) or"
+                        + " windows (forecasts) on Apache Spark, one file out.")
 final class SparkScoreCommand implements Callable<Integer> {
 
     @Parameters(
@@ -32,7 +34,10 @@ final class SparkScoreCommand implements Callable<Integer> {
             names = "--input",
             required = true,
             paramLabel = "<in>",
-            description = "a folder of images, a glob, an image, or a .parquet / .csv of vectors")
+            description =
+                    "a folder of images, a glob, an image, a .parquet / .csv of vectors, texts (.txt,"
+                            + " one a line, or a .csv / .parquet / .json column) or windows (a"
+                            + " .parquet / .json column)")
     String input;
 
     @Option(
@@ -58,14 +63,24 @@ final class SparkScoreCommand implements Callable<Integer> {
             names = "--task",
             defaultValue = "auto",
             description =
-                    "classify (images), features (SAE) or regress; auto: classify for images, features"
-                            + " for an SAE directory, else regress (default: ${DEFAULT-VALUE})")
+                    "classify (images), features (SAE), regress, embed (minilm) or forecast"
+                            + " (tsmixer); auto: embed for minilm, forecast for a time-series"
+                            + " forecaster, classify for images, features for an SAE directory, else"
+                            + " regress (default: ${DEFAULT-VALUE})")
     String task;
 
     @Option(
             names = "--column",
-            description = "the vector column of a Parquet input (default: its first array column)")
+            description =
+                    "the input column of a .parquet / .csv / .json input (default: its first array"
+                            + " column; for texts its first string column)")
     String column;
+
+    @Option(
+            names = "--window-shape",
+            paramLabel = "<steps>x<channels>",
+            description = "forecast: the shape of a flat window column, such as 512x7")
+    String windowShape;
 
     @Option(
             names = "--engine",
@@ -122,6 +137,8 @@ final class SparkScoreCommand implements Callable<Integer> {
         o.master = master;
         o.task = task;
         o.column = column;
+        o.windowShape =
+                windowShape == null ? null : ai.mlpzoo.spark.ScoreJob.parseWindowShape(windowShape);
         o.engine = engine;
         o.batchSize = batchSize;
         o.topK = topK;

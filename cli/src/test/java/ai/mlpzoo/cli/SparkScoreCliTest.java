@@ -3,6 +3,7 @@ package ai.mlpzoo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Application;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
@@ -11,6 +12,8 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,8 +22,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mlpzoo spark-score mixer --input <folder of PNGs> --output <file> --format csv} on
  * local[2]: a CSV with a header, one row per PNG, the labels of a single-JVM predictor; a corrupt
- * PNG fails the command naming the file.
+ * PNG fails the command naming the file. {@code spark-score minilm} over a text file and {@code
+ * spark-score tsmixer/etth1_h96} over a JSON file of windows give the single-JVM predictors'
+ * embeddings and forecasts.
  */
 class SparkScoreCliTest {
 
@@ -137,5 +144,214 @@ class SparkScoreCliTest {
         assertEquals(1, r.code, r.err);
         assertTrue(r.err.contains("cut.png") && r.err.contains("not a decodable image"), r.err);
         assertTrue(r.err.contains("onError=column"), r.err);
+    }
+
+    private static final List<String> TEXTS =
+            List.of(
+                    "The cat sat on the mat.",
+                    "A kitten rests on a rug.",
+                    "Stock markets fell sharply today.",
+                    "Investors sold shares as prices dropped.",
+                    "How do I bake sourdough bread?",
+                    "The recipe needs flour and water and salt.",
+                    "Quantum computers use qubits.");
+
+    @Test
+    void embedsATextFileWithMiniLmAsTheSingleJvmPredictor() throws Exception {
+        Path txt = tmp.resolve("texts.txt");
+        Files.write(txt, TEXTS, StandardCharsets.UTF_8);
+        Path out = tmp.resolve("embeddings.csv");
+        Run r =
+                run(
+                        "spark-score",
+                        "minilm",
+                        "--input",
+                        txt.toString(),
+                        "--output",
+                        out.toString(),
+                        "--master",
+                        "local[2]",
+                        "--engine",
+                        "PyTorch",
+                        "--batch-size",
+                        "3");
+        System.out.print(r.err);
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("scored 7 rows (0 bad) with minilm [embed]"), r.err);
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("line,text,embedding", lines.get(0));
+        assertEquals(TEXTS.size() + 1, lines.size(), "header + one row per text");
+        Criteria<String, float[]> c =
+                Criteria.builder()
+                        .setTypes(String.class, float[].class)
+                        .optApplication(Application.NLP.TEXT_EMBEDDING)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId("minilm")
+                        .optEngine("PyTorch")
+                        .build();
+        double maxDiff = 0;
+        try (ZooModel<String, float[]> m = c.loadModel();
+                Predictor<String, float[]> p = m.newPredictor()) {
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                assertEquals(3, f.length, line);
+                int n = Integer.parseInt(f[0]);
+                assertEquals(TEXTS.get(n - 1), f[1], "line " + n + " holds its own text");
+                String[] v = f[2].split(" ");
+                float[] expected = p.predict(f[1]);
+                assertEquals(384, v.length, "line " + n);
+                for (int j = 0; j < v.length; j++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(Float.parseFloat(v[j]) - expected[j]));
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT, "spark-score minilm vs single JVM: max |diff| %.2e%n", maxDiff);
+        // batches of 3 padded to their longest text; the reference ran each text alone
+        assertTrue(maxDiff < 1e-5, "max |diff| " + maxDiff);
+    }
+
+    /** A window in ETTh1-like units (512 steps x 7 channels): daily cycles and a drift. */
+    private static float[][] window(int w) {
+        float[][] x = new float[512][7];
+        for (int t = 0; t < 512; t++) {
+            for (int ch = 0; ch < 7; ch++) {
+                double phase = 2 * Math.PI * (t + 5 * w) / 24.0 + ch;
+                x[t][ch] = (float) (6 + 2 * ch + (1 + 0.3 * w) * Math.sin(phase) + 0.002 * t * w);
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void forecastsAJsonFileOfFlatWindowsAsTheSingleJvmForecaster() throws Exception {
+        // one object a line: id and the window flattened row-major, read with --window-shape
+        List<String> json = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            StringBuilder b = new StringBuilder("{\"id\":" + w + ",\"series\":[");
+            float[][] x = window(w);
+            for (int t = 0; t < x.length; t++) {
+                for (int ch = 0; ch < x[t].length; ch++) {
+                    b.append(t + ch == 0 ? "" : ",").append(Float.toString(x[t][ch]));
+                }
+            }
+            json.add(b.append("]}").toString());
+        }
+        Path in = tmp.resolve("windows.json");
+        Files.write(in, json, StandardCharsets.UTF_8);
+        Path out = tmp.resolve("forecasts.json");
+        Run r =
+                run(
+                        "spark-score",
+                        "tsmixer/etth1_h96",
+                        "--input",
+                        in.toString(),
+                        "--column",
+                        "series",
+                        "--window-shape",
+                        "512x7",
+                        "--output",
+                        out.toString(),
+                        "--format",
+                        "json",
+                        "--master",
+                        "local[2]",
+                        "--engine",
+                        "PyTorch",
+                        "--batch-size",
+                        "2");
+        System.out.print(r.err);
+        assertEquals(0, r.code, r.err);
+        assertTrue(
+                r.err.contains("scored 4 rows (0 bad) with tsmixer/etth1_h96 [forecast]"), r.err);
+        Criteria<float[][], float[][]> c =
+                Criteria.builder()
+                        .setTypes(float[][].class, float[][].class)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId("tsmixer")
+                        .optFilter("variant", "etth1_h96")
+                        .optEngine("PyTorch")
+                        .build();
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size(), "one object per window");
+        ObjectMapper mapper = new ObjectMapper();
+        double maxRel = 0;
+        try (ZooModel<float[][], float[][]> m = c.loadModel();
+                Predictor<float[][], float[][]> p = m.newPredictor()) {
+            for (String line : lines) {
+                JsonNode o = mapper.readTree(line);
+                int id = o.get("id").asInt();
+                assertTrue(o.get("series") == null, "the window is an input, not an output");
+                JsonNode fc = o.get("forecast");
+                float[][] expected = p.predict(window(id));
+                assertEquals(96, expected.length);
+                assertEquals(expected.length, fc.size(), "horizon, id " + id);
+                for (int t = 0; t < expected.length; t++) {
+                    assertEquals(7, fc.get(t).size(), "channels, id " + id);
+                    for (int ch = 0; ch < 7; ch++) {
+                        double a = fc.get(t).get(ch).asDouble();
+                        double e = expected[t][ch];
+                        maxRel = Math.max(maxRel, Math.abs(a - e) / Math.max(1.0, Math.abs(e)));
+                    }
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT, "spark-score tsmixer vs single JVM: max relative diff %.2e%n", maxRel);
+        assertTrue(maxRel < 1e-5, "max relative diff " + maxRel);
+    }
+
+    @Test
+    void aBlankTextLineFailsTheCommandNamingItsLine() throws Exception {
+        Path txt = tmp.resolve("texts.txt");
+        Files.write(txt, List.of("The cat sat on the mat.", "", "Quantum computers use qubits."));
+        Run r =
+                run(
+                        "spark-score",
+                        "minilm",
+                        "--input",
+                        txt.toString(),
+                        "--output",
+                        tmp.resolve("e.csv").toString(),
+                        "--master",
+                        "local[2]",
+                        "--engine",
+                        "PyTorch");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("bad row line=2"), r.err);
+        assertTrue(!Files.exists(tmp.resolve("e.csv")), "no output after a failed job");
+    }
+
+    @Test
+    void windowsInACsvAndAMalformedWindowShapeAreRefusedByName() throws Exception {
+        Path csv = tmp.resolve("windows.csv");
+        Files.write(csv, List.of("id,a,b", "0,1.0,2.0"));
+        Run r =
+                run(
+                        "spark-score",
+                        "tsmixer/etth1_h96",
+                        "--input",
+                        csv.toString(),
+                        "--output",
+                        tmp.resolve("f.json").toString(),
+                        "--master",
+                        "local[2]");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("windows.csv: a CSV cannot hold windows"), r.err);
+        Run shape =
+                run(
+                        "spark-score",
+                        "tsmixer/etth1_h96",
+                        "--input",
+                        csv.toString(),
+                        "--window-shape",
+                        "512by7",
+                        "--output",
+                        tmp.resolve("f.json").toString());
+        assertEquals(1, shape.code, shape.err);
+        assertTrue(
+                shape.err.contains("--window-shape is <steps>x<channels>")
+                        && shape.err.contains("'512by7'"),
+                shape.err);
     }
 }

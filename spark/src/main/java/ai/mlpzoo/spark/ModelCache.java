@@ -146,6 +146,14 @@ public final class ModelCache {
     }
 
     /**
+     * @return predictors borrowed by running tasks and not closed yet (0 once every task of every
+     *     job has completed, failed attempts included): what {@link #clear()} waits for
+     */
+    static int activePredictors() {
+        return ACTIVE.get();
+    }
+
+    /**
      * @return predictors handed out (one per task and model)
      */
     public static long predictorsBorrowed() {

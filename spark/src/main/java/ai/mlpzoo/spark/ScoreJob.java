@@ -16,24 +16,30 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The batch job behind {@code mlpzoo spark-score} (and a main class for {@code spark-submit}):
- * scores a folder, glob or file of images, or a Parquet or CSV file of vectors, with one model, and
- * writes one CSV, JSON-lines or Parquet file. Images get {@code path, label, probability} and the
- * top k; vectors get an SAE's features or a regression's outputs. Progress is printed as Spark's
- * stages complete.
+ * scores a folder, glob or file of images, a Parquet or CSV file of vectors, a text column (or a
+ * text file, one text a line) or a column of forecast windows, with one model, and writes one CSV,
+ * JSON-lines or Parquet file. Images get {@code path, label, probability} and the top k; vectors
+ * get an SAE's features or a regression's outputs; texts MiniLM's {@code embedding}; windows a
+ * forecaster's {@code forecast}. Progress is printed as Spark's stages complete.
  *
  * <pre>
  * spark-submit --class ai.mlpzoo.spark.ScoreJob mlpzoo-spark-all.jar \
@@ -59,11 +65,17 @@ public final class ScoreJob {
         /** Spark's master, when the job starts its own session. */
         public String master = "local[*]";
 
-        /** auto, classify, features or regress. */
+        /** auto, classify, features, regress, embed or forecast. */
         public String task = "auto";
 
-        /** The vector column of a Parquet input (default: its first array column). */
+        /**
+         * The input column of a Parquet, CSV or JSON input: vectors and windows (default: the first
+         * array column), texts (default: the first string column).
+         */
         public String column;
+
+        /** {steps, channels} of a flat window column (forecast), or null for nested windows. */
+        public int[] windowShape;
 
         /** auto, PyTorch or OnnxRuntime. */
         public String engine = ModelSource.AUTO;
@@ -130,6 +142,7 @@ public final class ScoreJob {
                 case "--top-k" -> o.topK = Integer.parseInt(v);
                 case "--on-error" -> o.onError = OnError.parse(v);
                 case "--partitions" -> o.partitions = Integer.parseInt(v);
+                case "--window-shape" -> o.windowShape = parseWindowShape(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -169,6 +182,28 @@ public final class ScoreJob {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * @param v {@code <steps>x<channels>}, such as {@code 512x7}
+     * @return {steps, channels}
+     */
+    public static int[] parseWindowShape(String v) {
+        String[] f = v.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (f.length == 2) {
+                int[] shape = {Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim())};
+                if (shape[0] > 0 && shape[1] > 0) {
+                    return shape;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(
+                "--window-shape is <steps>x<channels> of a flat window column, such as 512x7, got '"
+                        + v
+                        + "'");
     }
 
     private static void check(Options o) throws IOException {
@@ -221,23 +256,42 @@ public final class ScoreJob {
                         .topK(o.topK)
                         .onError(o.onError);
         boolean vectors = isVectorFile(o.input);
-        String task = o.task;
+        String task = task(o, scoring.source(), vectors);
         Dataset<Row> in;
         String column;
-        if (vectors) {
-            in = readVectors(spark, o);
-            column = "vector";
-            if (task.equals("auto")) {
-                task = isSae(scoring.source()) ? "features" : "regress";
+        switch (task) {
+            case "embed" -> {
+                in = readTexts(spark, o);
+                column = textColumn(in, o);
             }
-        } else {
-            if (!task.equals("auto") && !task.equals("classify")) {
-                throw new IllegalArgumentException(
-                        "--task " + task + " takes a .parquet or .csv file of vectors as input");
+            case "forecast" -> {
+                in = readWindows(spark, o);
+                column = windowColumn(in, o);
+                if (o.windowShape != null) {
+                    scoring.windowShape(o.windowShape[0], o.windowShape[1]);
+                }
             }
-            task = "classify";
-            in = readImages(spark, o.input);
-            column = "content";
+            case "features", "regress" -> {
+                if (!vectors) {
+                    throw new IllegalArgumentException(
+                            "--task "
+                                    + task
+                                    + " takes a .parquet or .csv file of vectors as input");
+                }
+                in = readVectors(spark, o);
+                column = "vector";
+            }
+            default -> {
+                in = readImages(spark, o.input);
+                column = "content";
+            }
+        }
+        boolean tabular = !task.equals("classify");
+        for (String id : List.of("id", LINE)) {
+            if (tabular && List.of(in.columns()).contains(id)) {
+                scoring.idColumn(id); // a bad row is named by it
+                break;
+            }
         }
         int parts = Math.max(o.partitions, spark.sparkContext().defaultParallelism());
         if (in.rdd().getNumPartitions() < parts) {
@@ -246,10 +300,11 @@ public final class ScoreJob {
         Dataset<Row> scored = scoring.run(in, task, column);
         List<Column> keep = new ArrayList<>();
         boolean csv = o.format.equals("csv");
-        if (vectors) {
+        if (tabular) {
             for (String c : in.columns()) {
-                if (!c.equals("vector")) {
-                    keep.add(functions.col(c));
+                // a text identifies its row and stays; vectors and windows are inputs only
+                if (!c.equals(column) || task.equals("embed")) {
+                    keep.add(functions.col("`" + c + "`"));
                 }
             }
         } else {
@@ -269,6 +324,21 @@ public final class ScoreJob {
                                         .as("topk")
                                 : functions.col("topk"));
             }
+            case "embed" ->
+                    keep.add(
+                            csv
+                                    ? functions.expr("array_join(embedding, ' ')").as("embedding")
+                                    : functions.col("embedding"));
+            case "forecast" ->
+                    // CSV: steps separated by ';', a step's channels by ' '
+                    keep.add(
+                            csv
+                                    ? functions
+                                            .expr(
+                                                    "array_join(transform(forecast, s ->"
+                                                            + " array_join(s, ' ')), ';')")
+                                            .as("forecast")
+                                    : functions.col("forecast"));
             case "features" -> {
                 if (csv) {
                     keep.add(functions.expr("array_join(features.indices, ' ')").as("indices"));
@@ -306,6 +376,178 @@ public final class ScoreJob {
                 rows / secs,
                 o.output);
         return new Result(rows, bad, secs, task, o.output);
+    }
+
+    private static final String TEXT = "text";
+    private static final String LINE = "line";
+
+    /**
+     * The task: {@code --task}, or for {@code auto} by the model (MiniLM embeds, the time-series
+     * forecasters forecast) and then by the input (vectors: an SAE's features or a regression; else
+     * images).
+     */
+    private static String task(Options o, ModelSource source, boolean vectors) throws IOException {
+        String task = o.task.toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "classify", "features", "regress", "embed", "forecast")
+                .contains(task)) {
+            throw new IllegalArgumentException(
+                    "--task must be auto, classify, features, regress, embed or forecast, got '"
+                            + o.task
+                            + "'");
+        }
+        if (!task.equals("auto")) {
+            if (task.equals("classify") && vectors) {
+                throw new IllegalArgumentException("--task classify takes images, not " + o.input);
+            }
+            return task;
+        }
+        String kind = modelKind(source);
+        if (kind != null) {
+            return kind;
+        }
+        if (vectors) {
+            return isSae(source) ? "features" : "regress";
+        }
+        return "classify";
+    }
+
+    /**
+     * {@code embed} for MiniLM ({@code minilm[/variant]}), {@code forecast} for a time-series
+     * forecaster (zoo artifact {@code tsmixer} or {@code timemixer}, or a directory whose
+     * architecture.json's model_type is one), else null.
+     */
+    private static String modelKind(ModelSource source) throws IOException {
+        Path dir;
+        try {
+            dir = source.localDir();
+        } catch (NoSuchFileException onlyOnTheExecutors) {
+            return null; // a directory the driver does not see: --task names what it does
+        }
+        String name;
+        if (dir == null) {
+            name = source.ref().split("/")[0].toLowerCase(Locale.ROOT);
+        } else if (Files.isRegularFile(dir.resolve("architecture.json"))) {
+            JsonNode arch = new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
+            name = arch.path("model_type").asText("");
+        } else {
+            return null;
+        }
+        if (name.equals("minilm")) {
+            return "embed";
+        }
+        if (List.of("tsmixer", "timemixer", "patchtsmixer", "tsmixer_google").contains(name)) {
+            return "forecast";
+        }
+        return null;
+    }
+
+    /**
+     * Texts: a {@code .txt} file (one text a line, as column {@code text}, numbered from 1 in
+     * column {@code line}), or a {@code .csv} (with a header), {@code .parquet} or {@code .json}
+     * (one object a line) file.
+     */
+    private static Dataset<Row> readTexts(SparkSession spark, Options o) throws IOException {
+        if (!Files.exists(Paths.get(o.input))) {
+            throw new NoSuchFileException(o.input, null, "no such file");
+        }
+        String l = o.input.toLowerCase(Locale.ROOT);
+        if (l.endsWith(".txt")) {
+            JavaRDD<Row> lines =
+                    spark.read()
+                            .textFile(o.input)
+                            .javaRDD()
+                            .zipWithIndex()
+                            .map(t -> RowFactory.create(t._2() + 1, t._1()));
+            StructType schema =
+                    new StructType()
+                            .add(LINE, DataTypes.LongType, false)
+                            .add(TEXT, DataTypes.StringType, true);
+            return spark.createDataFrame(lines, schema);
+        }
+        return readTable(spark, o, "texts");
+    }
+
+    /** {@code --column}, by default the first string column. */
+    private static String textColumn(Dataset<Row> df, Options o) {
+        if (o.column != null) {
+            return checkColumn(df, o);
+        }
+        for (StructField f : df.schema().fields()) {
+            if (f.dataType() instanceof StringType) {
+                return f.name();
+            }
+        }
+        throw new IllegalArgumentException(
+                o.input + " has no string column: name the text column with --column");
+    }
+
+    /** {@code --column}, by default the first array column. */
+    private static String windowColumn(Dataset<Row> df, Options o) {
+        if (o.column != null) {
+            return checkColumn(df, o);
+        }
+        for (StructField f : df.schema().fields()) {
+            if (f.dataType() instanceof ArrayType) {
+                return f.name();
+            }
+        }
+        throw new IllegalArgumentException(
+                o.input + " has no array column: name the window column with --column");
+    }
+
+    private static String checkColumn(Dataset<Row> df, Options o) {
+        if (!List.of(df.columns()).contains(o.column)) {
+            throw new IllegalArgumentException(
+                    o.input
+                            + " has no column '"
+                            + o.column
+                            + "' (columns: "
+                            + String.join(", ", df.columns())
+                            + "): fix --column");
+        }
+        return o.column;
+    }
+
+    /**
+     * Forecast windows: a {@code .parquet} or {@code .json} (one object a line) file whose window
+     * column is array&lt;array&lt;float or double&gt;&gt; (steps x channels), or a flat array with
+     * {@code --window-shape}.
+     */
+    private static Dataset<Row> readWindows(SparkSession spark, Options o) throws IOException {
+        if (!Files.exists(Paths.get(o.input))) {
+            throw new NoSuchFileException(o.input, null, "no such file");
+        }
+        if (o.input.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            throw new IllegalArgumentException(
+                    o.input
+                            + ": a CSV cannot hold windows: give a .parquet or .json file with a"
+                            + " column of windows (steps x channels)");
+        }
+        return readTable(spark, o, "windows");
+    }
+
+    private static Dataset<Row> readTable(SparkSession spark, Options o, String what) {
+        String l = o.input.toLowerCase(Locale.ROOT);
+        if (l.endsWith(".parquet")) {
+            return spark.read().parquet(o.input);
+        }
+        if (l.endsWith(".json") || l.endsWith(".jsonl")) {
+            return spark.read().json(o.input);
+        }
+        if (l.endsWith(".csv") && what.equals("texts")) {
+            return spark.read()
+                    .option("header", "true")
+                    .option("inferSchema", "true")
+                    .option("multiLine", "true")
+                    .csv(o.input);
+        }
+        throw new IllegalArgumentException(
+                o.input
+                        + ": "
+                        + what
+                        + " come from a "
+                        + (what.equals("texts") ? ".txt, .csv, " : "")
+                        + ".parquet or .json (one object a line) file");
     }
 
     private static boolean isVectorFile(String input) {
