@@ -84,7 +84,8 @@ class MlpModelZooTest {
                         "raft-mlp",
                         "repmlp",
                         "resmlp",
-                        "scaling-mlp"),
+                        "scaling-mlp",
+                        "strip-mlp"),
                 ours.stream().map(MRL::getArtifactId).sorted().collect(Collectors.toList()));
         for (MRL mrl : ours) {
             List<String> variants =
@@ -101,7 +102,8 @@ class MlpModelZooTest {
                             "repmlp",
                             "ms-mlp",
                             "raft-mlp",
-                            "poolformer")
+                            "poolformer",
+                            "strip-mlp")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -112,8 +114,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 25 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(29, MlpZoo.entries().size());
+        // 26 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(30, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -179,7 +181,8 @@ class MlpModelZooTest {
                 "repmlp",
                 "ms-mlp",
                 "raft-mlp",
-                "poolformer"
+                "poolformer",
+                "strip-mlp"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
