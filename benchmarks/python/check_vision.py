@@ -38,7 +38,7 @@ JAVA_PARAMS = {
     "raft_mlp_fmnist": 282858,
     "repmlp_fmnist": 437818,
     "ninformer_fmnist": 203406,
-    "activator_fmnist": 379786,
+    "activator_fmnist": 689034,
     "scaling_mlp_fmnist": 1781770,
     "hourglass_fmnist": 2141834,
     "kat_fmnist": 679186,

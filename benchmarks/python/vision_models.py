@@ -742,7 +742,7 @@ def fmnist(name):
     if name == "ninformer_fmnist":
         return NiNformer(1, 4, 64, 128, 49, 4, 10)
     if name == "activator_fmnist":
-        return Activator(1, 7, 96, 192, 4, 10)
+        return Activator(1, 14, 128, 256, 4, 10)
     if name == "scaling_mlp_fmnist":
         return ScalingMlp(784, 10, [[1024, 256]] * 3)
     if name == "kat_fmnist":

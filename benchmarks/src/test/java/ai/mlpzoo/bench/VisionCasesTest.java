@@ -27,7 +27,7 @@ class VisionCasesTest {
         TORCH_PARAMS.put("raft_mlp_fmnist", 282_858L);
         TORCH_PARAMS.put("repmlp_fmnist", 437_818L);
         TORCH_PARAMS.put("ninformer_fmnist", 203_406L);
-        TORCH_PARAMS.put("activator_fmnist", 379_786L);
+        TORCH_PARAMS.put("activator_fmnist", 689_034L);
         TORCH_PARAMS.put("scaling_mlp_fmnist", 1_781_770L);
         TORCH_PARAMS.put("hourglass_fmnist", 2_141_834L);
         TORCH_PARAMS.put("kat_fmnist", 679_186L);

@@ -73,6 +73,7 @@ class MlpModelZooTest {
                         .collect(Collectors.toList());
         assertEquals(
                 List.of(
+                        "activator",
                         "gmixer",
                         "gmlp",
                         "hourglass",
@@ -103,7 +104,8 @@ class MlpModelZooTest {
                             "ms-mlp",
                             "raft-mlp",
                             "poolformer",
-                            "strip-mlp")
+                            "strip-mlp",
+                            "activator")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -114,8 +116,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 26 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(30, MlpZoo.entries().size());
+        // 27 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(31, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -182,7 +184,8 @@ class MlpModelZooTest {
                 "ms-mlp",
                 "raft-mlp",
                 "poolformer",
-                "strip-mlp"
+                "strip-mlp",
+                "activator"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {

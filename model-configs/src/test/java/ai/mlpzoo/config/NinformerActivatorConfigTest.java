@@ -30,7 +30,7 @@ class NinformerActivatorConfigTest {
         "activator_cifar10, activator, 2650890",
         "activator_cifar100, activator, 2674020",
         "ninformer_fmnist, ninformer, 203406",
-        "activator_fmnist, activator, 379786"
+        "activator_fmnist, activator, 689034"
     })
     void parameterCountsEqualTheReference(String name, String modelType, long expected) {
         ModelConfig config = Configs.variant(name);
