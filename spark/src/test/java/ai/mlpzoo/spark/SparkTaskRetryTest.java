@@ -8,18 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
-import ai.mlpzoo.config.Configs;
-import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.translate.SparseFeatures;
-import ai.mlpzoo.translate.VectorTranslatorFactory;
-import ai.mlpzoo.zoo.ModelDirs;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -320,31 +313,11 @@ class SparkTaskRetryTest {
     }
 
     private static Path saeDir() throws Exception {
-        String json =
-                "{\"model_type\":\"sae\",\"name\":\"sae\",\"architecture\":\"topk\",\"d_in\":16,"
-                        + "\"d_sae\":48,\"k\":5}";
-        ModelConfig config = Configs.read(json.getBytes(StandardCharsets.UTF_8), "sae");
-        Block block = config.toBlock();
-        Path dir = tmp.resolve("sae");
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            block.initialize(m, DataType.FLOAT32, config.inputShape());
-            Random r = new Random(7);
-            for (var p : block.getParameters().values()) {
-                var a = p.getArray();
-                float[] v = new float[(int) a.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (r.nextGaussian() * 0.5);
-                }
-                a.set(v);
-            }
-            ModelDirs.save(
-                    dir,
-                    config,
-                    block,
-                    null,
-                    Map.of("translatorFactory", VectorTranslatorFactory.class.getName()));
-        }
-        return dir;
+        return RandomModelDirs.save(
+                tmp,
+                "{\"model_type\":\"sae\",\"name\":\"sae\",\"architecture\":\"topk\","
+                        + "\"d_in\":16,\"d_sae\":48,\"k\":5}",
+                "sae");
     }
 
     private static List<float[]> vectors(int n, long seed) {

@@ -8,19 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
-import ai.mlpzoo.config.Configs;
-import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.translate.SparseFeatures;
-import ai.mlpzoo.translate.VectorTranslatorFactory;
-import ai.mlpzoo.zoo.ModelDirs;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,11 +49,13 @@ class SparkVectorModelsTest {
     @BeforeAll
     static void start() throws Exception {
         sae =
-                modelDir(
+                RandomModelDirs.save(
+                        tmp,
                         "{\"model_type\":\"sae\",\"name\":\"sae\",\"architecture\":\"topk\",\"d_in\":16,\"d_sae\":48,\"k\":5}",
                         "sae");
         kan =
-                modelDir(
+                RandomModelDirs.save(
+                        tmp,
                         "{\"model_type\":\"kan_bspline\",\"name\":\"kan\",\"layers_hidden\":[6,8,3]}",
                         "kan");
         spark = Sessions.local2();
@@ -71,33 +64,6 @@ class SparkVectorModelsTest {
     @AfterAll
     static void stop() {
         ModelCache.clear();
-    }
-
-    /** A model directory of the architecture with seeded random weights, sha256 sidecars. */
-    private static Path modelDir(String json, String name) throws Exception {
-        ModelConfig config = Configs.read(json.getBytes(StandardCharsets.UTF_8), name);
-        Block block = config.toBlock();
-        Path dir = tmp.resolve(name);
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            block.initialize(m, DataType.FLOAT32, config.inputShape());
-            Random r = new Random(7);
-            for (var p : block.getParameters().values()) {
-                var a = p.getArray();
-                float[] v = new float[(int) a.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (r.nextGaussian() * 0.5);
-                }
-                a.set(v);
-            }
-            ModelDirs.save(
-                    dir,
-                    config,
-                    block,
-                    null,
-                    Map.of("translatorFactory", VectorTranslatorFactory.class.getName()));
-        }
-        assertTrue(Files.isRegularFile(dir.resolve(ModelDirs.CHECKSUM)));
-        return dir;
     }
 
     private static List<float[]> vectors(int n, int d, long seed) {
