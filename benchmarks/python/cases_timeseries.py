@@ -79,23 +79,28 @@ class TsMixer(nn.Module):
         return y * std + mean
 
 
+def _mse_adam_case(name, model, inputs, y):
+    """A forecaster's training step as the Java cases take it: MSE against y, Adam at 1e-3."""
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.mse_loss(model(*inputs), y)
+        loss.backward()
+        opt.step()
+        if not torch.isfinite(loss):
+            raise RuntimeError("%s: loss is %s" % (name, loss.item()))
+
+    n = param_count(model)
+    return step, 3, 30, {"windows_per_s": per_second(y.shape[0]), "params": lambda ms: n}
+
+
 def tsmixer_train():
     model = TsMixer()
     model.train()
     x = torch.randn(32, SEQ, CHANNELS)
     y = torch.randn(32, HORIZON, CHANNELS)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = F.mse_loss(model(x), y)
-        loss.backward()
-        opt.step()
-        if not torch.isfinite(loss):
-            raise RuntimeError("tsmixer_train: loss is %s" % loss.item())
-
-    n = param_count(model)
-    return step, 3, 30, {"windows_per_s": per_second(32), "params": lambda ms: n}
+    return _mse_adam_case("tsmixer_train", model, (x,), y)
 
 
 def tsmixer_infer1():
@@ -408,18 +413,7 @@ def timemixer_train():
     a = model.a
     x, marks = _timemixer_inputs(a, 32)
     y = torch.randn(32, a.pred_len, a.c_out)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = F.mse_loss(model(x, marks), y)
-        loss.backward()
-        opt.step()
-        if not torch.isfinite(loss):
-            raise RuntimeError("timemixer_train: loss is %s" % loss.item())
-
-    n = param_count(model)
-    return step, 3, 30, {"windows_per_s": per_second(32), "params": lambda ms: n}
+    return _mse_adam_case("timemixer_train", model, (x, marks), y)
 
 
 def timemixer_infer1():
