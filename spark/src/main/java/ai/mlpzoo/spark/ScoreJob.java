@@ -1,5 +1,10 @@
 package ai.mlpzoo.spark;
 
+import ai.djl.Application;
+import ai.mlpzoo.config.Configs;
+import ai.mlpzoo.config.ForecastConfig;
+import ai.mlpzoo.zoo.MlpZoo;
+import ai.mlpzoo.zoo.ZooEntry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -378,6 +383,7 @@ public final class ScoreJob {
         return new Result(rows, bad, secs, task, o.output);
     }
 
+    private static final String FORECASTING = Application.TimeSeries.FORECASTING.getPath();
     private static final String TEXT = "text";
     private static final String LINE = "line";
 
@@ -413,8 +419,8 @@ public final class ScoreJob {
 
     /**
      * {@code embed} for MiniLM ({@code minilm[/variant]}), {@code forecast} for a time-series
-     * forecaster (zoo artifact {@code tsmixer} or {@code timemixer}, or a directory whose
-     * architecture.json's model_type is one), else null.
+     * forecaster (a zoo artifact whose application is time-series forecasting, or a directory whose
+     * architecture.json is a {@link ForecastConfig}), else null.
      */
     private static String modelKind(ModelSource source) throws IOException {
         Path dir;
@@ -423,22 +429,34 @@ public final class ScoreJob {
         } catch (NoSuchFileException onlyOnTheExecutors) {
             return null; // a directory the driver does not see: --task names what it does
         }
-        String name;
-        if (dir == null) {
-            name = source.ref().split("/")[0].toLowerCase(Locale.ROOT);
-        } else if (Files.isRegularFile(dir.resolve("architecture.json"))) {
-            JsonNode arch = new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
-            name = arch.path("model_type").asText("");
-        } else {
+        if (dir == null) { // a zoo artifact[/variant]: the zoo's index says what it is
+            String artifact = source.ref().split("/")[0].toLowerCase(Locale.ROOT);
+            if (artifact.equals("minilm")) { // in the nlp module's zoo, not MlpZoo's index
+                return "embed";
+            }
+            for (ZooEntry e : MlpZoo.entries()) {
+                if (e.artifactId().equals(artifact) && e.application().equals(FORECASTING)) {
+                    return "forecast";
+                }
+            }
             return null;
         }
-        if (name.equals("minilm")) {
+        Path arch = dir.resolve("architecture.json");
+        if (!Files.isRegularFile(arch)) {
+            return null;
+        }
+        String type = new ObjectMapper().readTree(arch.toFile()).path("model_type").asText("");
+        if (type.equals("minilm")) {
             return "embed";
         }
-        if (List.of("tsmixer", "timemixer", "patchtsmixer", "tsmixer_google").contains(name)) {
-            return "forecast";
+        try {
+            // every forecaster's config is a ForecastConfig: no list of names to keep up to date
+            return Configs.read(Files.readAllBytes(arch), arch.toString()) instanceof ForecastConfig
+                    ? "forecast"
+                    : null;
+        } catch (IllegalArgumentException notAConfigWeKnow) {
+            return null; // the loader says what is wrong with it when the job starts
         }
-        return null;
     }
 
     /**
