@@ -22,10 +22,11 @@ import ai.mlpzoo.blocks.common.Checks;
  * evaluated directly by Horner's rule, as KAT's kernels do. Within the clamp nothing overflows
  * float32 (|x|^5 <= 1e30, and the backward's largest term, 5 a5 x^4, stays near 1e24), so a large
  * input gives a finite value where the kernels' inf / inf would be NaN; beyond it the output holds
- * the value at the clamp (the rational is then within 1e-6 relative of its linear asymptote a5 x /
- * |b4| anyway). One branch of about 20 element-wise operations: an earlier form evaluated a second,
- * |x|^4-scaled branch for |x| > 1 and selected between them, about 50 operations whose inputs
- * autograd kept for the backward, which made KAT's training step memory-bound (BENCHMARKS.md).
+ * the value at the clamp (where |b4| > 0 the rational is near its linear asymptote a5 x / |b4|
+ * there: the other terms shrink as 1 / x). One branch of about 20 element-wise operations: an
+ * earlier form evaluated a second, |x|^4-scaled branch for |x| > 1 and selected between them, about
+ * 50 operations whose inputs autograd kept for the backward, which made KAT's training step
+ * memory-bound (BENCHMARKS.md).
  *
  * <p>Shapes: (..., C) to the same, C divisible by the number of groups.
  */
