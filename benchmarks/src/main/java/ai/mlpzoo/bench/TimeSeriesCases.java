@@ -11,10 +11,10 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.train.AdamW;
+import ai.mlpzoo.train.MseLoss;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,7 +74,7 @@ final class TimeSeriesCases implements CaseGroup {
 
     /**
      * One training step of a forecaster as {@code ai.mlpzoo.train.ForecastTrainer} takes it: MSE
-     * ({@code Loss.l2Loss("mse", 1)}), our AdamW with no weight decay at a constant learning rate
+     * ({@link ai.mlpzoo.train.MseLoss}), our AdamW with no weight decay at a constant learning rate
      * (Adam), forward in training mode (dropout, batch statistics), backward, update. The windows
      * are random and fixed; a model that reads time features gets a fixed random (B, L, F) array of
      * marks in [-0.5, 0.5] (the range of timeF features) as its second input, as ForecastTrainer
@@ -116,9 +116,7 @@ final class TimeSeriesCases implements CaseGroup {
             model = Model.newInstance(name());
             model.setBlock(config.toBlock());
             adam = new AdamW(s -> 1e-3, 0f);
-            trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(Loss.l2Loss("mse", 1)).optOptimizer(adam));
+            trainer = model.newTrainer(new DefaultTrainingConfig(new MseLoss()).optOptimizer(adam));
             if (f > 0) {
                 trainer.initialize(xShape, mShape);
             } else {

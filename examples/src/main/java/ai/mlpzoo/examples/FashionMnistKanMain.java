@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.mlpzoo.blocks.kan.KAN;
 import ai.mlpzoo.blocks.kan.KanOptions;
 import ai.mlpzoo.data.FashionMnist;
+import ai.mlpzoo.train.LogitsLoss;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
@@ -45,7 +45,7 @@ public final class FashionMnistKanMain {
         int steps = train.size() / batch; // the last partial batch is dropped
         Tracker lr = n -> (float) (1e-3 * Math.pow(0.8, n / steps)); // ExponentialLR(0.8) per epoch
         DefaultTrainingConfig config =
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                new DefaultTrainingConfig(new LogitsLoss(0f))
                         .optOptimizer(
                                 Optimizer.adamW()
                                         .optLearningRateTracker(lr)

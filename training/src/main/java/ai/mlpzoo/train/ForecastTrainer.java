@@ -10,7 +10,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.config.ModelConfig;
@@ -258,8 +257,7 @@ public final class ForecastTrainer {
             if (checkpoint != null) {
                 Checkpoints.loadWeights(model, checkpoint);
             }
-            DefaultTrainingConfig tc =
-                    new DefaultTrainingConfig(Loss.l2Loss("mse", 1)).optOptimizer(adamw);
+            DefaultTrainingConfig tc = new DefaultTrainingConfig(new MseLoss()).optOptimizer(adamw);
             try (Trainer trainer = model.newTrainer(tc);
                     ShutdownGuard guard = new ShutdownGuard()) {
                 Runnable stopped =

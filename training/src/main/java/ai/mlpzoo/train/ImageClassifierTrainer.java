@@ -10,6 +10,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.mlpzoo.blocks.common.Scalars;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ModelConfig;
 import ai.mlpzoo.data.FashionMnist;
@@ -328,7 +329,7 @@ public final class ImageClassifierTrainer {
     }
 
     private static NDArray normalise(NDArray x) {
-        return x.subi(FashionMnist.MEAN).divi(FashionMnist.STD);
+        return Scalars.divi(x.subi(FashionMnist.MEAN), FashionMnist.STD);
     }
 
     /**

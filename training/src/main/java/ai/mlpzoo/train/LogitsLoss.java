@@ -3,6 +3,7 @@ package ai.mlpzoo.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * Softmax cross-entropy on a model's first output (our classifiers also return their pooled
@@ -43,7 +44,7 @@ public class LogitsLoss extends Loss {
             return nll.mean();
         }
         NDArray uniform = logp.mean(new int[] {1}).neg();
-        return nll.mul(1 - smoothing).add(uniform.mul(smoothing)).mean();
+        return Scalars.mul(nll, 1 - smoothing).add(Scalars.mul(uniform, smoothing)).mean();
     }
 
     /**

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.HookPoint;
+import ai.mlpzoo.blocks.common.Scalars;
 import java.util.List;
 
 /**
@@ -96,7 +97,9 @@ public class MultiHeadSelfAttention extends AbstractBlock implements HookPoint.O
      */
     public static NDArray additiveMask(NDArray attentionMask) {
         NDArray m = attentionMask.toType(DataType.FLOAT32, false); // (B, T)
-        return m.neg().add(1f).mul(-Float.MAX_VALUE).expandDims(1).expandDims(1); // (B, 1, 1, T)
+        return Scalars.mul(m.neg().add(1f), -Float.MAX_VALUE)
+                .expandDims(1)
+                .expandDims(1); // (B, 1, 1, T)
     }
 
     @Override
@@ -115,7 +118,7 @@ public class MultiHeadSelfAttention extends AbstractBlock implements HookPoint.O
         NDArray v = split(value.forward(ps, in, training).head(), b, t); // (B, H, T, Dh)
         // scaled before the matmul's sum is taken in float32, as Hugging Face divides after:
         // the order changes the result by rounding only
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim));
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(headDim));
         // (B, H, T, T)
         if (inputs.size() > 1 && inputs.get(1) != null) {
             scores = scores.add(inputs.get(1)); // mask (B or 1, 1 or H, 1 or T, T) broadcasts

@@ -29,11 +29,12 @@ public final class DropPath {
         java.util.Arrays.fill(maskShape, 1);
         maskShape[0] = branch.getShape().get(0);
         NDArray mask =
-                branch.getManager()
-                        .randomUniform(0f, 1f, new Shape(maskShape), branch.getDataType())
-                        .lt(keep)
-                        .toType(branch.getDataType(), false)
-                        .divi(keep);
+                Scalars.divi(
+                        branch.getManager()
+                                .randomUniform(0f, 1f, new Shape(maskShape), branch.getDataType())
+                                .lt(keep)
+                                .toType(branch.getDataType(), false),
+                        keep);
         return branch.mul(mask);
     }
 }

@@ -58,7 +58,7 @@ public final class Initializers {
             double std) {
         float m = (float) TRUNC_2SIGMA_MASS;
         try (NDArray u = manager.randomUniform(-m, m, shape, dataType)) {
-            return u.erfinv().muli((float) (Math.sqrt(2.0) * std));
+            return Scalars.muli(u.erfinv(), Math.sqrt(2.0) * std);
         }
     }
 

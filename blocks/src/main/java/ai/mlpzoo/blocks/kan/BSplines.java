@@ -3,6 +3,7 @@ package ai.mlpzoo.blocks.kan;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * B-spline bases by the Cox-de Boor recursion (de Boor 1978, "A Practical Guide to Splines"), on a
@@ -69,9 +70,8 @@ public final class BSplines {
         for (int k = 1; k <= order; k++) {
             long m = n - 1 - k; // bases of order k; b holds m + 1 of order k - 1
             NDArray tLo = grid.get(":, 0:" + (m + 1)); // t_j, j = 0..m
-            NDArray inv =
-                    safe(grid.get(":, " + k + ":" + (m + 1 + k)).sub(tLo))
-                            .pow(-1f); // 1 / (t_{j+k} - t_j)
+            NDArray inv = // 1 / (t_{j+k} - t_j)
+                    Scalars.pow(safe(grid.get(":, " + k + ":" + (m + 1 + k)).sub(tLo)), -1);
             NDArray c = xe.sub(tLo).mul(inv).mul(b); // (batch, in, m + 1)
             b =
                     c.get(":, :, 0:" + m)
@@ -102,9 +102,10 @@ public final class BSplines {
         NDArray centres = grid.get(":, 2:" + (m + 2)).mul(invH); // t_{j+2} / h, (in, m)
         NDArray xs = x.mul(invH.reshape(invSpacing.length)).expandDims(2); // x / h, (batch, in, 1)
         NDArray s = xs.sub(centres).abs(); // (batch, in, m)
-        NDArray outer = NDArrays.sub(2f, s).maximum(0f); // (2 - s)+
-        NDArray inner = NDArrays.sub(1f, s).maximum(0f); // (1 - s)+
-        return outer.pow(3f).mul(1f / 6f).sub(inner.pow(3f).mul(2f / 3f));
+        NDArray outer = Scalars.maximum(NDArrays.sub(2f, s), 0); // (2 - s)+
+        NDArray inner = Scalars.maximum(NDArrays.sub(1f, s), 0); // (1 - s)+
+        return Scalars.mul(Scalars.pow(outer, 3), 1f / 6f)
+                .sub(Scalars.mul(Scalars.pow(inner, 3), 2f / 3f));
     }
 
     /**

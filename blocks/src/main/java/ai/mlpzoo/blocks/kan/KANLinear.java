@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * One Kolmogorov-Arnold layer (Liu et al. 2024, "KAN: Kolmogorov-Arnold Networks") in
@@ -193,7 +194,7 @@ public class KANLinear extends AbstractBlock {
         NDArray p = l1.div(total);
         // p log p -> 0 as p -> 0; the tiny offset keeps an all-zero edge from giving 0 * -inf = NaN
         NDArray ent = p.mul(p.add(1e-30f).log()).sum().neg();
-        return total.mul((float) activation).add(ent.mul((float) entropy));
+        return Scalars.mul(total, (float) activation).add(Scalars.mul(ent, (float) entropy));
     }
 
     /**

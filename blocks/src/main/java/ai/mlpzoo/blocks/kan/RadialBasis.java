@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * fast-kan's Gaussian radial basis (Li 2024, "Kolmogorov-Arnold Networks are Radial Basis Function
@@ -73,7 +74,7 @@ public class RadialBasis extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray u = inputs.head().expandDims(-1); // (..., in, 1)
         NDArray centres = ps.getValue(grid, u.getDevice(), training); // (num_grids)
-        NDArray z = u.sub(centres).div(denominator); // (..., in, num_grids)
+        NDArray z = Scalars.div(u.sub(centres), denominator); // (..., in, num_grids)
         return new NDList(z.square().neg().exp());
     }
 

@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.BatchNorm2d;
 import ai.mlpzoo.blocks.common.ChannelLayerNorm;
 import ai.mlpzoo.blocks.common.DropPath;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * One Strip-MLP block (the reference's {@code BasicBlock}): {@code x + token_mixing(x)}, then
@@ -122,7 +123,7 @@ public class StripBlock extends AbstractBlock {
         long n = u.getShape().get(0);
         long f = u.getShape().get(3);
         NDArray sumSq = u.reshape(n, -1, f).square().sum(new int[] {1}, true); // (N, 1, F)
-        return sumSq.maximum(Float.MIN_NORMAL).sqrt().reshape(n, 1, 1, f);
+        return Scalars.maximum(sumSq, Float.MIN_NORMAL).sqrt().reshape(n, 1, 1, f);
     }
 
     /**

@@ -2,6 +2,7 @@ package ai.mlpzoo.sae.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The geometric median of points (the point minimising the sum of Euclidean distances) by
@@ -28,7 +29,10 @@ public final class GeometricMedian {
             NDArray m = p.mean(new int[] {0});
             for (int i = 0; i < iterations; i++) {
                 // weights 1 / |p_i - m|, floored so a point at the median does not divide by zero
-                NDArray w = p.sub(m).norm(new int[] {1}, true).maximum(1e-8f).pow(-1f); // (M, 1)
+                NDArray w =
+                        Scalars.pow(
+                                Scalars.maximum(p.sub(m).norm(new int[] {1}, true), 1e-8f),
+                                -1); // (M, 1)
                 m = p.mul(w).sum(new int[] {0}).div(w.sum());
             }
             median = m;

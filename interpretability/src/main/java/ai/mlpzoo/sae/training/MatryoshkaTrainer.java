@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.Scalars;
 import ai.mlpzoo.blocks.sae.MatryoshkaBatchTopKSae;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -316,11 +317,9 @@ public final class MatryoshkaTrainer {
                     NDArray part = f.get(new NDIndex(":, {}:{}", start, end)).matMul(rows);
                     rec = rec.add(part); // (B, D)
                     NDArray term =
-                            xs.sub(rec)
-                                    .square()
-                                    .sum(new int[] {1})
-                                    .mean()
-                                    .mul(cfg.groupWeights()[g]);
+                            Scalars.mul(
+                                    xs.sub(rec).square().sum(new int[] {1}).mean(),
+                                    cfg.groupWeights()[g]);
                     terms[g] = term.getFloat();
                     System.arraycopy(
                             rec.stopGradient().toFloatArray(),
@@ -331,7 +330,7 @@ public final class MatryoshkaTrainer {
                     termSum = termSum == null ? term : termSum.add(term);
                     start = end;
                 }
-                NDArray l2Loss = termSum.div(groups.length);
+                NDArray l2Loss = Scalars.div(termSum, groups.length);
                 l2 = l2Loss.getFloat();
                 out = rec.stopGradient().toFloatArray();
                 // counters: every latent ages by B tokens, the fired ones restart at 0
@@ -354,7 +353,7 @@ public final class MatryoshkaTrainer {
                     int kAux = Math.min(cfg.topKAux(), nDead);
                     NDArray deadMask = m.create(dead).toType(DataType.FLOAT32, false); // (F)
                     // live latents far below any post-ReLU value: top-k picks dead ones only
-                    NDArray masked = post.add(deadMask.sub(1f).mul(1e30f)); // (B, F)
+                    NDArray masked = post.add(Scalars.mul(deadMask.sub(1f), 1e30f)); // (B, F)
                     NDList auxTop = masked.topK(kAux, 1, true, false);
                     NDArray auxActs =
                             m.zeros(post.getShape())
@@ -370,7 +369,7 @@ public final class MatryoshkaTrainer {
                         aux = 0f; // the reference's nan_to_num(0)
                     } else {
                         aux = nv;
-                        total = total.add(norm.mul(cfg.auxkAlpha()));
+                        total = total.add(Scalars.mul(norm, cfg.auxkAlpha()));
                     }
                 } else {
                     aux = 0f;
@@ -413,7 +412,7 @@ public final class MatryoshkaTrainer {
             float lrUsed = cfg.lr() * schedule(step);
             adamSteps++;
             for (Parameter p : params) {
-                NDArray g = grads.get(p.getName()).mul(clip);
+                NDArray g = Scalars.mul(grads.get(p.getName()), clip);
                 gradUsed.put(p.getName(), g.toFloatArray());
                 adam(p, g, lrUsed);
                 p.getArray().getGradient().subi(p.getArray().getGradient());
@@ -456,15 +455,15 @@ public final class MatryoshkaTrainer {
                         });
         // m = b1 m + (1 - b1) g ; v = b2 v + (1 - b2) g^2, in place on the moments
         // the scalars as PyTorch casts Python floats: (float) of the double expression
-        mv[0].muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
-        mv[1].muli((float) BETA2).addi(g.square().mul((float) (1 - BETA2)));
+        Scalars.muli(mv[0], (float) BETA1).addi(Scalars.mul(g, (float) (1 - BETA1)));
+        Scalars.muli(mv[1], (float) BETA2).addi(Scalars.mul(g.square(), (float) (1 - BETA2)));
         double bc1 = 1 - Math.pow(BETA1, adamSteps);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(BETA2, adamSteps));
         float stepSize = (float) (lr / bc1);
         try (NDManager s = manager.newSubManager()) {
-            NDArray denom = mv[1].sqrt().div((float) bc2Sqrt).add(ADAM_EPS);
+            NDArray denom = Scalars.div(mv[1].sqrt(), (float) bc2Sqrt).add(ADAM_EPS);
             denom.attach(s);
-            NDArray upd = mv[0].div(denom).mul(stepSize);
+            NDArray upd = Scalars.mul(mv[0].div(denom), stepSize);
             upd.attach(s);
             p.getArray().subi(upd);
         }

@@ -1,6 +1,7 @@
 package ai.mlpzoo.sae.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.mlpzoo.blocks.common.Scalars;
 import java.util.Locale;
 
 /**
@@ -69,7 +70,9 @@ public record SaeMetrics(
         double mse = sse / yt.size();
         NDArray dot = yt.mul(yHat.stopGradient()).sum(new int[] {1});
         NDArray norms =
-                yt.norm(new int[] {1}).mul(yHat.stopGradient().norm(new int[] {1})).maximum(1e-12f);
+                Scalars.maximum(
+                        yt.norm(new int[] {1}).mul(yHat.stopGradient().norm(new int[] {1})),
+                        1e-12f);
         double cos = dot.div(norms).mean().getFloat();
         return new SaeMetrics(
                 step, loss, mse, var > 0 ? sse / var : Double.NaN, l0, deadFraction, cos);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.Scalars;
 import ai.mlpzoo.blocks.sae.SaeDims;
 import ai.mlpzoo.blocks.sae.TopKSae;
 import java.nio.FloatBuffer;
@@ -121,7 +122,7 @@ final class TopKManualStep {
             NDArray lossArr = e.square().sum(new int[] {1}).mean();
             lossArr.attach(t);
             float loss = lossArr.getFloat();
-            NDArray g = e.muli(2f / n); // (N, d_out), e is not used again
+            NDArray g = Scalars.muli(e, 2f / n); // (N, d_out), e is not used again
             NDArray dWDec = coo(t, av, cols, rows, byLatent).matMul(g); // (d_sae, d_out)
             dWDec.attach(m);
             NDArray dBDec = g.sum(new int[] {0}); // (d_out)

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The synthetic ground truth of Sharkey et al. 2022 ("Taking features out of superposition with
@@ -79,7 +80,8 @@ public final class ToyFeatures implements BatchSource {
         try (NDManager m = truth.getManager().newSubManager()) {
             NDArray t = truth.div(truth.norm(new int[] {1}, true));
             t.attach(m);
-            NDArray w = dictionary.div(dictionary.norm(new int[] {1}, true).maximum(1e-12f));
+            NDArray w =
+                    dictionary.div(Scalars.maximum(dictionary.norm(new int[] {1}, true), 1e-12f));
             w.attach(m);
             return t.matMul(w.transpose()).max(new int[] {1}).mean().getFloat();
         }

@@ -2,6 +2,7 @@ package ai.mlpzoo.blocks.bert;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * sentence-transformers' pooling for all-MiniLM-L6-v2 (Reimers and Gurevych 2019): the mean of the
@@ -25,10 +26,10 @@ public final class SentencePooling {
         NDArray m = attentionMask.toType(DataType.FLOAT32, false).expandDims(2); // (B, T, 1)
         NDArray sum = hidden.mul(m).sum(new int[] {1}); // (B, H)
         // sentence-transformers clamps the token count at 1e-9: an all-padding row gives 0, not NaN
-        NDArray count = m.sum(new int[] {1}).maximum(1e-9f); // (B, 1)
+        NDArray count = Scalars.maximum(m.sum(new int[] {1}), 1e-9f); // (B, 1)
         NDArray mean = sum.div(count); // (B, H)
         // F.normalize: x / max(||x||_2, 1e-12)
-        NDArray norm = mean.norm(new int[] {1}, true).maximum(1e-12f); // (B, 1)
+        NDArray norm = Scalars.maximum(mean.norm(new int[] {1}, true), 1e-12f); // (B, 1)
         return mean.div(norm); // (B, H)
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The BatchTopK sparse autoencoder (Bussmann et al. 2024, "BatchTopK Sparse Autoencoders"): while
@@ -86,7 +87,7 @@ public class BatchTopKSae extends JumpReLUSae {
             }
             float min = positive.min().getFloat();
             NDArray t = threshold.getArray();
-            t.muli(1f - THRESHOLD_RATE).addi(THRESHOLD_RATE * min);
+            Scalars.muli(t, 1f - THRESHOLD_RATE).addi(THRESHOLD_RATE * min);
         }
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The gated sparse autoencoder (Rajamanoharan et al. 2024, "Improving Dictionary Learning with
@@ -100,7 +101,7 @@ public class GatedSae extends SparseCoder {
         float l1 = step.coefficient(SaeTerms.L1);
         NDManager m = step.manager();
         NDArray gate = Activation.relu(step.z().hiddenPre());
-        NDArray sparsity = SaeTerms.decoderWeightedL1(step, gate).mul(l1);
+        NDArray sparsity = Scalars.mul(SaeTerms.decoderWeightedL1(step, gate), l1);
         NDArray wFrozen = step.value(step.block().getWDec()).stopGradient();
         NDArray bFrozen = step.value(step.block().getBDec()).stopGradient();
         wFrozen.attach(m);

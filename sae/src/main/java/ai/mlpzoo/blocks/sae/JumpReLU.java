@@ -1,6 +1,7 @@
 package ai.mlpzoo.blocks.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * JumpReLU and the Heaviside step with the straight-through estimators of Rajamanoharan et al.
@@ -25,7 +26,7 @@ public final class JumpReLU {
         NDArray mask = pre.gt(theta).toType(pre.getDataType(), false); // constant: no gradient
         NDArray value = pre.mul(mask);
         // c is detached in graft, so multiplying by theta itself only fixes its value
-        NDArray c = rectangle(pre, theta, eps).mul(theta).divi(-eps);
+        NDArray c = Scalars.divi(rectangle(pre, theta, eps).mul(theta), -eps);
         return value.add(graft(c, theta));
     }
 
@@ -40,14 +41,14 @@ public final class JumpReLU {
      */
     public static NDArray step(NDArray pre, NDArray theta, float eps) {
         NDArray value = pre.gt(theta).toType(pre.getDataType(), false);
-        NDArray c = rectangle(pre, theta, eps).divi(-eps);
+        NDArray c = Scalars.divi(rectangle(pre, theta, eps), -eps);
         return value.add(graft(c, theta));
     }
 
     /** K((pre - theta) / eps), detached. */
     private static NDArray rectangle(NDArray pre, NDArray theta, float eps) {
         // pre first: every result stays in the batch's manager, never in the parameter's
-        NDArray u = pre.stopGradient().sub(theta).divi(eps);
+        NDArray u = Scalars.divi(pre.stopGradient().sub(theta), eps);
         return u.gt(-0.5f).logicalAnd(u.lt(0.5f)).toType(pre.getDataType(), false);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The JumpReLU sparse autoencoder (Rajamanoharan et al. 2024, "Jumping Ahead: Improving
@@ -134,7 +135,7 @@ public class JumpReLUSae extends SparseCoder {
                     JumpReLU.step(step.z().hiddenPre(), theta, sae.getBandwidth())
                             .sum(new int[] {1})
                             .mean();
-            return l0.mul(step.coefficient(SaeTerms.L0));
+            return Scalars.mul(l0, step.coefficient(SaeTerms.L0));
         }
 
         /** A threshold at or below zero would let every negative pre-activation through. */
@@ -144,7 +145,7 @@ public class JumpReLUSae extends SparseCoder {
             if (!t.requiresGradient()) {
                 return;
             }
-            NDArray c = t.getArray().maximum(1e-6f);
+            NDArray c = Scalars.maximum(t.getArray(), 1e-6f);
             c.attach(manager);
             t.getArray().set(c.toFloatArray());
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.mlpzoo.blocks.common.Scalars;
 import java.util.List;
 
 /**
@@ -164,7 +165,7 @@ public class MatryoshkaBatchTopKSae extends BatchTopKSae {
      */
     public static NDArray prefixLosses(SaeTrainingStep step) {
         MatryoshkaBatchTopKSae sae = (MatryoshkaBatchTopKSae) step.block();
-        NDArray aux = saeLensAuxK(step).mul(step.coefficient(SaeTerms.AUXK));
+        NDArray aux = Scalars.mul(saeLensAuxK(step), step.coefficient(SaeTerms.AUXK));
         if (sae.groupSizes.length == 1) {
             return aux;
         }
@@ -204,12 +205,12 @@ public class MatryoshkaBatchTopKSae extends BatchTopKSae {
         int kAux = Math.min(kAuxDefault, numDead);
         NDArray deadMask = m.create(dead).toType(DataType.FLOAT32, false); // (d_sae)
         // live latents pushed far below any pre-activation, so that top-k picks dead ones only
-        NDArray masked = pre.add(deadMask.sub(1f).mul(1e30f)); // (N, d_sae)
+        NDArray masked = pre.add(Scalars.mul(deadMask.sub(1f), 1e30f)); // (N, d_sae)
         NDList top = masked.topK(kAux, 1, true, false); // (N, k_aux) values and indices
         NDArray auxActs = m.zeros(pre.getShape()).scatter(top.get(1), top.get(0), 1);
         SparseCoder sae = step.block();
         NDArray recons = auxActs.matMul(step.value(sae.getWDec())).add(step.value(sae.getBDec()));
         NDArray residual = step.y().sub(step.yHat()).stopGradient(); // (N, d_out)
-        return SaeTerms.rowSquaredError(recons, residual).mul(scale);
+        return Scalars.mul(SaeTerms.rowSquaredError(recons, residual), scale);
     }
 }

@@ -3,6 +3,7 @@ package ai.mlpzoo.blocks.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The multi-layer sparse autoencoder (Lawson et al. 2024, "Residual Stream Analysis with
@@ -106,7 +107,7 @@ public class MultiLayerSae extends SparseCoder {
         NDArray mu = x.mean(new int[] {1}, true); // (N, 1)
         NDArray c = x.sub(mu); // (N, d)
         // unbiased, as torch.std's default: sum of squares over d - 1
-        NDArray sd = c.square().sum(new int[] {1}, true).div(d - 1).sqrt(); // (N, 1)
+        NDArray sd = Scalars.div(c.square().sum(new int[] {1}, true), d - 1).sqrt(); // (N, 1)
         NDArray z = c.div(sd.add(EPS)); // (N, d)
         return new NDList(z, mu, sd);
     }
@@ -146,7 +147,7 @@ public class MultiLayerSae extends SparseCoder {
         long n = xs.getShape().get(1);
         NDArray err = recons.reshape(layers, -1).sub(xs).square().mean(new int[] {1}); // (L)
         NDArray centred = xs.sub(xs.mean(new int[] {1}, true)); // (L, M)
-        NDArray var = centred.square().sum(new int[] {1}).div(n - 1); // (L), unbiased
+        NDArray var = Scalars.div(centred.square().sum(new int[] {1}), n - 1); // (L), unbiased
         return err.div(var);
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * Loss pieces that several architectures' {@link SaeTrainingTerm}s share, and the names of the
@@ -84,7 +85,7 @@ public final class SaeTerms {
         int kAux = Math.min(kAuxDefault, numDead);
         NDArray deadMask = m.create(dead).toType(DataType.FLOAT32, false); // (d_sae)
         // live latents pushed far down so that top-k picks dead ones only (there are >= k_aux)
-        NDArray masked = z.hiddenPre().add(deadMask.sub(1f).mul(1e9f));
+        NDArray masked = z.hiddenPre().add(Scalars.mul(deadMask.sub(1f), 1e9f));
         NDList top = masked.topK(kAux, 1, true, false);
         // k_aux is large (d_in / 2): a dense product beats gathering k_aux rows per sample, whose
         // backward scatters N * k_aux rows into the decoder gradient
@@ -93,6 +94,6 @@ public final class SaeTerms {
                         .scatter(top.get(1), Activation.relu(top.get(0)), 1);
         NDArray eHat = auxActs.matMul(step.value(step.block().getWDec()));
         NDArray residual = y.sub(step.yHat()).stopGradient();
-        return rowSquaredError(eHat, residual).mul(scale);
+        return Scalars.mul(rowSquaredError(eHat, residual), scale);
     }
 }

@@ -3,6 +3,7 @@ package ai.mlpzoo.blocks.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The standard (ReLU) sparse autoencoder (Bricken et al. 2023, "Towards Monosemanticity";
@@ -54,6 +55,6 @@ public class StandardSae extends SparseCoder {
      */
     static NDArray l1Penalty(SaeTrainingStep step) {
         float l1 = step.coefficient(SaeTerms.L1);
-        return SaeTerms.decoderWeightedL1(step, step.z().dense()).mul(l1);
+        return Scalars.mul(SaeTerms.decoderWeightedL1(step, step.z().dense()), l1);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * The TopK sparse autoencoder (Gao et al. 2024, "Scaling and evaluating sparse autoencoders";
@@ -81,6 +82,6 @@ public class TopKSae extends SparseCoder {
      * @return the term
      */
     static NDArray auxKLoss(SaeTrainingStep step) {
-        return SaeTerms.auxK(step).mul(step.coefficient(SaeTerms.AUXK));
+        return Scalars.mul(SaeTerms.auxK(step), step.coefficient(SaeTerms.AUXK));
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * PyTorch's {@code BatchNorm1d} over a trailing feature axis: each of the {@code features} channels
@@ -93,10 +94,10 @@ public class FeatureBatchNorm extends AbstractBlock {
         float unbias = count > 1 ? (float) count / (count - 1) : 1f;
         try (NDArray m = mean.stopGradient();
                 NDArray v = var.stopGradient();
-                NDArray dm = m.mul(MOMENTUM);
-                NDArray dv = v.mul(MOMENTUM * unbias)) {
-            rm.muli(1 - MOMENTUM).addi(dm);
-            rv.muli(1 - MOMENTUM).addi(dv);
+                NDArray dm = Scalars.mul(m, MOMENTUM);
+                NDArray dv = Scalars.mul(v, MOMENTUM * unbias)) {
+            Scalars.muli(rm, 1 - MOMENTUM).addi(dm);
+            Scalars.muli(rv, 1 - MOMENTUM).addi(dv);
         }
     }
 

@@ -11,6 +11,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.mlpzoo.blocks.common.Checks;
+import ai.mlpzoo.blocks.common.Scalars;
 
 /**
  * PatchTSMixer's optional self-attention over the patches ({@code PatchTSMixerAttention}, BART's
@@ -58,7 +59,8 @@ public class PatchAttention extends AbstractBlock {
         long n = x.getShape().get(0);
         long p = x.getShape().get(1);
         int hd = dModel / heads;
-        NDArray qs = q.forward(ps, inputs, training).head().mul((float) Math.pow(hd, -0.5));
+        NDArray qs =
+                Scalars.mul(q.forward(ps, inputs, training).head(), (float) Math.pow(hd, -0.5));
         NDArray ks = k.forward(ps, inputs, training).head(); // (N, P, D)
         NDArray vs = v.forward(ps, inputs, training).head(); // (N, P, D)
         qs = qs.reshape(n, p, heads, hd).transpose(0, 2, 1, 3); // (N, H, P, hd)

@@ -2,6 +2,7 @@ package ai.mlpzoo.blocks.timeseries.patchtsmixer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.mlpzoo.blocks.common.Scalars;
 import java.util.Locale;
 
 /**
@@ -84,7 +85,8 @@ public enum Scaling {
             case MEAN:
                 {
                     NDArray scale =
-                            x.abs().mean(new int[] {1}, true).maximum(MEAN_MIN); // (B, 1, C)
+                            Scalars.maximum(
+                                    x.abs().mean(new int[] {1}, true), MEAN_MIN); // (B, 1, C)
                     return new NDList(x.div(scale), scale.zerosLike(), scale);
                 }
             default:
