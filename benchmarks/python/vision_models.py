@@ -725,6 +725,210 @@ class Hourglass(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------
+# Strip-MLP (Java: blocks.stripmlp.StripMlp, StripBlock, StripMixing)
+# ---------------------------------------------------------------------------------------------
+
+
+def _drop_path(x, rate, training):
+    """Per-sample stochastic depth, as blocks.common.DropPath: keep a sample's branch with
+    probability 1 - rate and scale it by 1 / (1 - rate); the identity in eval."""
+    if not training or rate <= 0:
+        return x
+    keep = 1.0 - rate
+    mask = (torch.rand((x.shape[0],) + (1,) * (x.dim() - 1), dtype=x.dtype) < keep).to(x.dtype)
+    return x * (mask / keep)
+
+
+class _PositionTable(nn.Module):
+    """A relative-position table (2H + 1, C'); position (i, j) of channel c reads row j - i + H."""
+
+    def __init__(self, size, channels):
+        super().__init__()
+        self.size = size
+        self.embeddings_table = nn.Parameter(torch.randn(2 * size + 1, channels) * 0.02)
+        idx = torch.arange(size)
+        self.register_buffer("rows", (idx[None, :] - idx[:, None] + size).reshape(-1),
+                             persistent=False)  # (H·H,) int64, not a state-dict entry
+
+    def forward(self):
+        h = self.size
+        t = self.embeddings_table[self.rows]  # (H·H, C')
+        return t.reshape(h, h, -1).permute(2, 0, 1).unsqueeze(0)  # (1, C', H, W)
+
+
+def strip_groups(channels):
+    """The strip group width Cg: int(C · 0.5 / p), p = 2 when C is a multiple of 80, else 4."""
+    return int(channels * 0.5 / (2 if channels % 80 == 0 else 4))
+
+
+class _Reweight(nn.Module):
+    def __init__(self, half):
+        super().__init__()
+        self.fc1 = nn.Conv2d(half, half // 2, 1)
+        self.fc2 = nn.Conv2d(half // 2, half * 3, 1)
+
+    def forward(self, x):  # (N, C', 1, 1)
+        return self.fc2(F.gelu(self.fc1(x)))  # (N, 3C', 1, 1)
+
+
+class _StripMixing(nn.Module):
+    """The token mixer smlp_block: half the channels through the cascade group strip mixing, the
+    other half through the local strip mixing (depthwise (3,7) and (7,3) convolutions reweighted by
+    a softmax over three branches), fused by a 1x1 convolution."""
+
+    def __init__(self, channels, size):
+        super().__init__()
+        half = channels // 2
+        g = strip_groups(channels)
+        self.channels, self.size, self.groups = channels, size, g
+        self.mlp = nn.Sequential(nn.Conv2d(channels, channels, 1), nn.BatchNorm2d(channels))
+        # grouped (1, 3) convolutions over the conv channels g·W + w (proj_h) and g·H + h (proj_w)
+        self.proj_h = nn.Conv2d(g * size, g * size, (1, 3), padding=(0, 1), groups=g)
+        self.proj_w = nn.Conv2d(g * size, g * size, (1, 3), padding=(0, 1), groups=g)
+        self.fuse_h = nn.Conv2d(channels, half, 1, bias=False)
+        self.fuse_w = nn.Conv2d(channels, half, 1, bias=False)
+        self.relate_pos_h = _PositionTable(size, half)
+        self.relate_pos_w = _PositionTable(size, half)
+        self.BN = nn.BatchNorm2d(half)
+        self.fc_h = nn.Conv2d(half, half, (3, 7), padding=(1, 3), groups=half, bias=False)
+        self.fc_w = nn.Conv2d(half, half, (7, 3), padding=(3, 1), groups=half, bias=False)
+        self.reweight = _Reweight(half)
+        self.fuse = nn.Conv2d(channels, channels, 1, bias=False)
+
+    def strip(self, x):  # (N, C', H, W), channel c = c1·Cg + g
+        n, half, h, _ = x.shape
+        cg = self.groups
+        c1 = half // cg
+        xh = x + self.relate_pos_h()  # (N, C', H, W)
+        xh = xh.reshape(n, c1, cg, h, h).permute(0, 2, 4, 1, 3).reshape(n, cg * h, c1, h)
+        xh = self.proj_h(xh)  # (N, Cg·W, C1, H): mixes W within a group, a 3-row window over H
+        xh = xh.reshape(n, cg, h, c1, h).permute(0, 3, 1, 4, 2).reshape(n, half, h, h)
+        y = F.gelu(self.BN(self.fuse_h(torch.cat([xh, x], 1)))) + self.relate_pos_w()  # (N, C', H, W)
+        xw = y.reshape(n, c1, cg * h, h).transpose(1, 2)  # (N, Cg·H, C1, W)
+        xw = self.proj_w(xw)  # (N, Cg·H, C1, W): mixes H within a group, a 3-column window over W
+        xw = xw.transpose(1, 2).reshape(n, half, h, h)  # (N, C', H, W)
+        return self.fuse_w(torch.cat([x, xw], 1))  # (N, C', H, W)
+
+    def forward(self, x):  # (N, C, H, W)
+        n = x.shape[0]
+        half = self.channels // 2
+        u = F.gelu(self.mlp(x))  # (N, C, H, W)
+        x1, x2 = u[:, :half], u[:, half:]  # (N, C', H, W) each
+        x1 = self.strip(x1)
+        a = self.fc_h(x2)  # (N, C', H, W)
+        b = self.fc_w(x2)  # (N, C', H, W)
+        att = self.reweight((a + b + x2).mean((2, 3), keepdim=True))  # (N, 3C', 1, 1)
+        att = att.reshape(n, half, 3).softmax(2)  # (N, C', 3): channel c takes 3c .. 3c + 2
+        w = att.reshape(n, half, 3, 1, 1)
+        x2 = b * w[:, :, 0] + a * w[:, :, 1] + x2 * w[:, :, 2]  # (N, C', H, W)
+        return self.fuse(torch.cat([x1, x2], 1))  # (N, C, H, W)
+
+
+class _ConvMerge(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.BN = nn.BatchNorm2d(c)
+        self.Conv = nn.Conv2d(c, c, 3, padding=1, groups=c, bias=False)
+
+    def forward(self, x):  # (N, C, H, W)
+        return self.Conv(F.gelu(self.BN(x)))
+
+
+class _Dwsc(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv_merge = _ConvMerge(c)
+
+    def forward(self, x):
+        return self.conv_merge(x)
+
+
+class _TokenMixing(nn.Module):
+    def __init__(self, c, size):
+        super().__init__()
+        self.dwsc = _Dwsc(c)
+        self.smlp_block = _StripMixing(c, size)
+
+    def forward(self, x):  # (N, C, H, W)
+        return self.smlp_block(self.dwsc(x))
+
+
+class _Grn(nn.Module):
+    """Global response normalisation over (N, H, W, F): u + gamma · u · G / (mean_F(G) + 1e-6) +
+    beta, G the L2 norm of each feature over H, W."""
+
+    def __init__(self, f):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.zeros(1, 1, 1, f))
+        self.beta = nn.Parameter(torch.zeros(1, 1, 1, f))
+
+    def forward(self, u):  # (N, H, W, F)
+        g = torch.norm(u, p=2, dim=(1, 2), keepdim=True)  # (N, 1, 1, F)
+        nx = g / (g.mean(-1, keepdim=True) + 1e-6)  # (N, 1, 1, F)
+        return self.gamma * (u * nx) + self.beta + u
+
+
+class _ChannelMixing(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv_77 = nn.Conv2d(c, c, 7, padding=3, groups=c, bias=False)
+        self.layer_norm = nn.LayerNorm(c, eps=1e-5)
+        self.fc1 = nn.Linear(c, 3 * c)
+        self.grn = _Grn(3 * c)
+        self.fc2 = nn.Linear(3 * c, c)
+
+    def forward(self, x):  # (N, C, H, W)
+        u = self.conv_77(x).permute(0, 2, 3, 1)  # (N, H, W, C)
+        u = self.grn(F.gelu(self.fc1(self.layer_norm(u))))  # (N, H, W, 3C)
+        return self.fc2(u).permute(0, 3, 1, 2)  # (N, C, H, W)
+
+
+class _StripBlock(nn.Module):
+    DROP_PATH = 0.1  # the reference's hard-coded stochastic depth, as StripBlock.DROP_PATH
+
+    def __init__(self, c, size):
+        super().__init__()
+        self.token_mixing = _TokenMixing(c, size)
+        self.channel_mixing = _ChannelMixing(c)
+
+    def forward(self, x):  # (N, C, H, W)
+        x = x + _drop_path(self.token_mixing(x), self.DROP_PATH, self.training)
+        return x + _drop_path(self.channel_mixing(x), self.DROP_PATH, self.training)
+
+
+class StripMlp(nn.Module):
+    """Strip-MLP (Cao et al. 2023): four stages at E, 2E, 4E, 8E channels and R, R/2, R/4, R/8
+    pixels (R = img / patch, the 2x2 stride-2 merges rounding down), with the grouped shortcut
+    convolutions conv_s1_28, conv_s1_14, conv_s2_14 into stages 3 and 4; BatchNorm, mean, head."""
+
+    def __init__(self, img_size, patch_size, in_chans, num_classes, embed_dim, layers):
+        super().__init__()
+        e, r = embed_dim, img_size // patch_size
+        self.patch_embed = nn.Conv2d(in_chans, e, patch_size, stride=patch_size, bias=False)
+        for s in range(4):
+            blocks = nn.Sequential(*[_StripBlock(e << s, r >> s) for _ in range(layers[s])])
+            setattr(self, f"blocks{s + 1}", blocks)
+        for s in range(3):
+            setattr(self, f"merging{s + 1}", nn.Conv2d(e << s, e << (s + 1), 2, stride=2, bias=False))
+        self.conv_s1_28 = nn.Conv2d(2 * e, 4 * e, 2, stride=2, groups=2 * e, bias=False)
+        self.conv_s1_14 = nn.Conv2d(4 * e, 8 * e, 2, stride=2, groups=4 * e, bias=False)
+        self.conv_s2_14 = nn.Conv2d(4 * e, 8 * e, 2, stride=2, groups=4 * e, bias=False)
+        self.norm = nn.BatchNorm2d(8 * e)
+        self.head = nn.Linear(8 * e, num_classes)
+
+    def forward(self, x):  # (N, C, H, W)
+        x = self.blocks1(self.patch_embed(x))  # (N, E, R, R)
+        x = self.merging1(x)  # (N, 2E, R/2, R/2)
+        s1_14 = self.conv_s1_28(x)  # (N, 4E, R/4, R/4)
+        s1_7 = self.conv_s1_14(s1_14)  # (N, 8E, R/8, R/8)
+        x = self.merging2(self.blocks2(x))  # (N, 4E, R/4, R/4)
+        s2_7 = self.conv_s2_14(x)  # (N, 8E, R/8, R/8)
+        x = self.merging3(self.blocks3(x + s1_14))  # (N, 8E, R/8, R/8)
+        x = self.blocks4(x + s1_7 + s2_7)  # (N, 8E, R/8, R/8)
+        return self.head(self.norm(x).mean((2, 3)))  # (N, classes)
+
+
+# ---------------------------------------------------------------------------------------------
 # The Fashion-MNIST configurations (model-configs/src/main/resources/.../variants/*_fmnist.json)
 # ---------------------------------------------------------------------------------------------
 
@@ -751,10 +955,13 @@ def fmnist(name):
         return RepMlpNet(1, 10, 4, [2, 2], [64, 128], [7, 3], [7, 3], [8, 16], [1, 3], 4)
     if name == "hourglass_fmnist":
         return Hourglass(784, 1024, 128, 5, 10)
+    if name == "strip_mlp_fmnist":
+        return StripMlp(28, 2, 1, 10, 16, [1, 1, 3, 1])
     raise ValueError(f"unknown Fashion-MNIST variant '{name}'")
 
 
 FMNIST = [
     "gmixer_fmnist", "poolformer_fmnist", "ms_mlp_fmnist", "raft_mlp_fmnist", "repmlp_fmnist",
     "ninformer_fmnist", "activator_fmnist", "scaling_mlp_fmnist", "hourglass_fmnist", "kat_fmnist",
+    "strip_mlp_fmnist",
 ]

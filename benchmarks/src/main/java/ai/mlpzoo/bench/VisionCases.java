@@ -22,7 +22,8 @@ import java.util.List;
  * <p>Families: gMixer (Yu et al. / timm), PoolFormer (Yu et al. 2022, "MetaFormer is actually what
  * you need for vision"), MS-MLP (Zheng et al. 2022), RaftMLP (Tatsunami and Taki 2022), RepMLPNet
  * (Ding et al. 2022), NiNformer (Abdullah et al. 2024), Activator (Abdullah et al. 2024), Scaling
- * MLPs (Bachmann et al. 2023), the Hourglass MLP (Chen et al. 2025) and KAT (Yang and Wang 2024).
+ * MLPs (Bachmann et al. 2023), the Hourglass MLP (Chen et al. 2025), KAT (Yang and Wang 2024) and
+ * Strip-MLP (Cao et al. 2023).
  */
 final class VisionCases implements CaseGroup {
 
@@ -38,7 +39,8 @@ final class VisionCases implements CaseGroup {
                     "activator",
                     "scaling_mlp",
                     "hourglass",
-                    "kat");
+                    "kat",
+                    "strip_mlp");
 
     /** Batch of the training step, as train_mixer_fmnist. */
     static final int TRAIN_BATCH = 128;
