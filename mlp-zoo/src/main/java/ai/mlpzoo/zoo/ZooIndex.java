@@ -2,6 +2,7 @@ package ai.mlpzoo.zoo;
 
 import ai.mlpzoo.config.Configs;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,10 @@ public final class ZooIndex {
     record Json(List<ZooEntry> models) {}
 
     /**
-     * Reads an index.
+     * Reads an index: one {@code {"models": [...]}} document, or several one after another, which
+     * are joined as {@link #merge} joins the files of several jars. (A shaded jar, such as the
+     * spark-submit assembly, has one {@code index.json} where the class path had one per jar: the
+     * shade plugin appends mlpzoo-nlp's to mlp-zoo's.)
      *
      * @param is the JSON
      * @param source where it came from, for messages
@@ -47,16 +51,30 @@ public final class ZooIndex {
      *     applications
      */
     public static ZooIndex read(InputStream is, String source) throws IOException {
-        Json json;
-        try {
-            json = MAPPER.readValue(is, Json.class);
-        } catch (IOException | IllegalArgumentException e) {
+        List<ZooEntry> models = new ArrayList<>();
+        int documents = 0;
+        try (MappingIterator<Json> it = MAPPER.readerFor(Json.class).readValues(is)) {
+            while (it.hasNextValue()) {
+                Json json = it.nextValue();
+                documents++;
+                if (json == null || json.models() == null) {
+                    throw new IOException(
+                            source
+                                    + ": not a valid zoo index: 'models' is missing"
+                                    + (documents > 1 ? " in its document " + documents : ""));
+                }
+                models.addAll(json.models());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ": not a valid")) {
+                throw e;
+            }
             throw new IOException(source + ": not a valid zoo index: " + e.getMessage(), e);
         }
-        if (json == null || json.models() == null) {
-            throw new IOException(source + ": not a valid zoo index: 'models' is missing");
+        if (documents == 0) {
+            throw new IOException(source + ": not a valid zoo index: the file is empty");
         }
-        return checked(new ArrayList<>(json.models()), source);
+        return checked(models, source);
     }
 
     /**

@@ -284,4 +284,46 @@ class ClasspathRepositoryTest {
                         () -> new ClasspathRepository(twice, "zoo/", tmp.resolve("cache")));
         assertTrue(e.getMessage().contains("model mixer/fmnist is listed twice"), e.getMessage());
     }
+
+    @Test
+    void anIndexOfSeveralDocumentsAsAShadedJarAppendsThemIsJoined() throws Exception {
+        // the shade plugin's AppendingTransformer writes mlp-zoo's index.json, then mlpzoo-nlp's
+        String other =
+                "{\"models\": [{\"artifactId\": \"minilm\", \"variant\": \"l6_v2\","
+                        + " \"application\": \"nlp/text_embedding\", \"description\": \"added\","
+                        + " \"pretrained\": true, \"parameters\": 2}]}";
+        ClassLoader shaded =
+                new URLClassLoader(
+                        new URL[] {indexJar("shaded.jar", INDEX + "\n" + other).toUri().toURL()},
+                        getClass().getClassLoader());
+        ClasspathRepository repo = new ClasspathRepository(shaded, "zoo/", tmp.resolve("cache"));
+        assertEquals(List.of("mixer", "minilm"), repo.index().artifactIds());
+        assertEquals("nlp/text_embedding", repo.index().variants("minilm").get(0).application());
+        // no separator at all (a file without a final newline) reads the same
+        assertEquals(
+                List.of("mixer", "minilm"),
+                ZooIndex.read(
+                                new ByteArrayInputStream(
+                                        (INDEX + other).getBytes(StandardCharsets.UTF_8)),
+                                "idx")
+                        .artifactIds());
+
+        String[][] cases = {
+            {INDEX + "\n" + INDEX, "model mixer/fmnist is listed twice"},
+            {INDEX + "\n{}", "'models' is missing in its document 2"},
+            {INDEX + "\n{\"models\": [", "not a valid zoo index"},
+            {"", "not a valid zoo index: the file is empty"},
+        };
+        for (String[] c : cases) {
+            IOException e =
+                    assertThrows(
+                            IOException.class,
+                            () ->
+                                    ZooIndex.read(
+                                            new ByteArrayInputStream(
+                                                    c[0].getBytes(StandardCharsets.UTF_8)),
+                                            "idx"));
+            assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+        }
+    }
 }
