@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Application;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
@@ -11,6 +12,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.mlpzoo.data.FashionMnist;
 import ai.mlpzoo.data.FashionMnistImages;
+import ai.mlpzoo.nlp.MiniLm;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The assembly jar works as spark-submit runs it: a fresh JVM with only Spark's jars and the
  * assembly on its class path, Spark's JVM flags, offline, and an empty DJL cache (so libtorch must
  * come out of the jar), runs {@code ai.mlpzoo.spark.ScoreJob mixer/fmnist --input <PNGs> --output
- * <csv> --format csv} on local[2]; its labels are a single-JVM predictor's on the same engine.
+ * <csv> --format csv} on local[2]; its labels are a single-JVM predictor's on the same engine. The
+ * same JVM runs {@code ScoreJob minilm --input <texts.txt>}: MiniLM's model, tokenizer and the
+ * tokenizer's native library come out of the jar, and the embeddings are the single JVM's.
  */
 class SparkSubmitAssemblyTest {
 
@@ -73,6 +78,12 @@ class SparkSubmitAssemblyTest {
             assertTrue(engines.contains("ai.djl.onnxruntime.engine.OrtEngineProvider"), engines);
             String zoos = entry(z, "META-INF/services/ai.djl.repository.zoo.ZooProvider");
             assertTrue(zoos.contains("ai.mlpzoo.zoo.MlpZooProvider"), zoos);
+            // the zoo's index holds mlp-zoo's models and mlpzoo-nlp's minilm (appended)
+            String index = entry(z, "ai/mlpzoo/zoo/models/index.json");
+            assertTrue(
+                    index.contains("\"artifactId\": \"mixer\"")
+                            && index.contains("\"artifactId\": \"minilm\""),
+                    "the jar's zoo index lacks mixer or minilm");
             String manifest = entry(z, "META-INF/MANIFEST.MF");
             assertTrue(manifest.contains("Main-Class: ai.mlpzoo.spark.ScoreJob"), manifest);
         }
@@ -90,7 +101,16 @@ class SparkSubmitAssemblyTest {
                         "ai/djl/onnxruntime/engine/OrtEngine.class",
                         "ai/onnxruntime/native/linux-x64/libonnxruntime.so",
                         "com/google/gson/Gson.class",
-                        "com/sun/jna/Native.class")) {
+                        "com/sun/jna/Native.class",
+                        // MiniLM (the embed task): mlpzoo-nlp reads the model and its tokenizer
+                        // as resources; the Hugging Face tokenizer is a native library
+                        "ai/mlpzoo/nlp/MiniLmBlockFactory.class",
+                        "ai/mlpzoo/zoo/models/minilm/l6_v2/serving.properties",
+                        MiniLm.ONNX_RESOURCE,
+                        MiniLm.TOKENIZER_RESOURCE,
+                        "ai/djl/huggingface/tokenizers/HuggingFaceTokenizer.class",
+                        "native/lib/tokenizers.properties",
+                        "native/lib/linux-x86_64/cpu/libtokenizers.so")) {
             assertTrue(names.contains(needed), "the assembly lacks " + needed);
         }
         for (String name : names) {
@@ -112,8 +132,15 @@ class SparkSubmitAssemblyTest {
                     name.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)"),
                     name + ": a signature of an original jar, which the merged jar would fail");
             assertFalse(
-                    name.startsWith("ai/onnxruntime/native/osx-"),
+                    name.startsWith("ai/onnxruntime/native/osx-")
+                            || (name.startsWith("native/lib/")
+                                    && name.matches("native/lib/[^/]+/.+")
+                                    && !name.startsWith("native/lib/linux-x86_64/")),
                     name + ": other platforms' natives are filtered out");
+            // of the LangChain4j jar only its two resources: its classes need langchain4j-core
+            assertFalse(
+                    name.startsWith("dev/langchain4j/") || name.contains("langchain4j"),
+                    name + ": LangChain4j's own classes and service files are not needed");
         }
         System.out.printf(
                 "assembly %s: %.1f MB, %d entries%n",
@@ -190,6 +217,124 @@ class SparkSubmitAssemblyTest {
                         + " single JVM's, %d/%d correct, %.1f s wall-clock with JVM and session"
                         + " start%n",
                 engine, IMAGES, correct, IMAGES, seconds);
+    }
+
+    /** A dozen English sentences, one a line (no commas: the CSV's fields split on them). */
+    private static final List<String> SENTENCES =
+            List.of(
+                    "The cat sat quietly on the warm windowsill.",
+                    "Interest rates rose again this quarter.",
+                    "She planted tomatoes and basil in the spring garden.",
+                    "The train to Edinburgh leaves at seven in the morning.",
+                    "Neural networks learn representations from data.",
+                    "A heavy storm knocked out power across the city.",
+                    "He forgot his umbrella and walked home in the rain.",
+                    "The museum opens a new exhibition on ancient Egypt.",
+                    "Fresh bread smells wonderful in the early morning.",
+                    "The committee postponed its decision until next week.",
+                    "Children played football in the park after school.",
+                    "Stars are born inside vast clouds of gas and dust.");
+
+    @Test
+    void scoreJobEmbedsATextFileWithMiniLmInAFreshSparkJvm() throws Exception {
+        Path txt = tmp.resolve("texts.txt");
+        Files.write(txt, SENTENCES, StandardCharsets.UTF_8);
+        Path out = tmp.resolve("embeddings.csv");
+        Path cache = Files.createDirectories(tmp.resolve("djl-cache-minilm"));
+        long t0 = System.nanoTime();
+        String log =
+                SparkSubmitJvm.run(
+                        "ai.mlpzoo.spark.ScoreJob",
+                        List.of(
+                                "-Dspark.master=local[2]",
+                                // an empty DJL cache: libtorch and the tokenizer's library are
+                                // extracted from the jar, offline
+                                "-DDJL_CACHE_DIR=" + cache,
+                                "-Dai.djl.pytorch.num_threads=1",
+                                "-Dai.djl.pytorch.num_interop_threads=1"),
+                        List.of(
+                                "minilm",
+                                "--input",
+                                txt.toString(),
+                                "--output",
+                                out.toString(),
+                                "--format",
+                                "csv",
+                                "--master",
+                                "local[2]",
+                                "--engine",
+                                "PyTorch",
+                                "--batch-size",
+                                "4"),
+                        tmp.resolve("scorejob-minilm.log"),
+                        10);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(Files.isRegularFile(out), "no CSV written; the JVM's output:\n" + log);
+        assertTrue(
+                log.contains("scored " + SENTENCES.size() + " rows (0 bad) with minilm [embed]"),
+                log);
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertEquals("line,text,embedding", lines.get(0));
+        assertEquals(
+                SENTENCES.size() + 1, lines.size(), "a header and one row per text:\n" + lines);
+
+        Criteria<String, float[]> c =
+                Criteria.builder()
+                        .setTypes(String.class, float[].class)
+                        .optApplication(Application.NLP.TEXT_EMBEDDING)
+                        .optGroupId("ai.mlpzoo")
+                        .optArtifactId("minilm")
+                        .optEngine("PyTorch")
+                        .build();
+        List<float[]> reference;
+        try (ZooModel<String, float[]> m = c.loadModel();
+                Predictor<String, float[]> p = m.newPredictor()) {
+            reference = p.batchPredict(SENTENCES);
+        }
+        double maxDiff = 0;
+        double maxNormError = 0;
+        boolean[] seen = new boolean[SENTENCES.size()];
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            assertEquals(3, f.length, "line, text, embedding: " + line);
+            int n = Integer.parseInt(f[0]);
+            assertTrue(n >= 1 && n <= SENTENCES.size() && !seen[n - 1], "line number " + n);
+            seen[n - 1] = true;
+            assertEquals(SENTENCES.get(n - 1), f[1], "line " + n + " holds its own text");
+            String[] v = f[2].split(" ");
+            assertEquals(384, v.length, "MiniLM's width, line " + n);
+            float[] expected = reference.get(n - 1);
+            assertEquals(384, expected.length);
+            double norm = 0;
+            for (int j = 0; j < v.length; j++) {
+                float x = Float.parseFloat(v[j]);
+                norm += (double) x * x;
+                maxDiff = Math.max(maxDiff, Math.abs(x - expected[j]));
+            }
+            maxNormError = Math.max(maxNormError, Math.abs(Math.sqrt(norm) - 1));
+        }
+        assertTrue(maxDiff < 1e-5, "max |spark-submit - single JVM| " + maxDiff);
+        assertTrue(
+                maxNormError < 1e-5, "embeddings are unit vectors: max |norm - 1| " + maxNormError);
+        try (var files = Files.walk(cache)) {
+            List<String> extracted = files.map(f -> f.getFileName().toString()).toList();
+            assertTrue(
+                    extracted.contains("libtokenizers.so") && extracted.contains("libtorch_cpu.so"),
+                    "the tokenizer's library and libtorch were not extracted from the assembly into"
+                            + " the empty DJL cache "
+                            + cache
+                            + ": "
+                            + extracted);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "ScoreJob minilm in a fresh JVM (Spark's jars + the assembly): %d texts, max |diff|"
+                        + " vs single JVM %.2e, max |norm - 1| %.2e, %.1f s wall-clock with JVM and"
+                        + " session start%n",
+                SENTENCES.size(),
+                maxDiff,
+                maxNormError,
+                seconds);
     }
 
     private static List<Classifications> reference(String engine) throws Exception {

@@ -66,7 +66,9 @@ final class SparkSubmitJvm {
                             && !name.startsWith("mlp-zoo-")
                             && !name.startsWith("api-")
                             && !name.startsWith("pytorch-")
-                            && !name.startsWith("onnxruntime"),
+                            && !name.startsWith("onnxruntime")
+                            && !name.startsWith("tokenizers-")
+                            && !name.startsWith("langchain4j-"),
                     "Spark's class path must not hold what the assembly carries: " + e);
             cp.add(e);
         }
