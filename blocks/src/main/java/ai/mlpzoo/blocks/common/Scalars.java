@@ -2,6 +2,7 @@ package ai.mlpzoo.blocks.common;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a constant whose gradient stays right. DJL 0.36's PyTorch engine runs {@code
@@ -29,9 +30,7 @@ public final class Scalars {
      * @return x · c
      */
     public static NDArray mul(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.mul(s);
-        }
+        return apply(x, c, NDArray::mul);
     }
 
     /**
@@ -40,9 +39,7 @@ public final class Scalars {
      * @return x / c
      */
     public static NDArray div(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.div(s);
-        }
+        return apply(x, c, NDArray::div);
     }
 
     /**
@@ -51,9 +48,7 @@ public final class Scalars {
      * @return x ^ c
      */
     public static NDArray pow(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.pow(s);
-        }
+        return apply(x, c, NDArray::pow);
     }
 
     /**
@@ -62,9 +57,7 @@ public final class Scalars {
      * @return max(x, c), element-wise
      */
     public static NDArray maximum(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.maximum(s);
-        }
+        return apply(x, c, NDArray::maximum);
     }
 
     /**
@@ -73,9 +66,7 @@ public final class Scalars {
      * @return min(x, c), element-wise
      */
     public static NDArray minimum(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.minimum(s);
-        }
+        return apply(x, c, NDArray::minimum);
     }
 
     /**
@@ -86,9 +77,7 @@ public final class Scalars {
      * @return x
      */
     public static NDArray muli(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.muli(s);
-        }
+        return apply(x, c, NDArray::muli);
     }
 
     /**
@@ -99,13 +88,16 @@ public final class Scalars {
      * @return x
      */
     public static NDArray divi(NDArray x, double c) {
-        try (NDArray s = constant(x, c)) {
-            return x.divi(s);
-        }
+        return apply(x, c, NDArray::divi);
     }
 
-    /** A 0-d tensor of x's type on x's device, owned by PyTorch (not over a Java buffer). */
-    private static NDArray constant(NDArray x, double c) {
-        return x.getManager().full(new Shape(), (float) c, x.getDataType());
+    /**
+     * op(x, c) with c as a 0-d tensor of x's type on x's device, owned by PyTorch (not over a Java
+     * buffer); closing the Java array leaves autograd's reference intact.
+     */
+    private static NDArray apply(NDArray x, double c, BinaryOperator<NDArray> op) {
+        try (NDArray s = x.getManager().full(new Shape(), (float) c, x.getDataType())) {
+            return op.apply(x, s);
+        }
     }
 }
