@@ -11,10 +11,10 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.mlpzoo.blocks.common.MseLoss;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.train.AdamW;
-import ai.mlpzoo.train.MseLoss;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,11 +74,11 @@ final class TimeSeriesCases implements CaseGroup {
 
     /**
      * One training step of a forecaster as {@code ai.mlpzoo.train.ForecastTrainer} takes it: MSE
-     * ({@link ai.mlpzoo.train.MseLoss}), our AdamW with no weight decay at a constant learning rate
-     * (Adam), forward in training mode (dropout, batch statistics), backward, update. The windows
-     * are random and fixed; a model that reads time features gets a fixed random (B, L, F) array of
-     * marks in [-0.5, 0.5] (the range of timeF features) as its second input, as ForecastTrainer
-     * feeds it. Reports windows/s.
+     * ({@link MseLoss}), our AdamW with no weight decay at a constant learning rate (Adam), forward
+     * in training mode (dropout, batch statistics), backward, update. The windows are random and
+     * fixed; a model that reads time features gets a fixed random (B, L, F) array of marks in
+     * [-0.5, 0.5] (the range of timeF features) as its second input, as ForecastTrainer feeds it.
+     * Reports windows/s.
      */
     static final class ForecastTrainCase extends BenchCase {
 

@@ -10,6 +10,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.mlpzoo.blocks.common.MseLoss;
 import ai.mlpzoo.config.Configs;
 import ai.mlpzoo.config.ForecastConfig;
 import ai.mlpzoo.config.ModelConfig;

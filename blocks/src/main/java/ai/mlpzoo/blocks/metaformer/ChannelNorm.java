@@ -64,24 +64,32 @@ public class ChannelNorm extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head(); // (B, C, H, W)
         NDArray w = ps.getValue(weight, x.getDevice(), training); // (C,)
-        // PyTorch's fused layer_norm, one native call instead of about a dozen element-wise ones
-        // (mean, centre, square, mean, eps, sqrt, divide, scale, shift): at batch 1 PoolFormer's
-        // forward is mostly per-operation cost, and the norms were two thirds of its operations.
+        // PyTorch's fused layer_norm: one native call (and one autograd node) instead of about a
+        // dozen element-wise ones (mean, centre, square, mean, eps, sqrt, divide, scale, shift)
         if (type.wholeSample()) {
             // GroupNorm with one group = LayerNorm over (C, H, W) with a per-channel affine, which
-            // layer_norm takes as a (C, H, W) weight: the (C,) parameters expanded, not copied
+            // layer_norm takes as a (C, H, W) weight: the (C,) parameters expanded (a view, which
+            // layer_norm copies into a contiguous (C, H, W) array, small beside the maps)
             Shape chw = x.getShape().slice(1); // (C, H, W)
             Shape perChannel = new Shape(channels, 1, 1);
-            NDArray g = StepLocal.view(w, x, p -> p.reshape(perChannel).broadcast(chw));
-            NDArray b =
-                    StepLocal.view(
-                            shift(ps, x, training), x, p -> p.reshape(perChannel).broadcast(chw));
+            NDArray g = expand(w, x, perChannel, chw); // (C, H, W)
+            NDArray b = expand(shift(ps, x, training), x, perChannel, chw); // (C, H, W)
             return new NDList(layerNorm(x, chw, g, b)); // (B, C, H, W)
         }
         // LayerNorm2d: over C per pixel, in channels-last order and back (views both ways)
         NDArray t = x.transpose(0, 2, 3, 1); // (B, H, W, C)
         NDArray y = layerNorm(t, new Shape(channels), w, shift(ps, x, training)); // (B, H, W, C)
         return new NDList(y.transpose(0, 3, 1, 2)); // (B, C, H, W)
+    }
+
+    /**
+     * (C,) to (C, H, W) as views owned by the pass: each step of the chain is attached to the
+     * activation's manager, not only the last (the reshape of a parameter would otherwise stay in
+     * the model's manager, one array a step; {@code TrainingStepMemoryTest} counts them).
+     */
+    private static NDArray expand(NDArray v, NDArray like, Shape perChannel, Shape chw) {
+        NDArray r = StepLocal.view(v, like, p -> p.reshape(perChannel)); // (C, 1, 1)
+        return StepLocal.view(r, like, p -> p.broadcast(chw)); // (C, H, W)
     }
 
     /** The bias, or zeros for the NoBias norms (layer_norm takes no null shift through DJL). */

@@ -17,9 +17,9 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.mlpzoo.blocks.common.MseLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,7 +54,7 @@ class PatchTsMixerTest {
         try (Model model = Model.newInstance("patchtsmixer")) {
             model.setBlock(block);
             DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(Loss.l2Loss())
+                    new DefaultTrainingConfig(new MseLoss())
                             .optOptimizer(
                                     Optimizer.adam()
                                             // 3e-3: at 1e-2 the LayerNorm + attention

@@ -15,9 +15,9 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.mlpzoo.blocks.common.MseLoss;
 import ai.mlpzoo.blocks.common.NamedParameters;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -189,7 +189,7 @@ class TimeMixerTest {
         try (Model model = Model.newInstance("timemixer")) {
             model.setBlock(new TimeMixer(a));
             DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(Loss.l2Loss())
+                    new DefaultTrainingConfig(new MseLoss())
                             .optOptimizer(
                                     Optimizer.adam()
                                             .optLearningRateTracker(Tracker.fixed(0.01f))

@@ -13,9 +13,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.mlpzoo.blocks.common.MseLoss;
 import ai.mlpzoo.blocks.kan.BaseActivation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +42,7 @@ class TsMixerTrainingTest {
         try (Model model = Model.newInstance("tsmixer")) {
             model.setBlock(block);
             DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(Loss.l2Loss())
+                    new DefaultTrainingConfig(new MseLoss())
                             .optOptimizer(
                                     Optimizer.adam()
                                             .optLearningRateTracker(Tracker.fixed(0.01f))

@@ -1,4 +1,4 @@
-package ai.mlpzoo.train;
+package ai.mlpzoo.blocks.common;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -8,7 +8,8 @@ import ai.djl.training.loss.Loss;
  * Mean squared error, the forecasters' training loss: mean((label - prediction)²) over every
  * element, as PyTorch's {@code nn.MSELoss()} and DJL's {@code Loss.l2Loss("mse", 1)} compute it.
  * DJL's version multiplies by its weight with {@code mul(Number)}, whose gradient can read freed
- * memory (see {@link ai.mlpzoo.blocks.common.Scalars}); this one has no constant to multiply by.
+ * memory (see {@link Scalars}); this one has no constant to multiply by. It lives beside {@code
+ * Scalars} so that the blocks' own tests can train with it too.
  */
 public class MseLoss extends Loss {
 
