@@ -213,17 +213,7 @@ class ClasspathRepositoryTest {
                 "names architecture 'mixer_z9', which is not a variant of model-configs"
             },
         };
-        for (String[] c : cases) {
-            IOException e =
-                    assertThrows(
-                            IOException.class,
-                            () ->
-                                    ZooIndex.read(
-                                            new ByteArrayInputStream(
-                                                    c[0].getBytes(StandardCharsets.UTF_8)),
-                                            "idx"));
-            assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
-        }
+        assertIndexesRefused(cases);
     }
 
     @Test
@@ -300,13 +290,7 @@ class ClasspathRepositoryTest {
         assertEquals(List.of("mixer", "minilm"), repo.index().artifactIds());
         assertEquals("nlp/text_embedding", repo.index().variants("minilm").get(0).application());
         // no separator at all (a file without a final newline) reads the same
-        assertEquals(
-                List.of("mixer", "minilm"),
-                ZooIndex.read(
-                                new ByteArrayInputStream(
-                                        (INDEX + other).getBytes(StandardCharsets.UTF_8)),
-                                "idx")
-                        .artifactIds());
+        assertEquals(List.of("mixer", "minilm"), read(INDEX + other).artifactIds());
 
         String[][] cases = {
             {INDEX + "\n" + INDEX, "model mixer/fmnist is listed twice"},
@@ -314,15 +298,18 @@ class ClasspathRepositoryTest {
             {INDEX + "\n{\"models\": [", "not a valid zoo index"},
             {"", "not a valid zoo index: the file is empty"},
         };
+        assertIndexesRefused(cases);
+    }
+
+    private static ZooIndex read(String json) throws IOException {
+        return ZooIndex.read(
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "idx");
+    }
+
+    /** Each {index text, part of the expected message}: read, refused, the message naming it. */
+    private static void assertIndexesRefused(String[][] cases) {
         for (String[] c : cases) {
-            IOException e =
-                    assertThrows(
-                            IOException.class,
-                            () ->
-                                    ZooIndex.read(
-                                            new ByteArrayInputStream(
-                                                    c[0].getBytes(StandardCharsets.UTF_8)),
-                                            "idx"));
+            IOException e = assertThrows(IOException.class, () -> read(c[0]));
             assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
         }
     }

@@ -153,29 +153,7 @@ class SparkSubmitAssemblyTest {
         Path out = tmp.resolve("scores-" + engine + ".csv");
         Path cache = Files.createDirectories(tmp.resolve("djl-cache-" + engine));
         long t0 = System.nanoTime();
-        String log =
-                SparkSubmitJvm.run(
-                        "ai.mlpzoo.spark.ScoreJob",
-                        List.of(
-                                "-Dspark.master=local[2]",
-                                // an empty DJL cache: libtorch is extracted from the jar, offline
-                                "-DDJL_CACHE_DIR=" + cache,
-                                "-Dai.djl.pytorch.num_threads=1",
-                                "-Dai.djl.pytorch.num_interop_threads=1"),
-                        List.of(
-                                "mixer/fmnist",
-                                "--input",
-                                pngs.toString(),
-                                "--output",
-                                out.toString(),
-                                "--format",
-                                "csv",
-                                "--master",
-                                "local[2]",
-                                "--engine",
-                                engine),
-                        tmp.resolve("scorejob-" + engine + ".log"),
-                        10);
+        String log = scoreJob("mixer/fmnist", pngs, out, cache, engine, "scorejob-" + engine);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(Files.isRegularFile(out), "no CSV written; the JVM's output:\n" + log);
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -219,6 +197,51 @@ class SparkSubmitAssemblyTest {
                 engine, IMAGES, correct, IMAGES, seconds);
     }
 
+    /**
+     * Runs ScoreJob as spark-submit would (Spark's jars and the assembly, nothing else) on local[2]
+     * with one engine thread, writing a CSV.
+     *
+     * @param cache an empty DJL cache: the natives (libtorch, the tokenizer's library) are
+     *     extracted from the assembly, offline
+     * @param extra further ScoreJob arguments
+     * @return the JVM's output
+     */
+    private static String scoreJob(
+            String model,
+            Path input,
+            Path out,
+            Path cache,
+            String engine,
+            String logName,
+            String... extra)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        args.addAll(
+                List.of(
+                        model,
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        out.toString(),
+                        "--format",
+                        "csv",
+                        "--master",
+                        "local[2]",
+                        "--engine",
+                        engine));
+        args.addAll(List.of(extra));
+        return SparkSubmitJvm.run(
+                "ai.mlpzoo.spark.ScoreJob",
+                List.of(
+                        "-Dspark.master=local[2]",
+                        "-DDJL_CACHE_DIR=" + cache,
+                        "-Dai.djl.pytorch.num_threads=1",
+                        "-Dai.djl.pytorch.num_interop_threads=1"),
+                args,
+                tmp.resolve(logName + ".log"),
+                10);
+    }
+
     /** A dozen English sentences, one a line (no commas: the CSV's fields split on them). */
     private static final List<String> SENTENCES =
             List.of(
@@ -243,31 +266,15 @@ class SparkSubmitAssemblyTest {
         Path cache = Files.createDirectories(tmp.resolve("djl-cache-minilm"));
         long t0 = System.nanoTime();
         String log =
-                SparkSubmitJvm.run(
-                        "ai.mlpzoo.spark.ScoreJob",
-                        List.of(
-                                "-Dspark.master=local[2]",
-                                // an empty DJL cache: libtorch and the tokenizer's library are
-                                // extracted from the jar, offline
-                                "-DDJL_CACHE_DIR=" + cache,
-                                "-Dai.djl.pytorch.num_threads=1",
-                                "-Dai.djl.pytorch.num_interop_threads=1"),
-                        List.of(
-                                "minilm",
-                                "--input",
-                                txt.toString(),
-                                "--output",
-                                out.toString(),
-                                "--format",
-                                "csv",
-                                "--master",
-                                "local[2]",
-                                "--engine",
-                                "PyTorch",
-                                "--batch-size",
-                                "4"),
-                        tmp.resolve("scorejob-minilm.log"),
-                        10);
+                scoreJob(
+                        "minilm",
+                        txt,
+                        out,
+                        cache,
+                        "PyTorch",
+                        "scorejob-minilm",
+                        "--batch-size",
+                        "4");
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(Files.isRegularFile(out), "no CSV written; the JVM's output:\n" + log);
         assertTrue(
