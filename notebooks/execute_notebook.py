@@ -5,8 +5,8 @@
 Differs from nbconvert in one way: no request goes to the kernel before it has announced itself on
 IOPub. rapaio-jupyter-kernel 3.0.1 binds its sockets, then starts JShell (seconds on a loaded
 machine), and only then registers its message handlers; a kernel_info_request arriving in between
-kills its shell thread and the kernel never answers ("Kernel didn't respond"). A start that still
-fails that way is retried; a failing cell never is. Exit status: 0 when every cell ran, 1 on a cell
+kills its shell thread and the kernel never answers ("Kernel didn't respond", or "Kernel died
+before replying to kernel_info"). A start that still fails that way is retried; a failing cell never is. Exit status: 0 when every cell ran, 1 on a cell
 error, 2 when the kernel did not start.
 """
 import os
@@ -38,14 +38,18 @@ def run(src, out, kernel):
             print(str(e)[-4000:], file=sys.stderr)
             return 1
         except RuntimeError as e:
-            if "didn't respond" not in str(e):
+            # the same race ends in either message, depending on when the shell thread died
+            if "didn't respond" not in str(e) and "died before replying" not in str(e):
                 raise
             print("the kernel did not start (attempt %d): %s" % (attempt, e), file=sys.stderr)
             settle *= 4
             continue
         finally:
             if km.has_kernel:
-                km.shutdown_kernel(now=True)
+                try:
+                    km.shutdown_kernel(now=True)
+                except Exception as e:  # a kernel that died has no control socket to interrupt
+                    print("shutting the kernel down: %r" % (e,), file=sys.stderr)
         nbformat.write(nb, out)
         return 0
     return 2
