@@ -66,6 +66,11 @@ import org.junit.jupiter.api.io.TempDir;
  * without Spark. Its efficiency ({@code two_thread_efficiency}) is the ceiling Spark can reach on
  * this machine; {@code spark_vs_two_threads} is the share of that ceiling Spark keeps, i.e. Spark's
  * own cost.
+ *
+ * <p>And each pass times Spark on the same PNG bytes packed into {@code PARTITIONS} Parquet files
+ * (columns {@code path}, {@code content}): {@code parquet_per_core_efficiency}. One file per image
+ * costs Spark's executors a Hadoop file-system round trip per row (status, checksum-file lookup,
+ * statistics), which the single JVM's plain reads do not pay (docs/spark.md).
  */
 class SparkThroughputBenchmarkTest {
 
@@ -82,6 +87,7 @@ class SparkThroughputBenchmarkTest {
 
     @TempDir static Path tmp;
     static Path pngs;
+    static Path parquet;
     static SparkSession spark;
 
     @BeforeAll
@@ -113,6 +119,16 @@ class SparkThroughputBenchmarkTest {
                         .config("spark.driver.host", "127.0.0.1")
                         .getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
+        // the same PNG bytes packed into PARTITIONS Parquet files (path, content): what a table of
+        // images looks like, read without one file-system round trip per image
+        parquet = tmp.resolve("images.parquet");
+        spark.read()
+                .format("binaryFile")
+                .load(pngs.toString())
+                .select("path", "content")
+                .repartition(PARTITIONS)
+                .write()
+                .parquet(parquet.toString());
     }
 
     private static int writePngs(FashionMnist set, int first) throws IOException {
@@ -151,10 +167,12 @@ class SparkThroughputBenchmarkTest {
             ModelSource source = ModelSource.of("mixer/fmnist").withEngine(engine).withThreads(1);
             Map<String, String> single = singleJvm(source, files); // untimed: load and JIT
             twoThreads(source, files); // untimed: the second predictor's JIT
-            sparkRun(source); // untimed: the executor's model load and JIT
+            sparkRun(source, false); // untimed: the executor's model load and JIT
+            sparkRun(source, true);
             double[] singleSeconds = new double[REPEATS];
             double[] twoSeconds = new double[REPEATS];
             double[] sparkSeconds = new double[REPEATS];
+            double[] parquetSeconds = new double[REPEATS];
             for (int r = 0; r < REPEATS; r++) {
                 long t0 = System.nanoTime();
                 Map<String, String> again = singleJvm(source, files);
@@ -165,15 +183,21 @@ class SparkThroughputBenchmarkTest {
                 twoSeconds[r] = (System.nanoTime() - t0) / 1e9;
                 assertEquals(single, two, engine + ": two threads give the one thread's labels");
                 t0 = System.nanoTime();
-                Map<String, String> distributed = sparkRun(source);
+                Map<String, String> distributed = sparkRun(source, false);
                 sparkSeconds[r] = (System.nanoTime() - t0) / 1e9;
                 assertEquals(IMAGES, distributed.size(), engine + ": one Spark row per image");
                 assertEquals(single, distributed, engine + ": Spark's labels are the single JVM's");
+                t0 = System.nanoTime();
+                Map<String, String> packed = sparkRun(source, true);
+                parquetSeconds[r] = (System.nanoTime() - t0) / 1e9;
+                assertEquals(single, packed, engine + ": Spark on Parquet gives the same labels");
             }
             double singleRate = IMAGES / median(singleSeconds);
             double twoRate = IMAGES / median(twoSeconds);
             double sparkRate = IMAGES / median(sparkSeconds);
+            double parquetRate = IMAGES / median(parquetSeconds);
             double efficiency = sparkRate / (2 * singleRate);
+            double parquetEfficiency = parquetRate / (2 * singleRate);
             double ceiling = twoRate / (2 * singleRate);
             String line =
                     String.format(
@@ -181,8 +205,10 @@ class SparkThroughputBenchmarkTest {
                             "spark_local2_%s rows=%d passes=%d spark_rows_per_s=%.1f"
                                     + " single_jvm_rows_per_s=%.1f per_core_efficiency=%.3f"
                                     + " two_thread_rows_per_s=%.1f two_thread_efficiency=%.3f"
-                                    + " spark_vs_two_threads=%.3f spark_s=%s single_s=%s"
-                                    + " two_thread_s=%s%n",
+                                    + " spark_vs_two_threads=%.3f parquet_rows_per_s=%.1f"
+                                    + " parquet_per_core_efficiency=%.3f"
+                                    + " parquet_vs_two_threads=%.3f spark_s=%s single_s=%s"
+                                    + " two_thread_s=%s parquet_s=%s%n",
                             engine.toLowerCase(Locale.ROOT),
                             IMAGES,
                             REPEATS,
@@ -192,9 +218,13 @@ class SparkThroughputBenchmarkTest {
                             twoRate,
                             ceiling,
                             sparkRate / twoRate,
+                            parquetRate,
+                            parquetEfficiency,
+                            parquetRate / twoRate,
                             seconds(sparkSeconds),
                             seconds(singleSeconds),
-                            seconds(twoSeconds));
+                            seconds(twoSeconds),
+                            seconds(parquetSeconds));
             System.out.print(line);
             // also in spark-assembly/target/spark-throughput.txt: mvn -q may hide the test's output
             Files.writeString(
@@ -204,6 +234,9 @@ class SparkThroughputBenchmarkTest {
                     StandardOpenOption.APPEND);
             assertTrue(Double.isFinite(efficiency) && efficiency > 0, "efficiency " + efficiency);
             assertTrue(Double.isFinite(ceiling) && ceiling > 0, "two-thread efficiency " + ceiling);
+            assertTrue(
+                    Double.isFinite(parquetEfficiency) && parquetEfficiency > 0,
+                    "Parquet efficiency " + parquetEfficiency);
             assertTrue(
                     efficiency >= MIN_EFFICIENCY,
                     String.format(
@@ -272,10 +305,18 @@ class SparkThroughputBenchmarkTest {
         return labels;
     }
 
-    /** The binaryFile source on local[2], PARTITIONS tasks, labels collected to the driver. */
-    private static Map<String, String> sparkRun(ModelSource source) {
+    /**
+     * On local[2], PARTITIONS tasks, labels collected to the driver: the binaryFile source over the
+     * PNG files, or (packed) the Parquet files holding the same bytes.
+     */
+    private static Map<String, String> sparkRun(ModelSource source, boolean packed) {
         Dataset<Row> images =
-                spark.read().format("binaryFile").load(pngs.toString()).coalesce(PARTITIONS);
+                packed
+                        ? spark.read().parquet(parquet.toString())
+                        : spark.read()
+                                .format("binaryFile")
+                                .load(pngs.toString())
+                                .coalesce(PARTITIONS);
         Dataset<Row> scored =
                 MlpZooSpark.model(source).batchSize(BATCH).topK(1).classifyImages(images);
         Map<String, String> labels = new HashMap<>();
