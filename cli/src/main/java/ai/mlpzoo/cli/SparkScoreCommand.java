@@ -35,7 +35,8 @@ final class SparkScoreCommand implements Callable<Integer> {
             required = true,
             paramLabel = "<in>",
             description =
-                    "a folder of images, a glob, an image, a .parquet / .csv of vectors, texts (.txt,"
+                    "a folder of images, a glob, an image, a .parquet table of images (binary"
+                            + " 'content', string 'path'), a .parquet / .csv of vectors, texts (.txt,"
                             + " one a line, or a .csv / .parquet / .json column) or windows (a"
                             + " .parquet / .json column)")
     String input;
@@ -73,7 +74,8 @@ final class SparkScoreCommand implements Callable<Integer> {
             names = "--column",
             description =
                     "the input column of a .parquet / .csv / .json input (default: its first array"
-                            + " column; for texts its first string column)")
+                            + " column; for texts its first string column; for a table of images"
+                            + " 'content')")
     String column;
 
     @Option(

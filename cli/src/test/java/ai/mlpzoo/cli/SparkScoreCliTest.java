@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +109,12 @@ class SparkScoreCliTest {
             double p = Double.parseDouble(f[2]);
             assertTrue(p > 0 && p <= 1, line);
         }
+        assertSingleJvmLabels(dir, labels);
+    }
+
+    /** Each PNG of dir (item00.png ...) has the label a single-JVM predictor gives it. */
+    private static void assertSingleJvmLabels(Path dir, Map<String, String> labels)
+            throws Exception {
         Criteria<Image, Classifications> c =
                 Criteria.builder()
                         .setTypes(Image.class, Classifications.class)
@@ -116,12 +125,74 @@ class SparkScoreCliTest {
                         .build();
         try (ZooModel<Image, Classifications> m = c.loadModel();
                 Predictor<Image, Classifications> p = m.newPredictor()) {
-            for (int i = 0; i < 24; i++) {
+            for (int i = 0; i < labels.size(); i++) {
                 String name = String.format("item%02d.png", i);
                 Image img = ImageFactory.getInstance().fromFile(dir.resolve(name));
                 assertEquals(p.predict(img).best().getClassName(), labels.get(name), name);
             }
         }
+    }
+
+    @Test
+    void scoresAParquetTableOfImagesAsTheFolder() throws Exception {
+        Path dir = pngs(16);
+        Path table = tmp.resolve("images.parquet");
+        Path contentOnly = tmp.resolve("content-only.parquet");
+        SparkSession spark =
+                SparkSession.builder()
+                        .master("local[2]")
+                        .config("spark.ui.enabled", "false")
+                        .config("spark.driver.host", "127.0.0.1")
+                        .getOrCreate();
+        try {
+            Dataset<Row> files = spark.read().format("binaryFile").load(dir.toString());
+            files.select("path", "content").repartition(3).write().parquet(table.toString());
+            files.select("content").write().parquet(contentOnly.toString());
+        } finally {
+            spark.stop();
+        }
+        Path out = tmp.resolve("table.json");
+        Run r =
+                run(
+                        "spark-score",
+                        "mixer",
+                        "--input",
+                        table.toString(),
+                        "--output",
+                        out.toString(),
+                        "--format",
+                        "json",
+                        "--master",
+                        "local[2]",
+                        "--engine",
+                        "PyTorch");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("scored 16 rows (0 bad)"), r.err);
+        Map<String, String> labels = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(out)) {
+            JsonNode row = json.readTree(line);
+            String path = row.get("path").asText();
+            labels.put(path.substring(path.lastIndexOf('/') + 1), row.get("label").asText());
+        }
+        assertEquals(16, labels.size(), "one row per image of the table");
+        assertSingleJvmLabels(dir, labels);
+
+        Run noPath =
+                run(
+                        "spark-score",
+                        "mixer",
+                        "--input",
+                        contentOnly.toString(),
+                        "--output",
+                        tmp.resolve("none.json").toString(),
+                        "--master",
+                        "local[2]");
+        assertEquals(1, noPath.code, noPath.err);
+        assertTrue(
+                noPath.err.contains("content-only.parquet")
+                        && noPath.err.contains("no string column 'path'"),
+                noPath.err);
     }
 
     @Test

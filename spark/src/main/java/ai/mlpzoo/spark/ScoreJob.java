@@ -32,6 +32,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
@@ -40,11 +41,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The batch job behind {@code mlpzoo spark-score} (and a main class for {@code spark-submit}):
- * scores a folder, glob or file of images, a Parquet or CSV file of vectors, a text column (or a
- * text file, one text a line) or a column of forecast windows, with one model, and writes one CSV,
- * JSON-lines or Parquet file. Images get {@code path, label, probability} and the top k; vectors
- * get an SAE's features or a regression's outputs; texts MiniLM's {@code embedding}; windows a
- * forecaster's {@code forecast}. Progress is printed as Spark's stages complete.
+ * scores a folder, glob or file of images (or a Parquet table of them), a Parquet or CSV file of
+ * vectors, a text column (or a text file, one text a line) or a column of forecast windows, with
+ * one model, and writes one CSV, JSON-lines or Parquet file. Images get {@code path, label,
+ * probability} and the top k; vectors get an SAE's features or a regression's outputs; texts
+ * MiniLM's {@code embedding}; windows a forecaster's {@code forecast}. Progress is printed as
+ * Spark's stages complete.
  *
  * <pre>
  * spark-submit --class ai.mlpzoo.spark.ScoreJob mlpzoo-spark-all.jar \
@@ -58,7 +60,10 @@ public final class ScoreJob {
         /** artifact[/variant] or a model directory. */
         public String model;
 
-        /** A folder, glob or file: images, or .parquet / .csv of vectors. */
+        /**
+         * A folder, glob or file of images; a .parquet table of images (binary {@code content},
+         * string {@code path}); or a .parquet / .csv of vectors.
+         */
         public String input;
 
         /** The file to write. */
@@ -260,7 +265,8 @@ public final class ScoreJob {
                         .batchSize(o.batchSize)
                         .topK(o.topK)
                         .onError(o.onError);
-        boolean vectors = isVectorFile(o.input);
+        String imageColumn = imageTableColumn(spark, o);
+        boolean vectors = imageColumn == null && isVectorFile(o.input);
         String task = task(o, scoring.source(), vectors);
         Dataset<Row> in;
         String column;
@@ -287,8 +293,13 @@ public final class ScoreJob {
                 column = "vector";
             }
             default -> {
-                in = readImages(spark, o.input);
-                column = "content";
+                if (imageColumn != null) {
+                    in = spark.read().parquet(o.input);
+                    column = imageColumn;
+                } else {
+                    in = readImages(spark, o.input);
+                    column = "content";
+                }
             }
         }
         boolean tabular = !task.equals("classify");
@@ -566,6 +577,38 @@ public final class ScoreJob {
                         + " come from a "
                         + (what.equals("texts") ? ".txt, .csv, " : "")
                         + ".parquet or .json (one object a line) file");
+    }
+
+    /**
+     * The image column of a Parquet table of encoded images (binaryFile's {@code path, content}
+     * written to Parquet: one file read per partition instead of a file-system round trip per
+     * image), or null when the input is not such a table: a binary column named {@code --column},
+     * else {@code content}. Such a table needs a string {@code path} naming each image.
+     */
+    private static String imageTableColumn(SparkSession spark, Options o) throws IOException {
+        if (!o.input.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+            return null;
+        }
+        if (!Files.exists(Paths.get(o.input))) {
+            throw new NoSuchFileException(o.input, null, "no such file");
+        }
+        StructType schema = spark.read().parquet(o.input).schema();
+        String col = o.column != null ? o.column : "content";
+        if (schema.getFieldIndex(col).isEmpty()
+                || !(schema.apply(col).dataType() instanceof BinaryType)) {
+            return null;
+        }
+        if (schema.getFieldIndex("path").isEmpty()
+                || !(schema.apply("path").dataType() instanceof StringType)) {
+            throw new IllegalArgumentException(
+                    o.input
+                            + " holds images in binary column '"
+                            + col
+                            + "' but no string column 'path' to name them (columns: "
+                            + String.join(", ", schema.fieldNames())
+                            + "): write the binaryFile source's path and content");
+        }
+        return col;
     }
 
     private static boolean isVectorFile(String input) {
