@@ -45,7 +45,7 @@ JAVA_PARAMS = {
     "activator_fmnist": 689034,
     "scaling_mlp_fmnist": 1781770,
     "hourglass_fmnist": 2141834,
-    "kat_fmnist": 679186,
+    "kat_fmnist": 1200338,
     "strip_mlp_fmnist": 376758,
 }
 

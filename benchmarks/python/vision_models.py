@@ -950,7 +950,7 @@ def fmnist(name):
     if name == "scaling_mlp_fmnist":
         return ScalingMlp(784, 10, [[1024, 256]] * 3)
     if name == "kat_fmnist":
-        return Kat(28, 4, 1, 10, 96, 6, 3, 4.0)
+        return Kat(28, 7, 1, 10, 128, 6, 4, 4.0)
     if name == "repmlp_fmnist":
         return RepMlpNet(1, 10, 4, [2, 2], [64, 128], [7, 3], [7, 3], [8, 16], [1, 3], 4)
     if name == "hourglass_fmnist":

@@ -30,7 +30,7 @@ class VisionCasesTest {
         TORCH_PARAMS.put("activator_fmnist", 689_034L);
         TORCH_PARAMS.put("scaling_mlp_fmnist", 1_781_770L);
         TORCH_PARAMS.put("hourglass_fmnist", 2_141_834L);
-        TORCH_PARAMS.put("kat_fmnist", 679_186L);
+        TORCH_PARAMS.put("kat_fmnist", 1_200_338L);
         TORCH_PARAMS.put("strip_mlp_fmnist", 376_758L);
     }
 

@@ -78,6 +78,7 @@ class MlpModelZooTest {
                         "gmlp",
                         "hourglass",
                         "kan",
+                        "kat",
                         "mixer",
                         "ms-mlp",
                         "ninformer",
@@ -105,7 +106,8 @@ class MlpModelZooTest {
                             "raft-mlp",
                             "poolformer",
                             "strip-mlp",
-                            "activator")
+                            "activator",
+                            "kat")
                     .contains(mrl.getArtifactId())) {
                 assertTrue(variants.size() >= 4, mrl + " has the timm sizes too: " + variants);
             }
@@ -116,8 +118,8 @@ class MlpModelZooTest {
                         .getMrl()
                         .match(Map.of("variant", "b16_224"));
         assertEquals(Map.of("variant", "b16_224", "dataset", "imagenet-1k"), b16.getProperties());
-        // 27 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
-        assertEquals(31, MlpZoo.entries().size());
+        // 28 vision and KAN entries, 4 forecasters (minilm is in the nlp module's jar)
+        assertEquals(32, MlpZoo.entries().size());
         List<String> forecasters =
                 models.getOrDefault(Application.TimeSeries.FORECASTING, List.of()).stream()
                         .filter(m -> "ai.mlpzoo".equals(m.getGroupId()))
@@ -185,7 +187,8 @@ class MlpModelZooTest {
                 "raft-mlp",
                 "poolformer",
                 "strip-mlp",
-                "activator"
+                "activator",
+                "kat"
             })
     void fmnistModelsLoadByFiltersAndClassifyImagesWithFashionMnistLabels(String artifact)
             throws Exception {
