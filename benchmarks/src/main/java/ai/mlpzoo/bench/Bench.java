@@ -95,7 +95,8 @@ public final class Bench {
             BenchResult ours = Harness.run(Cases.create(name, options), warmup, steps);
             out.println(ours.line());
             out.flush();
-            BenchResult ref = reference.run(name, warmup, steps, threads);
+            BenchResult ref =
+                    reference.run(Cases.referenceName(name, options), warmup, steps, threads);
             if (!headerShown && reference.header() != null) {
                 log.println("# reference " + reference.header().substring(1).trim());
                 headerShown = true;

@@ -37,7 +37,10 @@ import java.util.Set;
  *   <li>{@code predict64_<engine>}: the same with 64 images per {@code batchPredict};
  *   <li>{@code predict_rss}: RSS before and after 100,000 predictions (PyTorch);
  *   <li>{@code train_<variant>}: training throughput (images/s) of each Fashion-MNIST zoo model
- *       (mixer_fmnist, resmlp_fmnist, gmlp_fmnist), batch 128.
+ *       (mixer_fmnist, resmlp_fmnist, gmlp_fmnist), batch 128;
+ *   <li>{@code <inference case>_onnxruntime} (e.g. {@code mixer_infer1_onnxruntime}): that case's
+ *       block exported to ONNX and run on ONNX Runtime, compared with the same PyTorch eager
+ *       reference; not in the default run.
  * </ul>
  *
  * <p>The newer families' cases come from the groups of {@link #GROUPS} ({@link VisionCases}: a
@@ -95,6 +98,9 @@ public final class Cases {
      */
     public static final List<String> PRECISION_CASES =
             List.of("mixer_b16_infer_onnxruntime", "mixer_b16_infer_int8", "predict1_int8");
+
+    /** The suffix of an inference case's ONNX Runtime twin ({@link #onnxTwinOf}). */
+    static final String ONNX_SUFFIX = "_onnxruntime";
 
     private Cases() {}
 
@@ -161,13 +167,44 @@ public final class Cases {
                     throw unknown(a, all);
                 }
                 out.add(a);
-            } else if (all.contains(a)) {
+            } else if (all.contains(a) || onnxTwinOf(a, o) != null) {
                 out.add(a);
             } else {
                 throw unknown(a, all);
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * The case an {@code <inference case>_onnxruntime} name stands for: the same block and input
+     * exported to ONNX and run on ONNX Runtime ({@link InferCase#onOnnxRuntime}). Known for every
+     * inference case on one input, not in the default run.
+     *
+     * @param name a case name
+     * @param o the options
+     * @return the inference case the name is the ONNX Runtime twin of, or null
+     */
+    static InferCase onnxTwinOf(String name, Options o) {
+        if (!name.endsWith(ONNX_SUFFIX)) {
+            return null;
+        }
+        String base = name.substring(0, name.length() - ONNX_SUFFIX.length());
+        return names(o).contains(base) && create(base, o) instanceof InferCase infer ? infer : null;
+    }
+
+    /**
+     * The Python reference's case for one of ours: an ONNX Runtime twin is compared with the
+     * PyTorch eager run of its inference case, the others with their own name.
+     *
+     * @param name our case
+     * @param o the options
+     * @return the reference's case name
+     */
+    public static String referenceName(String name, Options o) {
+        return onnxTwinOf(name, o) != null
+                ? name.substring(0, name.length() - ONNX_SUFFIX.length())
+                : name;
     }
 
     private static IllegalArgumentException unknown(String name, List<String> all) {
@@ -315,6 +352,10 @@ public final class Cases {
             if (c != null) {
                 return c;
             }
+        }
+        InferCase twin = onnxTwinOf(name, o);
+        if (twin != null) {
+            return twin.onOnnxRuntime(name);
         }
         throw unknown(name, names(o));
     }

@@ -35,6 +35,18 @@ final class InferCase extends BenchCase {
         this.batchShape = batchShape;
     }
 
+    /**
+     * The same block, input shape and step counts exported to ONNX and run on ONNX Runtime: what a
+     * user gets from {@code mlpzoo predict --engine OnnxRuntime} on the exported model directory.
+     *
+     * @param name the new case's name
+     * @return the case (not set up)
+     */
+    OrtInferCase onOnnxRuntime(String name) {
+        return new OrtInferCase(
+                name, factory, batchShape, false, flopsPerStep(), defaultWarmup(), defaultSteps());
+    }
+
     @Override
     public void setup() {
         manager = NDManager.newBaseManager();

@@ -112,6 +112,40 @@ class BenchSmokeTest {
     }
 
     @Test
+    void anInferenceCaseHasAnOnnxRuntimeTwinComparedWithItsReference() throws Exception {
+        Cases.Options o = Cases.Options.defaults();
+        List<String> twins = List.of("poolformer_infer1_onnxruntime", "mixer_infer1_onnxruntime");
+        assertEquals(twins, Cases.resolve(twins, o));
+        assertEquals("poolformer_infer1", Cases.referenceName(twins.get(0), o));
+        assertEquals("mixer_infer1", Cases.referenceName("mixer_infer1", o));
+        // the cases that are not one-input inference have no twin: a training step, an unknown base
+        for (String none :
+                List.of(
+                        "mixer_train_onnxruntime",
+                        "timemixer_infer1_onnxruntime",
+                        "x_onnxruntime")) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class, () -> Cases.resolve(List.of(none), o));
+            assertTrue(
+                    e.getMessage().startsWith("unknown benchmark case '" + none + "'"),
+                    e.getMessage());
+            assertEquals(none, Cases.referenceName(none, o));
+        }
+        assertTrue(!Cases.names(o).contains(twins.get(0)), "not in the default run");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream ls = new PrintStream(new ByteArrayOutputStream())) {
+            Bench.run(List.of(twins.get(0)), 1, 2, o, ps, ls);
+        }
+        String line = out.toString(StandardCharsets.UTF_8).strip();
+        Matcher mm = LINE.matcher(line);
+        assertTrue(mm.matches(), "malformed line: " + line);
+        assertEquals(twins.get(0), mm.group(1));
+        assertEquals("2", mm.group(3), line);
+    }
+
+    @Test
     void percentilesAndLine() {
         double[] ms = {1, 2, 3, 4};
         assertEquals(2.5, BenchResult.percentile(ms, 50));

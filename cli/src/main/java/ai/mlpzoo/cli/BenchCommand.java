@@ -27,7 +27,9 @@ import picocli.CommandLine.Parameters;
             "Cases: gemm, mixer_train, mixer_infer1, mixer_b16_infer, kan_train, sae_topk_train,"
                     + " predict1_pytorch, predict1_onnxruntime, predict_rss,"
                     + " train_mixer_fmnist, train_resmlp_fmnist, train_gmlp_fmnist and the newer"
-                    + " families' cases (docs/benchmarks.md; default: all).",
+                    + " families' cases (docs/benchmarks.md; default: all); <inference case>_onnxruntime"
+                    + " (e.g. poolformer_infer1_onnxruntime) runs that case's block exported to ONNX on"
+                    + " ONNX Runtime.",
             "--reference runs each case's PyTorch reference (benchmarks/python/bench.py) after it"
                     + " and prints the speed-ups."
         })

@@ -14,6 +14,7 @@ import ai.mlpzoo.blocks.common.Checks;
 import ai.mlpzoo.blocks.common.InputContract;
 import ai.mlpzoo.blocks.timeseries.Forecaster;
 import ai.mlpzoo.io.SafeTensors;
+import ai.mlpzoo.zoo.EngineChoice;
 import ai.mlpzoo.zoo.ModelDirs;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -66,8 +67,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(
             names = "--engine",
-            defaultValue = "PyTorch",
-            description = "DJL engine (default: ${DEFAULT-VALUE})")
+            defaultValue = EngineChoice.AUTO,
+            description =
+                    "DJL engine: PyTorch, OnnxRuntime, or auto: OnnxRuntime when the directory has"
+                            + " model.onnx, else PyTorch; the choice is printed (default:"
+                            + " ${DEFAULT-VALUE})")
     String engine;
 
     @Option(
@@ -94,8 +98,14 @@ final class PredictCommand implements Callable<Integer> {
                 Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(model);
         if (p == Precision.INT8) {
             Precision.requireInt8(model, model.toString());
-            engine = "OnnxRuntime";
+            engine = EngineChoice.ONNX;
             b.optModelName(ai.mlpzoo.onnx.Int8Quantizer.MODEL_NAME);
+        } else {
+            EngineChoice.Choice choice = EngineChoice.forDirectory(model, engine);
+            if (choice.automatic()) {
+                System.err.println(choice.line());
+            }
+            engine = choice.engine();
         }
         requireEngine(engine);
         ai.mlpzoo.zoo.ModelDirs.checkSafe(model); // data only, before DJL reads it

@@ -195,7 +195,7 @@ class ExportOnnxCliTest {
                         tmp.resolve("x").toString()));
     }
 
-    private static NDArray named(NDList list, String name) {
+    static NDArray named(NDList list, String name) {
         for (NDArray a : list) {
             if (name.equals(a.getName())) {
                 return a;
