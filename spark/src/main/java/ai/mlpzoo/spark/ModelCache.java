@@ -75,6 +75,7 @@ public final class ModelCache {
      */
     public static <I, O> Predictor<I, O> borrow(ZooModel<I, O> model) {
         Predictor<I, O> p = model.newPredictor();
+        ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model); // a task thread never trains
         BORROWED.incrementAndGet();
         closeWithTask(p);
         return p;
@@ -94,6 +95,7 @@ public final class ModelCache {
     public static <P, Q> Predictor<P, Q> borrow(
             ZooModel<?, ?> model, ai.djl.translate.Translator<P, Q> translator) {
         Predictor<P, Q> p = model.newPredictor(translator);
+        ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model);
         BORROWED.incrementAndGet();
         closeWithTask(p);
         return p;

@@ -149,6 +149,42 @@ class SparkTaskRetryTest {
         assertTrue(model.getNDManager().isOpen(), "the model stays loaded for the next job");
     }
 
+    /**
+     * libtorch records autograd graphs on every thread but the one that loaded the engine; a task's
+     * thread stops recording when it borrows a predictor, and its features are unchanged.
+     */
+    @Test
+    void aBorrowingThreadStopsRecordingGradients() throws Exception {
+        List<float[]> in = vectors(5, 11);
+        List<SparseFeatures> ref = singleJvm(in);
+        MlpZooSpark zoo = MlpZooSpark.model(sae.toString()).engine("PyTorch");
+        ZooModel<float[], SparseFeatures> model =
+                ModelCache.get(zoo.source(), float[].class, SparseFeatures.class);
+        List<Object> seen = new ArrayList<>();
+        Thread t =
+                new Thread(
+                        () -> {
+                            seen.add(ai.mlpzoo.zoo.InferenceThreads.recordsGradients());
+                            try (Predictor<float[], SparseFeatures> p = ModelCache.borrow(model)) {
+                                seen.add(ai.mlpzoo.zoo.InferenceThreads.recordsGradients());
+                                for (float[] x : in) {
+                                    seen.add(p.predict(x));
+                                }
+                            } catch (Exception e) {
+                                seen.add(e);
+                            }
+                        });
+        t.start();
+        t.join();
+        assertEquals(Boolean.TRUE, seen.get(0), "a new thread records by default: " + seen);
+        assertEquals(Boolean.FALSE, seen.get(1), "after borrow: " + seen);
+        for (int i = 0; i < in.size(); i++) {
+            SparseFeatures got = (SparseFeatures) seen.get(2 + i);
+            assertArrayEquals(ref.get(i).indices(), got.indices());
+            assertArrayEquals(ref.get(i).values(), got.values());
+        }
+    }
+
     @Test
     void clearWaitsForARunningTasksPredictorBeforeClosingTheModel() throws Exception {
         ModelCache.clear();

@@ -476,6 +476,8 @@ public final class ServedModel implements AutoCloseable {
      * {@link NonFiniteOutputException} (a 422 in the service), not as a failed prediction.
      */
     private <T> T predict(Prediction<T> p) throws TranslateException {
+        // a request thread only runs inference: no autograd graph per forward on PyTorch
+        ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model);
         try {
             return p.run();
         } catch (TranslateException | RuntimeException e) {

@@ -90,6 +90,36 @@ class MlpZooAutoConfigurationTest {
                 });
     }
 
+    /** A request thread (here a new one) stops recording autograd graphs when it predicts. */
+    @Test
+    void aRequestThreadDoesNotRecordGradients() {
+        runner.run(
+                ctx -> {
+                    ServedModel m = ctx.getBean(MlpZooModels.class).get("gmlp");
+                    FashionMnist data = FashionMnist.embeddedTestSlice();
+                    String expected =
+                            m.classify(FashionMnistImages.image(data, 0)).best().getClassName();
+                    java.util.List<Object> seen = new java.util.ArrayList<>();
+                    Thread t =
+                            new Thread(
+                                    () -> {
+                                        seen.add(ai.mlpzoo.zoo.InferenceThreads.recordsGradients());
+                                        try {
+                                            seen.add(
+                                                    m.classify(FashionMnistImages.image(data, 0))
+                                                            .best()
+                                                            .getClassName());
+                                        } catch (Exception e) {
+                                            seen.add(e);
+                                        }
+                                        seen.add(ai.mlpzoo.zoo.InferenceThreads.recordsGradients());
+                                    });
+                    t.start();
+                    t.join();
+                    assertEquals(java.util.List.of(true, expected, false), seen);
+                });
+    }
+
     @Test
     void poolIsBoundedAndClosedOnShutdown() throws Exception {
         ServedModel[] kept = new ServedModel[1];
