@@ -57,6 +57,17 @@ public final class EngineChoice {
     private EngineChoice() {}
 
     /**
+     * The rule itself, for any model (a directory, a zoo artifact): ONNX Runtime when the model has
+     * a {@code model.onnx} and that engine is on the classpath, else PyTorch.
+     *
+     * @param hasOnnx whether the model ships a {@code model.onnx}
+     * @return the engine name
+     */
+    public static String automatic(boolean hasOnnx) {
+        return hasOnnx && Engine.hasEngine(ONNX) ? ONNX : PYTORCH;
+    }
+
+    /**
      * Chooses the engine for a model directory.
      *
      * @param dir the model directory
@@ -71,7 +82,7 @@ public final class EngineChoice {
             return new Choice(
                     PYTORCH, "no " + ONNX_FILE + " in " + dir + "; mlpzoo export-onnx writes one");
         }
-        if (!Engine.hasEngine(ONNX)) {
+        if (!automatic(true).equals(ONNX)) {
             return new Choice(PYTORCH, "the " + ONNX + " engine is not on the classpath");
         }
         return new Choice(

@@ -38,7 +38,6 @@ public final class ModelSource implements Serializable {
     public static final String AUTO = "auto";
 
     private static final String ORT = "OnnxRuntime";
-    private static final String PYTORCH = "PyTorch";
     private static final Pattern ZOO_REF = Pattern.compile("[A-Za-z0-9_]+(/[A-Za-z0-9_.-]+)?");
 
     private final String ref;
@@ -237,11 +236,9 @@ public final class ModelSource implements Serializable {
             }
             return engine;
         }
-        if (hasOnnx && Engine.hasEngine(ORT)) {
-            return ORT;
-        }
-        if (Engine.hasEngine(PYTORCH)) {
-            return PYTORCH;
+        String chosen = ai.mlpzoo.zoo.EngineChoice.automatic(hasOnnx); // as mlpzoo predict's auto
+        if (Engine.hasEngine(chosen)) {
+            return chosen;
         }
         throw new IllegalArgumentException(
                 ref
