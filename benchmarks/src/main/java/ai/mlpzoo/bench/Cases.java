@@ -274,19 +274,8 @@ public final class Cases {
                             1,
                             5);
                 }
-            case "mixer_b16_infer_onnxruntime":
-            case "mixer_b16_infer_int8":
-                {
-                    MixerConfig c = Configs.mixerVariant("mixer_b16_224");
-                    return new OrtInferCase(
-                            name,
-                            c::toBlock,
-                            new Shape(8, 3, 224, 224),
-                            name.endsWith("int8"),
-                            Flops.mixerForward(c, 8)[1],
-                            1,
-                            5);
-                }
+            case "mixer_b16_infer_int8": // the int8 graph of mixer_b16_infer_onnxruntime
+                return ((InferCase) create("mixer_b16_infer", o)).onOnnxRuntime(name, true);
             case "predict1_int8":
                 return new PredictorCase(
                         name,
@@ -355,7 +344,7 @@ public final class Cases {
         }
         InferCase twin = onnxTwinOf(name, o);
         if (twin != null) {
-            return twin.onOnnxRuntime(name);
+            return twin.onOnnxRuntime(name, false);
         }
         throw unknown(name, names(o));
     }

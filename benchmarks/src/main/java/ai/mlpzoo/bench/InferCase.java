@@ -40,11 +40,12 @@ final class InferCase extends BenchCase {
      * user gets from {@code mlpzoo predict --engine OnnxRuntime} on the exported model directory.
      *
      * @param name the new case's name
+     * @param int8 run the graph quantised by our int8 quantiser instead
      * @return the case (not set up)
      */
-    OrtInferCase onOnnxRuntime(String name) {
+    OrtInferCase onOnnxRuntime(String name, boolean int8) {
         return new OrtInferCase(
-                name, factory, batchShape, false, flopsPerStep(), defaultWarmup(), defaultSteps());
+                name, factory, batchShape, int8, flopsPerStep(), defaultWarmup(), defaultSteps());
     }
 
     @Override

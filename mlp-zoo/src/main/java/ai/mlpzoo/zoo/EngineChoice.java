@@ -78,18 +78,19 @@ public final class EngineChoice {
         if (asked != null && !AUTO.equals(asked.toLowerCase(Locale.ROOT))) {
             return new Choice(asked, ASKED);
         }
-        if (!Files.isRegularFile(dir.resolve(ONNX_FILE))) {
+        boolean hasOnnx = Files.isRegularFile(dir.resolve(ONNX_FILE));
+        if (automatic(hasOnnx).equals(ONNX)) {
             return new Choice(
-                    PYTORCH, "no " + ONNX_FILE + " in " + dir + "; mlpzoo export-onnx writes one");
-        }
-        if (!automatic(true).equals(ONNX)) {
-            return new Choice(PYTORCH, "the " + ONNX + " engine is not on the classpath");
+                    ONNX,
+                    ONNX_FILE
+                            + " found, faster than PyTorch on small batches; --engine "
+                            + PYTORCH
+                            + " runs the Java blocks");
         }
         return new Choice(
-                ONNX,
-                ONNX_FILE
-                        + " found, faster than PyTorch on small batches; --engine "
-                        + PYTORCH
-                        + " runs the Java blocks");
+                PYTORCH,
+                hasOnnx
+                        ? "the " + ONNX + " engine is not on the classpath"
+                        : "no " + ONNX_FILE + " in " + dir + "; mlpzoo export-onnx writes one");
     }
 }
