@@ -11,6 +11,10 @@ import torch
 
 SEED = 42
 
+# (warm-up, timed steps) of the single-input inference cases, as BenchCase.INFER1_WARMUP and
+# INFER1_STEPS: the Java side needs the warm-up for its JIT; both sides get the same count
+INFER1_STEPS = (300, 200)
+
 
 class Skip(Exception):
     """Raised by a case factory that cannot run on this machine (the line says why)."""

@@ -93,7 +93,7 @@ def mixer_train():
 
 def mixer_infer1():
     model = MlpMixer(**SMALL)
-    return benchlib.infer_step(model, torch.randn(1, 1, 28, 28)), 20, 200, {
+    return benchlib.infer_step(model, torch.randn(1, 1, 28, 28)), *benchlib.INFER1_STEPS, {
         "gflops": gflops(small_mixer_flops(1, False))}
 
 

@@ -20,6 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import benchlib
 from benchlib import per_second, param_count
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -113,7 +114,7 @@ def tsmixer_infer1():
             model(x)
 
     n = param_count(model)
-    return step, 20, 200, {"params": lambda ms: n}
+    return step, *benchlib.INFER1_STEPS, {"params": lambda ms: n}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,7 +427,7 @@ def timemixer_infer1():
             model(x, marks)
 
     n = param_count(model)
-    return step, 20, 200, {"params": lambda ms: n}
+    return step, *benchlib.INFER1_STEPS, {"params": lambda ms: n}
 
 
 CASES = {"tsmixer_train": tsmixer_train, "tsmixer_infer1": tsmixer_infer1,

@@ -17,7 +17,7 @@ FAMILIES = {v[: -len("_fmnist")]: v for v in vision_models.FMNIST}
 
 # (warm-up, timed steps) as VisionCases.java
 TRAIN_STEPS = (3, 30)
-INFER1_STEPS = (20, 200)
+INFER1_STEPS = benchlib.INFER1_STEPS
 
 
 def train(variant):

@@ -8,6 +8,17 @@ import java.util.Map;
  */
 public abstract class BenchCase implements AutoCloseable {
 
+    /**
+     * Warm-up steps of the single-input inference cases ({@code *_infer1}), on both sides. With 20
+     * the JIT was still compiling DJL's Java paths during the timed steps, on the same two cores as
+     * the forward: {@code mixer_infer1} then took 4.4 to 4.9 ms where 300 warm-up steps gave 2.3 to
+     * 3.3 ms (session 15). PyTorch eager has no JIT; it gets the same count.
+     */
+    static final int INFER1_WARMUP = 300;
+
+    /** Timed steps of the single-input inference cases. */
+    static final int INFER1_STEPS = 200;
+
     private final String name;
     private final double flops;
     private final int warmup;

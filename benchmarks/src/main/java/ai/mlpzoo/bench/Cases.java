@@ -260,8 +260,8 @@ public final class Cases {
                             c::toBlock,
                             new Shape(1, 1, 28, 28),
                             Flops.mixerForward(c, 1)[1],
-                            20,
-                            200);
+                            BenchCase.INFER1_WARMUP,
+                            BenchCase.INFER1_STEPS);
                 }
             case "mixer_b16_infer":
                 {

@@ -61,12 +61,13 @@ final class TimeSeriesCases implements CaseGroup {
                         () -> Configs.variant(TSMIXER).toBlock(),
                         new Shape(1, 512, 7),
                         Double.NaN,
-                        20,
-                        200);
+                        BenchCase.INFER1_WARMUP,
+                        BenchCase.INFER1_STEPS);
             case "timemixer_train":
                 return new ForecastTrainCase(name, TIMEMIXER, 32, 3, 30);
             case "timemixer_infer1":
-                return new ForecastInferCase(name, TIMEMIXER, 20, 200);
+                return new ForecastInferCase(
+                        name, TIMEMIXER, BenchCase.INFER1_WARMUP, BenchCase.INFER1_STEPS);
             default:
                 return null;
         }

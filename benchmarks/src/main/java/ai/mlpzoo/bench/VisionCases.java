@@ -66,7 +66,12 @@ final class VisionCases implements CaseGroup {
             if (name.equals(f + "_infer1")) {
                 ModelConfig c = Configs.variant(f + "_fmnist");
                 return new InferCase(
-                        name, c::toBlock, new Shape(1, 1, 28, 28), Double.NaN, 20, 200);
+                        name,
+                        c::toBlock,
+                        new Shape(1, 1, 28, 28),
+                        Double.NaN,
+                        BenchCase.INFER1_WARMUP,
+                        BenchCase.INFER1_STEPS);
             }
         }
         return null;
