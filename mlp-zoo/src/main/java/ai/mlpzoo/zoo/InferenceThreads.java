@@ -18,21 +18,32 @@ import java.lang.reflect.Method;
  */
 public final class InferenceThreads {
 
+    /** The system property DJL's PyTorch engine reads, once, for its intra-op thread count. */
+    public static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
+
     private static final Method IS_GRAD_MODE;
     private static final Method SET_GRAD_MODE;
+    private static final Method GET_THREADS;
+    private static final Method SET_THREADS;
 
     static {
         Method is = null;
         Method set = null;
+        Method getThreads = null;
+        Method setThreads = null;
         try {
             Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
             is = jni.getMethod("isGradMode");
             set = jni.getMethod("setGradMode", boolean.class);
+            getThreads = jni.getMethod("getNumThreads");
+            setThreads = jni.getMethod("setNumThreads", int.class);
         } catch (ReflectiveOperationException | LinkageError e) {
             // no PyTorch engine on the classpath: nothing records gradients
         }
         IS_GRAD_MODE = is;
         SET_GRAD_MODE = set;
+        GET_THREADS = getThreads;
+        SET_THREADS = setThreads;
     }
 
     private InferenceThreads() {}
@@ -53,6 +64,61 @@ public final class InferenceThreads {
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot set PyTorch's grad mode", e);
+        }
+    }
+
+    /**
+     * Gives the calling thread the intra-op thread count asked for with {@value #TORCH_THREADS},
+     * when the model runs on PyTorch and the property is set. libtorch's OpenMP count is per
+     * thread: a thread takes the process's count when it runs its first operation, and the engine
+     * reads the property only once, when it starts. An engine started before the property was set
+     * (by another model, or by ONNX Runtime borrowing PyTorch for the translator's array
+     * operations) gives every new thread the default (the number of cores); a Spark task asking for
+     * one thread then runs two beside the other task's two, on two cores.
+     *
+     * @param model the model this thread is about to run
+     */
+    public static void configuredThreadsOnThisThread(Model model) {
+        String wanted = System.getProperty(TORCH_THREADS);
+        if (SET_THREADS == null
+                || wanted == null
+                || !"PyTorch".equals(model.getNDManager().getEngine().getEngineName())) {
+            return;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(wanted.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    TORCH_THREADS + " must be a positive whole number, not '" + wanted + "'", e);
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(
+                    TORCH_THREADS + " must be a positive whole number, not '" + wanted + "'");
+        }
+        try {
+            // only on a change: setting the count also clears oneDNN's cache of computations
+            if ((Integer) GET_THREADS.invoke(null) != n) {
+                SET_THREADS.invoke(null, n);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set PyTorch's intra-op threads", e);
+        }
+    }
+
+    /**
+     * @param model a model: its engine is PyTorch, or the answer is -1
+     * @return PyTorch's intra-op thread count on the calling thread, or -1 on another engine
+     */
+    public static int intraOpThreads(Model model) {
+        if (GET_THREADS == null
+                || !"PyTorch".equals(model.getNDManager().getEngine().getEngineName())) {
+            return -1;
+        }
+        try {
+            return (Integer) GET_THREADS.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read PyTorch's intra-op threads", e);
         }
     }
 

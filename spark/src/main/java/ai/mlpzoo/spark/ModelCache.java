@@ -75,7 +75,7 @@ public final class ModelCache {
      */
     public static <I, O> Predictor<I, O> borrow(ZooModel<I, O> model) {
         Predictor<I, O> p = model.newPredictor();
-        ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model); // a task thread never trains
+        forTaskThread(model);
         BORROWED.incrementAndGet();
         closeWithTask(p);
         return p;
@@ -95,10 +95,19 @@ public final class ModelCache {
     public static <P, Q> Predictor<P, Q> borrow(
             ZooModel<?, ?> model, ai.djl.translate.Translator<P, Q> translator) {
         Predictor<P, Q> p = model.newPredictor(translator);
-        ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model);
+        forTaskThread(model);
         BORROWED.incrementAndGet();
         closeWithTask(p);
         return p;
+    }
+
+    /**
+     * A task thread never trains (no autograd recording) and runs the engine threads its model
+     * source asked for, whenever the engine was started.
+     */
+    private static void forTaskThread(ZooModel<?, ?> model) {
+        ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model);
+        ai.mlpzoo.zoo.InferenceThreads.configuredThreadsOnThisThread(model);
     }
 
     /**

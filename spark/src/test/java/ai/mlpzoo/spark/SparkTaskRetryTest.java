@@ -151,10 +151,14 @@ class SparkTaskRetryTest {
 
     /**
      * libtorch records autograd graphs on every thread but the one that loaded the engine; a task's
-     * thread stops recording when it borrows a predictor, and its features are unchanged.
+     * thread stops recording when it borrows a predictor, and its features are unchanged. It also
+     * takes the engine thread count asked for ({@code ai.djl.pytorch.num_threads=1} here, as on
+     * executors) even when it started with another, as every thread does when the engine was
+     * started before the property was set.
      */
     @Test
-    void aBorrowingThreadStopsRecordingGradients() throws Exception {
+    void aBorrowingThreadStopsRecordingGradientsAndTakesTheAskedThreads() throws Exception {
+        assertEquals("1", System.getProperty(ai.mlpzoo.zoo.InferenceThreads.TORCH_THREADS));
         List<float[]> in = vectors(5, 11);
         List<SparseFeatures> ref = singleJvm(in);
         MlpZooSpark zoo = MlpZooSpark.model(sae.toString()).engine("PyTorch");
@@ -165,8 +169,12 @@ class SparkTaskRetryTest {
                 new Thread(
                         () -> {
                             seen.add(ai.mlpzoo.zoo.InferenceThreads.recordsGradients());
+                            // an engine started with the default count: 2 threads on this thread
+                            ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+                            seen.add(ai.mlpzoo.zoo.InferenceThreads.intraOpThreads(model));
                             try (Predictor<float[], SparseFeatures> p = ModelCache.borrow(model)) {
                                 seen.add(ai.mlpzoo.zoo.InferenceThreads.recordsGradients());
+                                seen.add(ai.mlpzoo.zoo.InferenceThreads.intraOpThreads(model));
                                 for (float[] x : in) {
                                     seen.add(p.predict(x));
                                 }
@@ -177,9 +185,11 @@ class SparkTaskRetryTest {
         t.start();
         t.join();
         assertEquals(Boolean.TRUE, seen.get(0), "a new thread records by default: " + seen);
-        assertEquals(Boolean.FALSE, seen.get(1), "after borrow: " + seen);
+        assertEquals(2, seen.get(1), "before borrow: " + seen);
+        assertEquals(Boolean.FALSE, seen.get(2), "after borrow: " + seen);
+        assertEquals(1, seen.get(3), "after borrow, the asked thread count: " + seen);
         for (int i = 0; i < in.size(); i++) {
-            SparseFeatures got = (SparseFeatures) seen.get(2 + i);
+            SparseFeatures got = (SparseFeatures) seen.get(4 + i);
             assertArrayEquals(ref.get(i).indices(), got.indices());
             assertArrayEquals(ref.get(i).values(), got.values());
         }

@@ -287,8 +287,10 @@ class SparkThroughputBenchmarkTest {
         ZooModel<Image, Classifications> model =
                 ModelCache.get(source, Image.class, Classifications.class);
         Map<String, String> labels = new HashMap<>();
-        // as Spark's tasks (ModelCache.borrow): no autograd recording on the two threads either
+        // as Spark's tasks (ModelCache.borrow): no autograd recording on the two threads either,
+        // and the engine threads the source asked for
         ai.mlpzoo.zoo.InferenceThreads.noGradOnThisThread(model);
+        ai.mlpzoo.zoo.InferenceThreads.configuredThreadsOnThisThread(model);
         try (Predictor<Image, Classifications> p = model.newPredictor()) {
             for (int start = 0; start < files.size(); start += BATCH) {
                 List<Path> chunk = files.subList(start, Math.min(files.size(), start + BATCH));
