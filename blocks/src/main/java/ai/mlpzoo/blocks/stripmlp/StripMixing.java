@@ -49,6 +49,7 @@ public class StripMixing extends AbstractBlock {
     private final Conv2d fuse;
     private final Parameter posH;
     private final Parameter posW;
+    private final float[] oneHot; // (H·H, 2H + 1), see positionOneHot
 
     /**
      * Creates the mixer; {@link StripMlp.Builder} checks the sizes.
@@ -61,6 +62,7 @@ public class StripMixing extends AbstractBlock {
         this.channels = channels;
         this.size = size;
         this.groups = groups(channels);
+        this.oneHot = positionOneHot(size);
         int half = channels / 2;
         posH = addParameter(table("relate_pos_h.embeddings_table", 2 * size + 1, half));
         posW = addParameter(table("relate_pos_w.embeddings_table", 2 * size + 1, half));
@@ -125,15 +127,32 @@ public class StripMixing extends AbstractBlock {
         return rows;
     }
 
+    /**
+     * The one-hot selection of {@link #positionRows}: row i·H + j has a 1 in column j − i + H.
+     *
+     * @param size H
+     * @return (H·H) × (2H + 1) values, row-major
+     */
+    static float[] positionOneHot(int size) {
+        int cols = 2 * size + 1;
+        long[] rows = positionRows(size);
+        float[] onehot = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            onehot[r * cols + (int) rows[r]] = 1f;
+        }
+        return onehot;
+    }
+
     private NDArray position(ParameterStore ps, Parameter table, NDArray like, boolean training) {
         NDArray t = ps.getValue(table, like.getDevice(), training); // (2H + 1, C/2)
         // the rows are picked by a one-hot product whose first operand belongs to the step (a
         // gather on the table would attach its result to the table's long-lived manager, one
-        // leaked array per call); multiplying by 1 and adding zeros is exact
+        // leaked array per call); multiplying by 1 and adding zeros is exact. The one-hot matrix
+        // is made once in Java: one native call per use instead of four (PyTorch's one_hot also
+        // checks the indices' range with two reductions)
         NDArray onehot =
                 like.getManager()
-                        .create(positionRows(size))
-                        .oneHot(2 * size + 1)
+                        .create(oneHot, new Shape((long) size * size, 2L * size + 1))
                         .toType(t.getDataType(), false); // (H·H, 2H + 1)
         return onehot.matMul(t) // (H·H, C/2)
                 .reshape(size, size, channels / 2)

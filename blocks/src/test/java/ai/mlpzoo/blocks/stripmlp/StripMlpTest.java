@@ -86,6 +86,15 @@ class StripMlpTest {
         assertEquals(2, StripMixing.groups(20));
         assertEquals(20, StripMixing.groups(80));
         assertEquals(4, StripMixing.groups(36));
+        // the same rows as a one-hot matrix of 2H + 1 = 5 columns
+        assertArrayEquals(
+                new float[] {
+                    0, 0, 1, 0, 0, //
+                    0, 0, 0, 1, 0, //
+                    0, 1, 0, 0, 0, //
+                    0, 0, 1, 0, 0
+                },
+                StripMixing.positionOneHot(2));
     }
 
     @Test
