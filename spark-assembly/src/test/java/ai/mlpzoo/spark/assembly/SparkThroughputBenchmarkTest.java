@@ -59,9 +59,12 @@ import org.junit.jupiter.api.io.TempDir;
  * core, so that the last task of one core is short; with 4 the Parquet passes were 0.783 to 0.966
  * efficient, with 8 0.828 to 0.883), {@code mlpzoo.bench.sparkBatchSize} (default 64), {@code
  * mlpzoo.bench.minEfficiency} (fail below it; default 0, no check: on a busy machine the figure
- * means nothing). Spark and the single JVM each score the images once untimed first (model load,
- * JIT), then the timed passes, interleaved so that a change in the machine's speed hits all three
- * alike.
+ * means nothing), {@code mlpzoo.bench.sparkFsFileImpl} (Hadoop's class for {@code file:} paths,
+ * default {@code org.apache.hadoop.fs.LocalFileSystem}; {@code
+ * org.apache.hadoop.fs.RawLocalFileSystem} skips the checksum-file lookup per file: within the
+ * noise in runs B, O and P of docs/benchmarks.md). Spark and the single JVM each score the images
+ * once untimed first (model load, JIT), then the timed passes, interleaved so that a change in the
+ * machine's speed hits all three alike.
  *
  * <p>Besides Spark and the one-thread JVM, each pass also times the same JVM scoring with two
  * threads, each with its own predictor and half of the files: what two cores give this workload
@@ -80,6 +83,7 @@ class SparkThroughputBenchmarkTest {
     private static final int PARTITIONS = Integer.getInteger("mlpzoo.bench.sparkPartitions", 8);
     private static final int BATCH = Integer.getInteger("mlpzoo.bench.sparkBatchSize", 64);
     private static final int REPEATS = Integer.getInteger("mlpzoo.bench.sparkRepeats", 1);
+    private static final String FS_FILE_IMPL = System.getProperty("mlpzoo.bench.sparkFsFileImpl");
     private static final double MIN_EFFICIENCY =
             Double.parseDouble(System.getProperty("mlpzoo.bench.minEfficiency", "0"));
     private static final List<String> ENGINES =
@@ -119,6 +123,11 @@ class SparkThroughputBenchmarkTest {
                         .appName("mlpzoo spark throughput")
                         .config("spark.ui.enabled", "false")
                         .config("spark.driver.host", "127.0.0.1")
+                        .config(
+                                "spark.hadoop.fs.file.impl",
+                                FS_FILE_IMPL == null
+                                        ? "org.apache.hadoop.fs.LocalFileSystem"
+                                        : FS_FILE_IMPL)
                         .getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
         // the same PNG bytes packed into PARTITIONS Parquet files (path, content): what a table of
