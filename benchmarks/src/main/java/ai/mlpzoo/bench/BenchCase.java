@@ -9,10 +9,10 @@ import java.util.Map;
 public abstract class BenchCase implements AutoCloseable {
 
     /**
-     * Warm-up steps of the single-input inference cases ({@code *_infer1}), on both sides. With 20
-     * the JIT was still compiling DJL's Java paths during the timed steps, on the same two cores as
-     * the forward: {@code mixer_infer1} then took 4.4 to 4.9 ms where 300 warm-up steps gave 2.3 to
-     * 3.3 ms (session 15). PyTorch eager has no JIT; it gets the same count.
+     * Warm-up steps of the single-input inference cases ({@code *_infer1}), on both sides: 20 steps
+     * of a 2-5 ms forward leave the JIT compiling on the same two cores as the forward. Ours on
+     * {@code mixer_infer1}, session 15: 4.39 and 4.93 ms after 20; after 300, median 3.30 ms over
+     * eleven runs (2.32 to 4.95). PyTorch eager has no JIT; it gets the same count.
      */
     static final int INFER1_WARMUP = 300;
 
