@@ -57,6 +57,14 @@ public final class EngineChoice {
     private EngineChoice() {}
 
     /**
+     * @param engine the engine the user named
+     * @return that engine, said as asked for
+     */
+    public static Choice asked(String engine) {
+        return new Choice(engine, ASKED);
+    }
+
+    /**
      * The rule itself, for any model (a directory, a zoo artifact): ONNX Runtime when the model has
      * a {@code model.onnx} and that engine is on the classpath, else PyTorch.
      *
@@ -76,7 +84,7 @@ public final class EngineChoice {
      */
     public static Choice forDirectory(Path dir, String asked) {
         if (asked != null && !AUTO.equals(asked.toLowerCase(Locale.ROOT))) {
-            return new Choice(asked, ASKED);
+            return asked(asked);
         }
         boolean hasOnnx = Files.isRegularFile(dir.resolve(ONNX_FILE));
         if (automatic(hasOnnx).equals(ONNX)) {

@@ -73,6 +73,7 @@ final class Api {
      * @param inputShape one input's shape
      * @param labels the class names (classifiers)
      * @param predictors the pool size
+     * @param engine the DJL engine it runs on (PyTorch, OnnxRuntime)
      */
     record ServedModelInfo(
             String id,
@@ -80,7 +81,8 @@ final class Api {
             String source,
             long[] inputShape,
             List<String> labels,
-            int predictors) {}
+            int predictors,
+            String engine) {}
 
     /**
      * A model of the zoo.

@@ -65,7 +65,8 @@ class ModelsController {
                             m.source(),
                             m.inputShape().getShape(),
                             m.labels(),
-                            m.pool().size()));
+                            m.pool().size(),
+                            m.engine()));
         }
         List<Api.ZooModelInfo> zoo = new ArrayList<>();
         for (ZooEntry e : MlpZoo.entries()) {

@@ -55,10 +55,11 @@ public final class MlpZooModels implements AutoCloseable {
                     ServedModel m = ServedModel.load(id, e.getValue(), properties, metrics);
                     loaded.put(id, m);
                     LOG.info(
-                            "mlp-zoo model {} ({}, {}) loaded in {} ms",
+                            "mlp-zoo model {} ({}, {}, on {}) loaded in {} ms",
                             id,
                             m.kind(),
                             m.source(),
+                            m.engine(),
                             (System.nanoTime() - t0) / 1_000_000);
                 }
             }

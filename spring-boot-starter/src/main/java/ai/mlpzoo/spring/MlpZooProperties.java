@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * once.
  *
  * <pre>
- * mlpzoo.engine=PyTorch
+ * mlpzoo.engine=auto
  * mlpzoo.pool-size=4
  * mlpzoo.borrow-timeout=10s
  * mlpzoo.models.mixer-fmnist.artifact-id=mixer
@@ -28,7 +28,11 @@ public class MlpZooProperties {
     /** Whether the zoo models are loaded at all. */
     private boolean enabled = true;
 
-    /** The DJL engine every model runs on unless it names its own (null: DJL's default engine). */
+    /**
+     * The DJL engine every model runs on unless it names its own; unset or {@code auto}: ONNX
+     * Runtime for an image classifier that ships a {@code model.onnx} when that engine is on the
+     * classpath, else DJL's default (PyTorch).
+     */
     private String engine;
 
     /** Predictors per model, the most requests one model serves at the same time. */
@@ -57,7 +61,7 @@ public class MlpZooProperties {
         /** What the model does; AUTO reads it from the model. */
         private ModelKind kind = ModelKind.AUTO;
 
-        /** This model's engine (null: mlpzoo.engine). */
+        /** This model's engine (null: mlpzoo.engine; {@code auto} as there). */
         private String engine;
 
         /** This model's pool size (null: mlpzoo.pool-size). */

@@ -18,6 +18,7 @@ import ai.mlpzoo.translate.ModelInfo;
 import ai.mlpzoo.translate.SparseFeatures;
 import ai.mlpzoo.translate.TimeSeries;
 import ai.mlpzoo.translate.VectorTranslatorFactory;
+import ai.mlpzoo.zoo.EngineChoice;
 import ai.mlpzoo.zoo.MlpModelZoo;
 import ai.mlpzoo.zoo.MlpZoo;
 import ai.mlpzoo.zoo.ModelDirs;
@@ -37,6 +38,9 @@ import java.util.List;
  * autoencoders answer {@link #features(float[])}.
  */
 public final class ServedModel implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(ServedModel.class);
 
     private final String id;
     private final ModelKind kind;
@@ -109,7 +113,7 @@ public final class ServedModel implements AutoCloseable {
         if (kind == ModelKind.AUTO) {
             kind = dir != null ? kindOf(ModelDirs.readArchitecture(dir)) : zooKind(spec);
         }
-        String engine = spec.getEngine() != null ? spec.getEngine() : global.getEngine();
+        String asked = spec.getEngine() != null ? spec.getEngine() : global.getEngine();
         int poolSize = spec.getPoolSize() != null ? spec.getPoolSize() : global.getPoolSize();
         Duration timeout = global.getBorrowTimeout();
         String source =
@@ -148,8 +152,17 @@ public final class ServedModel implements AutoCloseable {
             ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
             b = b.optModelPath(dir);
         }
-        if (engine != null && !engine.isBlank()) {
-            b = b.optEngine(engine);
+        EngineChoice.Choice engine = engine(asked, kind, fromZoo, spec, dir);
+        if (engine != null) {
+            if (engine.automatic()) {
+                LOG.info("mlpzoo.models.{}: {}", id, engine.line());
+            }
+            b = b.optEngine(engine.engine());
+            if (engine.automatic() && EngineChoice.ONNX.equals(engine.engine())) {
+                // a request is the unit of parallelism (the pool runs pool-size of them at once),
+                // as on Spark's executors: one ONNX Runtime thread each
+                b = b.optOption("intraOpNumThreads", "1").optOption("interOpNumThreads", "1");
+            }
         }
         ZooModel<?, ?> model;
         try {
@@ -233,6 +246,46 @@ public final class ServedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine of one model: the one asked for; unset or {@value EngineChoice#AUTO}, an image
+     * classifier that ships a {@code model.onnx} runs on ONNX Runtime when that engine is on the
+     * classpath (one image per request is many small operations on PyTorch, one native graph on
+     * ONNX Runtime: BENCHMARKS.md), anything else on PyTorch.
+     *
+     * @return the choice, or null to leave DJL's default (unset, and not an image classifier)
+     */
+    static EngineChoice.Choice engine(
+            String asked, ModelKind kind, boolean fromZoo, MlpZooProperties.Model spec, Path dir)
+            throws IOException {
+        boolean auto =
+                asked == null
+                        || asked.isBlank()
+                        || EngineChoice.AUTO.equals(asked.toLowerCase(java.util.Locale.ROOT));
+        if (!auto) {
+            return EngineChoice.asked(asked);
+        }
+        if (kind != ModelKind.IMAGE_CLASSIFIER) {
+            return asked == null || asked.isBlank()
+                    ? null
+                    : new EngineChoice.Choice(
+                            EngineChoice.PYTORCH, "auto chooses ONNX Runtime for images only");
+        }
+        if (!fromZoo) {
+            return EngineChoice.forDirectory(dir, EngineChoice.AUTO);
+        }
+        List<ZooEntry> match =
+                MlpZoo.repository().index().match(spec.getArtifactId(), spec.getFilters());
+        boolean hasOnnx = !match.isEmpty() && match.get(0).files().contains(EngineChoice.ONNX_FILE);
+        String chosen = EngineChoice.automatic(hasOnnx);
+        return new EngineChoice.Choice(
+                chosen,
+                chosen.equals(EngineChoice.ONNX)
+                        ? "the zoo ships model.onnx, faster than PyTorch on single images"
+                        : hasOnnx
+                                ? "the OnnxRuntime engine is not on the classpath"
+                                : "no model.onnx in the zoo's files");
+    }
+
     private static ModelKind kindOf(ModelConfig config) {
         if (config instanceof SaeConfig) {
             return ModelKind.SAE;
@@ -253,6 +306,13 @@ public final class ServedModel implements AutoCloseable {
 
     /** DJL's application of forecasting models. */
     private static final String FORECASTING = "timeseries/forecasting";
+
+    /**
+     * @return the DJL engine the model runs on
+     */
+    public String engine() {
+        return model.getNDManager().getEngine().getEngineName();
+    }
 
     /**
      * @return the model id
