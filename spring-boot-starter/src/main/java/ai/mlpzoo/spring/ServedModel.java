@@ -252,7 +252,13 @@ public final class ServedModel implements AutoCloseable {
      * classpath (one image per request is many small operations on PyTorch, one native graph on
      * ONNX Runtime: BENCHMARKS.md), anything else on PyTorch.
      *
+     * @param asked the configured engine, {@code auto}, or null
+     * @param kind what the model does
+     * @param fromZoo whether the model is a zoo artifact (else a model directory)
+     * @param spec the model's properties (the artifact and filters of a zoo model)
+     * @param dir the model directory, or null for a zoo model
      * @return the choice, or null to leave DJL's default (unset, and not an image classifier)
+     * @throws IOException when the zoo's index cannot be read
      */
     static EngineChoice.Choice engine(
             String asked, ModelKind kind, boolean fromZoo, MlpZooProperties.Model spec, Path dir)
