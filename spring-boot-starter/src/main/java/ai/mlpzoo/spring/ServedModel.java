@@ -152,7 +152,12 @@ public final class ServedModel implements AutoCloseable {
             ai.mlpzoo.zoo.ModelDirs.checkSafe(dir); // data only, before DJL reads it
             b = b.optModelPath(dir);
         }
-        EngineChoice.Choice engine = engine(asked, kind, fromZoo, spec, dir);
+        EngineChoice.Choice engine;
+        try {
+            engine = engine(asked, kind, fromZoo, spec, dir);
+        } catch (IOException e) {
+            throw new IOException("mlpzoo.models." + id + ": " + e.getMessage(), e);
+        }
         if (engine != null) {
             if (engine.automatic()) {
                 LOG.info("mlpzoo.models.{}: {}", id, engine.line());
@@ -258,7 +263,8 @@ public final class ServedModel implements AutoCloseable {
      * @param spec the model's properties (the artifact and filters of a zoo model)
      * @param dir the model directory, or null for a zoo model
      * @return the choice, or null to leave DJL's default (unset, and not an image classifier)
-     * @throws IOException when the zoo's index cannot be read
+     * @throws IOException when the engine asked for is not on the classpath, or the zoo's index
+     *     cannot be read
      */
     static EngineChoice.Choice engine(
             String asked, ModelKind kind, boolean fromZoo, MlpZooProperties.Model spec, Path dir)
@@ -268,6 +274,14 @@ public final class ServedModel implements AutoCloseable {
                         || asked.isBlank()
                         || EngineChoice.AUTO.equals(asked.toLowerCase(java.util.Locale.ROOT));
         if (!auto) {
+            if (!ai.djl.engine.Engine.hasEngine(asked)) {
+                throw new IOException(
+                        "engine '"
+                                + asked
+                                + "' is not on the classpath; available: "
+                                + ai.djl.engine.Engine.getAllEngines()
+                                + " or auto");
+            }
             return EngineChoice.asked(asked);
         }
         if (kind != ModelKind.IMAGE_CLASSIFIER) {

@@ -27,9 +27,26 @@ class ServedModelEngineTest {
     @Test
     void anEngineAskedForIsTaken() throws Exception {
         EngineChoice.Choice c =
-                ServedModel.engine("OnnxRuntime", ModelKind.SAE, true, zooMixer(), null);
-        assertEquals("OnnxRuntime", c.engine());
+                ServedModel.engine("PyTorch", ModelKind.SAE, true, zooMixer(), null);
+        assertEquals("PyTorch", c.engine());
         assertFalse(c.automatic());
+    }
+
+    @Test
+    void anEngineThatIsNotHereIsRefusedByName() {
+        java.io.IOException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        java.io.IOException.class,
+                        () ->
+                                ServedModel.engine(
+                                        "Bogus",
+                                        ModelKind.IMAGE_CLASSIFIER,
+                                        true,
+                                        zooMixer(),
+                                        null));
+        assertTrue(
+                e.getMessage().contains("'Bogus'") && e.getMessage().contains("PyTorch"),
+                e.getMessage());
     }
 
     @Test
