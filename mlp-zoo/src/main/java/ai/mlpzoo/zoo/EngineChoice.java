@@ -86,19 +86,27 @@ public final class EngineChoice {
         if (asked != null && !AUTO.equals(asked.toLowerCase(Locale.ROOT))) {
             return asked(asked);
         }
-        boolean hasOnnx = Files.isRegularFile(dir.resolve(ONNX_FILE));
+        Choice c = automatic(Files.isRegularFile(dir.resolve(ONNX_FILE)), dir.toString());
+        return c.engine().equals(ONNX)
+                ? new Choice(ONNX, c.reason() + "; --engine " + PYTORCH + " runs the Java blocks")
+                : c;
+    }
+
+    /**
+     * The rule with its reason, for any model.
+     *
+     * @param hasOnnx whether the model ships a {@code model.onnx}
+     * @param where where the model's files are, for the reason (a directory, a zoo artifact)
+     * @return the engine and why
+     */
+    public static Choice automatic(boolean hasOnnx, String where) {
         if (automatic(hasOnnx).equals(ONNX)) {
-            return new Choice(
-                    ONNX,
-                    ONNX_FILE
-                            + " found, faster than PyTorch on small batches; --engine "
-                            + PYTORCH
-                            + " runs the Java blocks");
+            return new Choice(ONNX, ONNX_FILE + " found, faster than PyTorch on small batches");
         }
         return new Choice(
                 PYTORCH,
                 hasOnnx
                         ? "the " + ONNX + " engine is not on the classpath"
-                        : "no " + ONNX_FILE + " in " + dir + "; mlpzoo export-onnx writes one");
+                        : "no " + ONNX_FILE + " in " + where + "; mlpzoo export-onnx writes one");
     }
 }

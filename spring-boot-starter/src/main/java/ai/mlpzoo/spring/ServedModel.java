@@ -296,14 +296,7 @@ public final class ServedModel implements AutoCloseable {
         List<ZooEntry> match =
                 MlpZoo.repository().index().match(spec.getArtifactId(), spec.getFilters());
         boolean hasOnnx = !match.isEmpty() && match.get(0).files().contains(EngineChoice.ONNX_FILE);
-        String chosen = EngineChoice.automatic(hasOnnx);
-        return new EngineChoice.Choice(
-                chosen,
-                chosen.equals(EngineChoice.ONNX)
-                        ? "the zoo ships model.onnx, faster than PyTorch on single images"
-                        : hasOnnx
-                                ? "the OnnxRuntime engine is not on the classpath"
-                                : "no model.onnx in the zoo's files");
+        return EngineChoice.automatic(hasOnnx, "the zoo's " + spec.getArtifactId());
     }
 
     private static ModelKind kindOf(ModelConfig config) {
